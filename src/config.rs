@@ -1,0 +1,384 @@
+//! `config.toml`: the site's settings, read once at the start of the load phase.
+//!
+//! Every key has a documented default (docs/configuration.md); unknown keys are errors with a
+//! "did you mean" hint, like in front matter.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+use crate::toml_input;
+
+/// Writing direction of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// One language of the site, as written under `[languages.<code>]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The language's name in itself ("Norsk bokmål", "English", "Davvisámegiella").
+    pub name: String,
+    /// `ltr` (default) or `rtl`.
+    #[serde(default)]
+    pub direction: Direction,
+    /// BCP 47 locale for dates and numbers; defaults to the language code.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// Site title in this language; defaults to the site title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Site description in this language; defaults to the site description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `config.toml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub base_url: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default = "yes")]
+    pub minify_html: bool,
+    #[serde(default = "yes")]
+    pub generate_feed: bool,
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
+    #[serde(default = "yes")]
+    pub generate_sitemap: bool,
+    #[serde(default = "yes")]
+    pub generate_robots_txt: bool,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "yes")]
+    pub highlight_code: bool,
+    #[serde(default = "default_light_theme")]
+    pub highlight_theme: String,
+    #[serde(default = "default_dark_theme")]
+    pub highlight_theme_dark: String,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_language() -> String {
+    "nb".into()
+}
+fn default_feed_limit() -> usize {
+    20
+}
+fn default_timezone() -> String {
+    "Europe/Oslo".into()
+}
+fn default_light_theme() -> String {
+    "InspiredGitHub".into()
+}
+fn default_dark_theme() -> String {
+    "base16-ocean.dark".into()
+}
+
+/// A language of the site with its code, after defaults are applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    pub direction: Direction,
+    pub locale: String,
+    pub title: String,
+    pub description: String,
+    pub is_default: bool,
+}
+
+/// The validated configuration every later phase reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub title: String,
+    pub description: String,
+    pub default_language: String,
+    /// Every language, the default first, then by code.
+    pub languages: Vec<Language>,
+    pub theme: Option<String>,
+    pub minify_html: bool,
+    pub generate_feed: bool,
+    pub feed_limit: usize,
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
+    pub timezone: jiff::tz::TimeZone,
+    pub timezone_name: String,
+    pub highlight_code: bool,
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    pub extra: serde_json::Value,
+}
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+impl Config {
+    /// Reads and validates `config.toml` text. `file` is the name used in messages.
+    pub fn parse(file: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml_input::parse(file, text, 0, "config.toml")?;
+        let mut errors = Vec::new();
+        let span_of = |key: &str| find_key(text, key);
+
+        let base_url = raw.base_url.trim_end_matches('/').to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+            && !base_url.is_empty()
+            && !base_url.starts_with('/')
+        {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    span_of("base_url"),
+                    "base_url must be an absolute URL",
+                    "not an http(s) URL",
+                )
+                .hint("write it like base_url = \"https://example.no\""),
+            );
+        }
+        let timezone = match jiff::tz::TimeZone::get(&raw.timezone) {
+            Ok(tz) => tz,
+            Err(_) => {
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        span_of("timezone"),
+                        format!("unknown time zone `{}`", raw.timezone),
+                        "not an IANA time zone name",
+                    )
+                    .hint("use a name such as \"Europe/Oslo\" or \"UTC\""),
+                );
+                jiff::tz::TimeZone::UTC
+            }
+        };
+        for key in [&raw.highlight_theme, &raw.highlight_theme_dark] {
+            if !crate::highlight::THEMES.contains(&key.as_str()) {
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        find_value(text, key),
+                        format!("unknown highlight theme `{key}`"),
+                        "not a bundled theme",
+                    )
+                    .hint(format!(
+                        "bundled themes: {}",
+                        crate::highlight::THEMES.join(", ")
+                    )),
+                );
+            }
+        }
+        let mut languages = Vec::new();
+        let default_code = raw.default_language.clone();
+        if !raw.languages.is_empty() && !raw.languages.contains_key(&default_code) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    span_of("default_language"),
+                    format!("default language `{default_code}` has no [languages.{default_code}] table"),
+                    "not declared under [languages]",
+                )
+                .hint(format!("add [languages.{default_code}] with name = \"…\"")),
+            );
+        }
+        for (code, lang) in &raw.languages {
+            if !is_language_code(code) {
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        find_value(text, &format!("languages.{code}")),
+                        format!("`{code}` is not a language code"),
+                        "not a BCP 47 language code",
+                    )
+                    .hint("use a code such as nb, nn, en, se or ar"),
+                );
+            }
+            languages.push(Language {
+                code: code.clone(),
+                name: lang.name.clone(),
+                direction: lang.direction,
+                locale: lang.locale.clone().unwrap_or_else(|| code.clone()),
+                title: lang.title.clone().unwrap_or_else(|| raw.title.clone()),
+                description: lang
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| raw.description.clone()),
+                is_default: *code == default_code,
+            });
+        }
+        if !languages.iter().any(|l| l.is_default) {
+            languages.push(Language {
+                code: default_code.clone(),
+                name: default_code.clone(),
+                direction: Direction::Ltr,
+                locale: default_code.clone(),
+                title: raw.title.clone(),
+                description: raw.description.clone(),
+                is_default: true,
+            });
+        }
+        languages.sort_by(|a, b| (!a.is_default, &a.code).cmp(&(!b.is_default, &b.code)));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            base_url,
+            title: raw.title,
+            description: raw.description,
+            default_language: default_code,
+            languages,
+            theme: raw.theme,
+            minify_html: raw.minify_html,
+            generate_feed: raw.generate_feed,
+            feed_limit: raw.feed_limit,
+            generate_sitemap: raw.generate_sitemap,
+            generate_robots_txt: raw.generate_robots_txt,
+            timezone,
+            timezone_name: raw.timezone,
+            highlight_code: raw.highlight_code,
+            highlight_theme: raw.highlight_theme,
+            highlight_theme_dark: raw.highlight_theme_dark,
+            extra: toml_input::to_json(&raw.extra),
+        })
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn is_language(&self, code: &str) -> bool {
+        self.language(code).is_some()
+    }
+
+    /// The URL path prefix of a language: `/` for the default, `/<code>/` for the others.
+    pub fn language_prefix(&self, code: &str) -> String {
+        if code == self.default_language {
+            "/".into()
+        } else {
+            format!("/{code}/")
+        }
+    }
+
+    /// `base_url` joined with a site path that starts with `/`.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Byte range of a top-level `key` in TOML text, for messages about a valid-but-wrong value.
+fn find_key(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - trimmed.len());
+            return start..start + key.len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+/// Byte range of the first occurrence of `needle` in the text (used to point at a value).
+fn find_value(text: &str, needle: &str) -> std::ops::Range<usize> {
+    text.find(needle)
+        .map_or(0..0, |start| start..start + needle.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = parse("base_url = \"https://example.no/\"\ntitle = \"T\"\n").unwrap();
+        assert_eq!(c.base_url, "https://example.no");
+        assert_eq!(c.default_language, "nb");
+        assert_eq!(c.languages.len(), 1);
+        assert!(c.minify_html && c.generate_feed && c.highlight_code);
+        assert_eq!(c.feed_limit, 20);
+        assert_eq!(c.timezone_name, "Europe/Oslo");
+    }
+
+    #[test]
+    fn languages_default_first_then_by_code() {
+        let c = parse(
+            "base_url = \"https://x.no\"\ntitle = \"T\"\n[languages.nb]\nname = \"Norsk\"\n\
+             [languages.ar]\nname = \"العربية\"\ndirection = \"rtl\"\n[languages.en]\nname = \"English\"\n",
+        )
+        .unwrap();
+        let codes: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["nb", "ar", "en"]);
+        assert_eq!(c.language("ar").unwrap().direction, Direction::Rtl);
+        assert_eq!(c.language_prefix("en"), "/en/");
+        assert_eq!(c.language_prefix("nb"), "/");
+    }
+
+    #[test]
+    fn mistakes_are_positioned() {
+        let errors = parse(
+            "base_url = \"https://x.no\"\ntitle = \"T\"\ntimezone = \"Mars/Olympus\"\n\
+             [languages.en]\nname = \"English\"\n",
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown time zone `Mars/Olympus`",
+                "default language `nb` has no [languages.nb] table"
+            ]
+        );
+        assert_eq!(errors[0].span, Some(38..46));
+    }
+
+    #[test]
+    fn unknown_nested_keys_get_hints() {
+        let errors =
+            parse("base_url = \"https://x.no\"\ntitle = \"T\"\n[languages.nb]\nnmae = \"Norsk\"\n")
+                .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `nmae` in config.toml");
+        assert!(errors[0].hints[0].contains("`name`"), "{:?}", errors[0].hints);
+    }
+}

@@ -1,0 +1,318 @@
+//! Front matter: the TOML block between `+++` lines at the top of a Markdown file.
+//!
+//! Pages and sections have their own structs, each with `deny_unknown_fields`; free data goes
+//! under `[extra]`. See docs/content.md for every key.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::date::Date;
+use crate::diagnostics::Diagnostic;
+use crate::toml_input;
+
+/// A Markdown file cut in two: the front matter text and the body, with their offsets.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    pub front_matter: &'a str,
+    /// Byte offset of the front matter text in the file.
+    pub front_matter_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// Finds the `+++` fences. A file without front matter is an error: every page needs at least
+/// a title.
+pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[bom..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "+++" {
+        let span = bom..bom + first_line_end.saturating_sub(1).min(rest.len());
+        return Err(Diagnostic::at(
+            file,
+            span,
+            "missing front matter",
+            "expected `+++` on the first line",
+        )
+        .hint("start the file with a TOML block:\n+++\ntitle = \"…\"\n+++"));
+    }
+    let fm_start = bom + first_line_end;
+    let mut offset = fm_start;
+    for line in text[fm_start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                front_matter: &text[fm_start..offset],
+                front_matter_offset: fm_start,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::at(
+        file,
+        bom..bom + 3,
+        "front matter is never closed",
+        "opened here",
+    )
+    .hint("add a line with only `+++` after the last front-matter key"))
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By `weight` (lightest first), then title.
+    #[default]
+    Weight,
+    /// Newest first; pages without a date last.
+    Date,
+    /// Alphabetically by title.
+    Title,
+    /// By file path.
+    None,
+}
+
+/// Front matter of a page (`foo.md` or `foo/index.md`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<toml::Spanned<Date>>,
+    pub updated: Option<toml::Spanned<Date>>,
+    pub slug: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub template: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<toml::Spanned<String>>,
+    /// Leave the page out of the search index.
+    #[serde(default = "yes")]
+    pub in_search_index: bool,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Front matter of a section (`_index.md`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub slug: Option<toml::Spanned<String>>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    pub template: Option<toml::Spanned<String>>,
+    /// Template for the section's pages that set none themselves.
+    pub page_template: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default = "yes")]
+    pub in_search_index: bool,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Parses page front matter; errors point into the whole file.
+pub fn parse_page(file: &Path, split: &Split) -> Result<PageFrontMatter, Vec<Diagnostic>> {
+    let fm: PageFrontMatter = toml_input::parse(
+        file,
+        split.front_matter,
+        split.front_matter_offset,
+        "page front matter",
+    )?;
+    let mut errors = Vec::new();
+    check_slug(file, split, fm.slug.as_ref(), &mut errors);
+    for alias in &fm.aliases {
+        check_alias(file, split, alias, &mut errors);
+    }
+    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        errors.push(
+            Diagnostic::at(
+                file,
+                split.front_matter_offset.saturating_sub(4)..split.front_matter_offset,
+                "page has no title",
+                "front matter without `title`",
+            )
+            .hint("add title = \"…\" to the front matter"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(fm)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses section front matter; errors point into the whole file.
+pub fn parse_section(file: &Path, split: &Split) -> Result<SectionFrontMatter, Vec<Diagnostic>> {
+    let fm: SectionFrontMatter = toml_input::parse(
+        file,
+        split.front_matter,
+        split.front_matter_offset,
+        "section front matter",
+    )?;
+    let mut errors = Vec::new();
+    check_slug(file, split, fm.slug.as_ref(), &mut errors);
+    for alias in &fm.aliases {
+        check_alias(file, split, alias, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(fm)
+    } else {
+        Err(errors)
+    }
+}
+
+fn span_in_file(split: &Split, span: Range<usize>) -> Range<usize> {
+    span.start + split.front_matter_offset..span.end + split.front_matter_offset
+}
+
+fn check_slug(
+    file: &Path,
+    split: &Split,
+    slug: Option<&toml::Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(slug) = slug else { return };
+    let value = slug.get_ref();
+    if value.is_empty() || crate::slug::slugify(value) != *value {
+        errors.push(
+            Diagnostic::at(
+                file,
+                span_in_file(split, slug.span()),
+                format!("`{value}` is not a valid slug"),
+                "slugs are lower-case letters, digits and single hyphens",
+            )
+            .hint(format!(
+                "write slug = \"{}\"",
+                crate::slug::slugify(value).if_empty("my-page")
+            )),
+        );
+    }
+}
+
+fn check_alias(
+    file: &Path,
+    split: &Split,
+    alias: &toml::Spanned<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let value = alias.get_ref();
+    let bad = !value.starts_with('/')
+        || value.contains("..")
+        || value.contains('\\')
+        || value.contains('?')
+        || value.contains('#')
+        || value.chars().any(char::is_whitespace);
+    if bad {
+        errors.push(
+            Diagnostic::at(
+                file,
+                span_in_file(split, alias.span()),
+                format!("`{value}` is not a valid alias"),
+                "an alias is a site path such as \"/gammel/adresse/\"",
+            )
+            .hint("start it with `/`, and use no `..`, `?`, `#` or spaces"),
+        );
+    }
+}
+
+trait IfEmpty {
+    fn if_empty(self, fallback: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, fallback: &str) -> String {
+        if self.is_empty() {
+            fallback.to_string()
+        } else {
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Result<PageFrontMatter, Vec<Diagnostic>> {
+        let file = Path::new("content/a.md");
+        let split = split(file, text).map_err(|d| vec![d])?;
+        parse_page(file, &split)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let text = "+++\ntitle = \"A\"\n+++\n# Body\n";
+        let s = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.front_matter, "title = \"A\"\n");
+        assert_eq!(s.front_matter_offset, 4);
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(&text[s.body_offset..], "# Body\n");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter() {
+        let e = split(Path::new("a.md"), "# Hei\n").unwrap_err();
+        assert_eq!(e.message, "missing front matter");
+        let e = split(Path::new("a.md"), "+++\ntitle = \"x\"\n").unwrap_err();
+        assert_eq!(e.message, "front matter is never closed");
+    }
+
+    #[test]
+    fn dates_as_toml_dates_or_strings() {
+        let fm = page("+++\ntitle = \"A\"\ndate = 2023-11-30\nupdated = \"2023-12-01\"\n+++\n")
+            .unwrap();
+        assert_eq!(fm.date.unwrap().get_ref().ymd(), "2023-11-30");
+        assert_eq!(fm.updated.unwrap().get_ref().ymd(), "2023-12-01");
+    }
+
+    #[test]
+    fn impossible_date_strings_are_positioned() {
+        let text = "+++\ntitle = \"A\"\ndate = \"2023-02-30\"\n+++\n";
+        let errors = page(text).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let span = errors[0].span.clone().unwrap();
+        assert_eq!(&text[span], "\"2023-02-30\"");
+        assert!(errors[0].label.contains("does not exist"), "{:?}", errors[0]);
+    }
+
+    #[test]
+    fn impossible_bare_dates_are_positioned() {
+        let text = "+++\ntitle = \"A\"\ndate = 2023-02-30\n+++\n";
+        let errors = page(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let span = errors[0].span.clone().unwrap();
+        assert!(text[span.clone()].contains("30"), "{:?}", &text[span]);
+    }
+
+    #[test]
+    fn bad_slugs_and_aliases() {
+        let errors =
+            page("+++\ntitle = \"A\"\nslug = \"Møte 42\"\naliases = [\"gammel\"]\n+++\n")
+                .unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].hints[0], "write slug = \"mote-42\"");
+        assert_eq!(errors[1].message, "`gammel` is not a valid alias");
+    }
+
+    #[test]
+    fn title_is_required() {
+        let errors = page("+++\ndraft = true\n+++\n").unwrap_err();
+        assert_eq!(errors[0].message, "page has no title");
+    }
+}

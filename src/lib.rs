@@ -1,0 +1,98 @@
+//! styre: a static site generator for public governance portals.
+//!
+//! The pipeline (see ARCHITECTURE.md): [`load`] reads the files, [`resolve`] links them into a
+//! [`resolve::Site`], [`render`] turns the site into an in-memory [`output::Output`], and
+//! [`output::publish`] writes it. [`build_site`] runs the first three; the CLI decides whether
+//! and where to write.
+
+pub mod config;
+pub mod date;
+pub mod diagnostics;
+pub mod front_matter;
+pub mod highlight;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod serve;
+pub mod slug;
+pub mod templates;
+pub mod toml_input;
+pub mod ui;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use diagnostics::{Diagnostics, SourceMap};
+use load::LoadOptions;
+use output::Output;
+
+/// Counts for the one-line build summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub languages: usize,
+}
+
+/// What one run of load → resolve → render produced.
+#[derive(Debug)]
+pub struct Build {
+    /// The rendered site; present when the run got that far, even with errors (for `check`).
+    pub output: Option<Output>,
+    pub stats: Stats,
+    pub diagnostics: Diagnostics,
+    /// File texts, so diagnostics can quote lines.
+    pub sources: SourceMap,
+    pub elapsed: Duration,
+}
+
+impl Build {
+    /// The output, if the run had no errors.
+    pub fn ok(&self) -> Option<&Output> {
+        if self.diagnostics.has_errors() {
+            None
+        } else {
+            self.output.as_ref()
+        }
+    }
+}
+
+/// Runs load → resolve → render on the site at `root`, entirely in memory.
+pub fn build_site(root: &Path, options: &LoadOptions) -> Build {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let Some(loaded) = load::load(root, options, &mut diagnostics) else {
+        let mut sources = SourceMap::default();
+        if let Ok(text) = std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
+            sources.insert(config::CONFIG_FILE, text.into());
+        }
+        diagnostics.sort();
+        return Build {
+            output: None,
+            stats: Stats::default(),
+            diagnostics,
+            sources,
+            elapsed: start.elapsed(),
+        };
+    };
+    let site = resolve::resolve(loaded, &mut diagnostics);
+    let output = render::render(&site, &mut diagnostics);
+    diagnostics.sort();
+    let stats = Stats {
+        pages: site.pages.len(),
+        sections: site.sections.iter().filter(|s| !s.synthetic).count(),
+        files: output.files.len(),
+        languages: site.config.languages.len(),
+    };
+    Build {
+        output: Some(output),
+        stats,
+        diagnostics,
+        sources: site.sources,
+        elapsed: start.elapsed(),
+    }
+}

@@ -1,0 +1,182 @@
+//! The `styre` command line: parses arguments, runs the pipeline, prints through [`Shell`] and
+//! decides the exit code (0 success, 1 problems in the site, 2 usage or environment errors).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use styre::load::LoadOptions;
+use styre::output::{self, PublishError};
+use styre::ui::Shell;
+
+/// A static site generator for public governance portals.
+#[derive(Debug, Parser)]
+#[command(name = "styre", version, about, long_about = None)]
+struct Cli {
+    /// The site's folder (the one holding config.toml).
+    #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced atomically).
+    Build {
+        /// Where to write the site [default: <root>/public].
+        #[arg(short, long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+        /// Use this base URL instead of the one in config.toml.
+        #[arg(short = 'u', long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Replace the output folder even if styre did not write it.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Do everything a build does and report every problem, without writing anything.
+    Check {
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change.
+    Serve {
+        /// Address to bind to.
+        #[arg(short, long, default_value = "127.0.0.1", value_name = "ADDR")]
+        interface: std::net::IpAddr,
+        /// Port to listen on (0 picks a free one).
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site in DIR that builds as it is.
+    Init {
+        /// Folder to create (must not exist, or be empty).
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let shell = Shell::new();
+    match cli.command {
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+            force,
+        } => {
+            let target = output_dir.unwrap_or_else(|| cli.root.join("public"));
+            if let Err(e) = output::check_target(&target, &cli.root, force) {
+                shell.status(&format!("error: {e}"));
+                return ExitCode::from(2);
+            }
+            let build = styre::build_site(&cli.root, &LoadOptions { drafts, base_url });
+            shell.diagnostics(&build.diagnostics, &build.sources);
+            let Some(site) = build.ok() else {
+                shell.status(&format!(
+                    "build failed; {} left as it was",
+                    target.display()
+                ));
+                return ExitCode::from(1);
+            };
+            match output::publish(site, &target) {
+                Ok(()) => {
+                    shell.status(&summary("Built", &build, Some(&target)));
+                    ExitCode::SUCCESS
+                }
+                Err(e @ PublishError::Refused(_)) | Err(e @ PublishError::Io(_)) => {
+                    shell.status(&format!("error: {e}"));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Check { drafts } => {
+            let build = styre::build_site(
+                &cli.root,
+                &LoadOptions {
+                    drafts,
+                    base_url: None,
+                },
+            );
+            shell.diagnostics(&build.diagnostics, &build.sources);
+            if build.diagnostics.has_errors() {
+                ExitCode::from(1)
+            } else {
+                shell.status(&summary("Checked", &build, None));
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Serve {
+            interface,
+            port,
+            drafts,
+        } => {
+            let options = styre::serve::ServeOptions {
+                root: cli.root,
+                interface,
+                port,
+                drafts,
+            };
+            match styre::serve::serve(options, shell) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    shell.status(&format!("error: {e}"));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Init { dir } => match styre::init::init(&dir) {
+            Ok(()) => {
+                shell.status(&format!(
+                    "Created a new site in {0}. Next: styre build --root {0}   (or: styre serve --root {0})",
+                    dir.display()
+                ));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                shell.status(&format!("error: {e}"));
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -> String {
+    let s = build.stats;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{verb} {}, {} in {} {} ({} files) in {} ms",
+        plural(s.pages, "page"),
+        plural(s.sections, "section"),
+        s.languages,
+        if s.languages == 1 { "language" } else { "languages" },
+        s.files,
+        build.elapsed.as_millis()
+    );
+    let warnings = build.diagnostics.warning_count();
+    if warnings > 0 {
+        line.push_str(&format!(", {}", styre::ui::count_line(0, warnings)));
+    }
+    if let Some(t) = target {
+        line.push_str(&format!(" → {}", t.display()));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

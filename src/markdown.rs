@@ -1,0 +1,328 @@
+//! Markdown to HTML, as a pure function that returns data: the HTML, the table of contents, the
+//! heading ids (anchors) and the internal links it found. Checking those links against other
+//! pages is a separate pass in the resolve phase, not a side effect of rendering.
+//!
+//! CommonMark plus tables, footnotes, strikethrough, task lists and `{#id}` heading attributes.
+//! Headings get stable ids from the slug policy ([`crate::slug`]); `@/path.md#anchor` links are
+//! resolved through a [`LinkResolver`]; fenced code is highlighted into CSS classes.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::slug::{UniqueIds, slugify};
+
+/// One heading in the table of contents, with the headings nested under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// An `@/` link found in the Markdown, for the link checker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Content key of the target (`blog/a.md`).
+    pub key: String,
+    /// The `#anchor`, if any.
+    pub anchor: Option<String>,
+    /// Byte range of the link in the Markdown body.
+    pub span: Range<usize>,
+    /// Whether the target was found (the anchor is checked later, once every page is rendered).
+    pub resolved: bool,
+}
+
+/// What rendering a Markdown body produced.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link can point at: headings and footnotes.
+    pub anchors: Vec<String>,
+    pub links: Vec<InternalLink>,
+    /// Words in the text, for reading time.
+    pub word_count: usize,
+}
+
+/// Turns `@/key` into a URL.
+pub trait LinkResolver {
+    /// The permalink of the content with this key, in the language being rendered (or the
+    /// default language when there is no translation).
+    fn resolve(&self, key: &str) -> Option<String>;
+}
+
+/// Options for one render.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub highlight_code: bool,
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body` to HTML. Spans in the result are byte ranges of `body`.
+pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+    let mut out = Rendered::default();
+    let mut ids = UniqueIds::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, usize)> = None;
+    let mut heading_text = String::new();
+    let mut code: Option<(Option<String>, String)> = None;
+
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        if let Some((_, buffer)) = &mut code {
+            match event {
+                Event::Text(text) => buffer.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, buffer) = code.take().unwrap_or_default();
+                    events.push(Event::Html(
+                        crate::highlight::code_block(
+                            &buffer,
+                            lang.as_deref(),
+                            options.highlight_code,
+                        )
+                        .into(),
+                    ));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                ..
+            }) => {
+                heading = Some((
+                    level,
+                    id.map(|i| i.to_string()),
+                    classes.iter().map(|c| c.to_string()).collect(),
+                    events.len(),
+                ));
+                heading_text.clear();
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((_, explicit, classes, start)) = heading.take() {
+                    let id = ids.claim(&explicit.unwrap_or_else(|| slugify(&heading_text)));
+                    let class_attr = if classes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" class=\"{}\"", tera::escape_html(&classes.join(" ")))
+                    };
+                    events.insert(
+                        start,
+                        Event::Html(format!("<{level} id=\"{id}\"{class_attr}>").into()),
+                    );
+                    events.push(Event::Html(format!("</{level}>\n").into()));
+                    let title = heading_text.trim().to_string();
+                    flat_toc.push((level as u8, id.clone(), title));
+                    out.anchors.push(id);
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split([' ', ',', '{'])
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = internal(&dest_url, &range, links, &mut out.links)
+                    .map_or(dest_url, CowStr::from);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = internal(&dest_url, &range, links, &mut out.links)
+                    .map_or(dest_url, CowStr::from);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                out.anchors.push(name.to_string());
+                events.push(event);
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                if heading.is_some() {
+                    heading_text.push_str(text);
+                }
+                out.word_count += text.split_whitespace().count();
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    // A heading is still open only on malformed input; keep its text rather than lose it.
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest(flat_toc);
+    out
+}
+
+/// Resolves an `@/` destination; returns the new URL, or `None` when `dest` is not internal.
+fn internal(
+    dest: &str,
+    range: &Range<usize>,
+    links: &dyn LinkResolver,
+    found: &mut Vec<InternalLink>,
+) -> Option<String> {
+    let target = dest.strip_prefix("@/")?;
+    let (key, anchor) = match target.split_once('#') {
+        Some((k, a)) => (k, Some(a.to_string())),
+        None => (target, None),
+    };
+    let resolved = links.resolve(key);
+    found.push(InternalLink {
+        key: key.to_string(),
+        anchor: anchor.clone(),
+        span: range.clone(),
+        resolved: resolved.is_some(),
+    });
+    let url = resolved.unwrap_or_else(|| dest.to_string());
+    Some(match anchor {
+        Some(a) if !url.starts_with("@/") => format!("{url}#{a}"),
+        _ => url,
+    })
+}
+
+/// Nests a flat list of headings by level: each heading takes the following deeper ones.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn take(items: &[(u8, String, String)], i: &mut usize, parent_level: u8) -> Vec<TocEntry> {
+        let mut out = Vec::new();
+        while let Some((level, id, title)) = items.get(*i) {
+            if *level <= parent_level {
+                break;
+            }
+            *i += 1;
+            let children = take(items, i, *level);
+            out.push(TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: title.clone(),
+                children,
+            });
+        }
+        out
+    }
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < flat.len() {
+        let level = flat[i].0;
+        out.extend(take(&flat, &mut i, level.saturating_sub(1)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Links;
+    impl LinkResolver for Links {
+        fn resolve(&self, key: &str) -> Option<String> {
+            (key == "om/mandat.md").then(|| "https://x.no/om/mandat/".to_string())
+        }
+    }
+
+    fn md(text: &str) -> Rendered {
+        render(
+            text,
+            &Links,
+            RenderOptions {
+                highlight_code: true,
+            },
+        )
+    }
+
+    #[test]
+    fn headings_get_stable_unique_ids() {
+        let r = md("## Bakgrunn\n\n## Bakgrunn\n\n## Formål {#formal-pinned}\n\n### Møteplan for året\n");
+        insta::assert_snapshot!(r.html, @r#"
+        <h2 id="bakgrunn">Bakgrunn</h2>
+        <h2 id="bakgrunn-1">Bakgrunn</h2>
+        <h2 id="formal-pinned">Formål</h2>
+        <h3 id="moteplan-for-aret">Møteplan for året</h3>
+        "#);
+        assert_eq!(r.anchors, ["bakgrunn", "bakgrunn-1", "formal-pinned", "moteplan-for-aret"]);
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let r = md("## A\n### A1\n### A2\n## B\n#### B1\n");
+        let shape: Vec<(String, Vec<String>)> = r
+            .toc
+            .iter()
+            .map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("a".to_string(), vec!["a1".to_string(), "a2".to_string()]),
+                ("b".to_string(), vec!["b1".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn internal_links_resolve_and_are_recorded() {
+        let text = "Se [mandatet](@/om/mandat.md#formal) og [dette](@/finnes/ikke.md).";
+        let r = md(text);
+        assert!(r.html.contains("href=\"https://x.no/om/mandat/#formal\""), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].anchor.as_deref(), Some("formal"));
+        assert!(r.links[0].resolved);
+        assert!(!r.links[1].resolved);
+        assert_eq!(&text[r.links[1].span.clone()], "[dette](@/finnes/ikke.md)");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] ferdig\n\nTekst[^1]\n\n[^1]: Fotnote.\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.anchors.contains(&"1".to_string()));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let r = md("```toml\ntitle = \"x\"\n```\n");
+        assert!(r.html.contains("<pre class=\"z-code\" data-lang=\"toml\">"));
+        assert!(r.html.contains("z-"));
+        assert!(!r.html.contains("style="));
+    }
+}

@@ -1,0 +1,347 @@
+//! The output abstraction and phase 4, **write**: the only code that touches the output folder.
+//!
+//! The render phase produces an [`Output`]: a sorted map from output path to bytes (or to a file
+//! to copy). `serve` keeps it in memory; `build` publishes it with [`publish`]:
+//!
+//! 1. refuse an output folder that styre did not write (no marker file), unless `--force`, and
+//!    always refuse folders that hold the site itself;
+//! 2. write everything into a fresh folder beside the target (`.public.styre-new-<pid>`);
+//! 3. swap it in with one atomic rename (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two
+//!    renames), then delete the old tree.
+//!
+//! A build that fails or is killed before step 3 leaves the previous output exactly as it was;
+//! the next build removes the stale staging folder.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// The marker file styre writes at the top of every output folder it creates.
+pub const MARKER: &str = ".styre-output";
+const MARKER_TEXT: &str = "This folder was written by styre; `styre build` replaces it whole.\n";
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputFile {
+    /// Bytes rendered by styre.
+    Bytes(Vec<u8>),
+    /// A file copied as it is (static files, bundle assets).
+    Copy(PathBuf),
+}
+
+/// The whole built site, in memory: output path (`/`-separated, relative) → file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub files: BTreeMap<String, OutputFile>,
+}
+
+impl Output {
+    pub fn insert_bytes(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), OutputFile::Bytes(bytes.into()));
+    }
+
+    pub fn insert_copy(&mut self, path: impl Into<String>, source: PathBuf) {
+        self.files.insert(path.into(), OutputFile::Copy(source));
+    }
+
+    /// The file served for a URL path: `/a/b/` → `a/b/index.html`.
+    pub fn lookup(&self, url_path: &str) -> Option<(&str, &OutputFile)> {
+        let path = url_path.trim_start_matches('/');
+        let candidates = if path.is_empty() || path.ends_with('/') {
+            vec![format!("{path}index.html")]
+        } else {
+            vec![path.to_string(), format!("{path}/index.html")]
+        };
+        candidates
+            .into_iter()
+            .find_map(|c| self.files.get_key_value(c.as_str()))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Reads a file's bytes, whether rendered or copied.
+    pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        match self.files.get(path) {
+            Some(OutputFile::Bytes(b)) => Ok(b.clone()),
+            Some(OutputFile::Copy(src)) => std::fs::read(src),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{path} is not in the output"),
+            )),
+        }
+    }
+}
+
+/// The output path of a site path: `/a/b/` → `a/b/index.html`, `/x.html` → `x.html`.
+pub fn file_for(site_path: &str) -> String {
+    let p = site_path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+/// Why an output folder cannot be written.
+#[derive(Debug)]
+pub enum PublishError {
+    /// The folder exists and was not written by styre (or is a folder styre must never replace).
+    Refused(String),
+    /// An I/O operation failed; the message names the path and the action.
+    Io(String),
+}
+
+impl std::fmt::Display for PublishError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PublishError::Refused(m) | PublishError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+fn io_err(action: &str, path: &Path, e: std::io::Error) -> PublishError {
+    PublishError::Io(format!("cannot {action} {}: {e}", path.display()))
+}
+
+/// Checks that `target` may be replaced by a build of the site at `site_root`.
+pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), PublishError> {
+    let abs = |p: &Path| -> PathBuf {
+        std::path::absolute(p)
+            .ok()
+            .and_then(|a| a.canonicalize().ok().or(Some(a)))
+            .unwrap_or_else(|| p.to_path_buf())
+    };
+    let target_abs = abs(target);
+    let root_abs = abs(site_root);
+    if root_abs.starts_with(&target_abs) {
+        return Err(PublishError::Refused(format!(
+            "refusing to write the output to {}: it holds the site itself",
+            target.display()
+        )));
+    }
+    for source in ["content", "static", "templates", "themes"] {
+        if target_abs.starts_with(root_abs.join(source)) {
+            return Err(PublishError::Refused(format!(
+                "refusing to write the output to {}: it is inside the site's `{source}` folder",
+                target.display()
+            )));
+        }
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && abs(&home) == target_abs
+    {
+        return Err(PublishError::Refused(format!(
+            "refusing to write the output to {}: it is your home folder",
+            target.display()
+        )));
+    }
+    if target_abs.parent().is_none() {
+        return Err(PublishError::Refused(
+            "refusing to write the output to the file-system root".into(),
+        ));
+    }
+    match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err("inspect", target, e)),
+        Ok(meta) if !meta.is_dir() => Err(PublishError::Refused(format!(
+            "refusing to replace {}: it is a file, not an output folder",
+            target.display()
+        ))),
+        Ok(_) => {
+            if force || target.join(MARKER).is_file() {
+                return Ok(());
+            }
+            let mut entries =
+                std::fs::read_dir(target).map_err(|e| io_err("list", target, e))?;
+            if entries.next().is_none() {
+                return Ok(());
+            }
+            Err(PublishError::Refused(format!(
+                "refusing to replace {}: it holds files that styre did not write (no {MARKER} marker)\n  \
+                 = help: choose another --output-dir, empty the folder, or pass --force to replace it",
+                target.display()
+            )))
+        }
+    }
+}
+
+/// Writes `output` to `target` atomically (see the module docs). Call [`check_target`] first.
+pub fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
+    let target = std::path::absolute(target).map_err(|e| io_err("resolve", target, e))?;
+    let parent = target
+        .parent()
+        .ok_or_else(|| PublishError::Refused("the output folder has no parent".into()))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
+    remove_stale(parent, &name);
+
+    let staging = parent.join(format!(".{name}.styre-new-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| io_err("remove", &staging, e))?;
+    }
+    std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
+    let result = write_tree(output, &staging).and_then(|()| swap_in(&staging, &target, parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Removes staging or old folders left by earlier builds that were killed midway. Only folders
+/// that carry styre's marker are removed.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let new_prefix = format!(".{name}.styre-new-");
+    let old_prefix = format!(".{name}.styre-old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
+            && entry.path().join(MARKER).is_file()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_tree(output: &Output, dir: &Path) -> Result<(), PublishError> {
+    // The marker first: a half-written staging folder is still recognisably ours.
+    write_file(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+    let mut dirs: Vec<PathBuf> = output
+        .files
+        .keys()
+        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e))?;
+    }
+    output
+        .files
+        .par_iter()
+        .try_for_each(|(path, file)| {
+            let dest = dir.join(path);
+            match file {
+                OutputFile::Bytes(bytes) => write_file(&dest, bytes),
+                OutputFile::Copy(src) => std::fs::copy(src, &dest)
+                    .map(|_| ())
+                    .map_err(|e| io_err(&format!("copy {} to", src.display()), &dest, e)),
+            }
+        })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
+    let mut f = std::fs::File::create(path).map_err(|e| io_err("create", path, e))?;
+    f.write_all(bytes).map_err(|e| io_err("write", path, e))
+}
+
+fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), PublishError> {
+    if !target.exists() {
+        return std::fs::rename(staging, target).map_err(|e| io_err("move the new output to", target, e));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the previous output.
+            return std::fs::remove_dir_all(staging).map_err(|e| io_err("remove the old output", staging, e));
+        }
+    }
+    let old = parent.join(format!(".{name}.styre-old-{}", std::process::id()));
+    std::fs::rename(target, &old).map_err(|e| io_err("move the old output aside to", &old, e))?;
+    if let Err(e) = std::fs::rename(staging, target) {
+        let _ = std::fs::rename(&old, target);
+        return Err(io_err("move the new output to", target, e));
+    }
+    std::fs::remove_dir_all(&old).map_err(|e| io_err("remove the old output", &old, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut o = Output::default();
+        for (p, t) in files {
+            o.insert_bytes(*p, t.as_bytes());
+        }
+        o
+    }
+
+    #[test]
+    fn file_for_pretty_urls() {
+        assert_eq!(file_for("/"), "index.html");
+        assert_eq!(file_for("/a/b/"), "a/b/index.html");
+        assert_eq!(file_for("/404.html"), "404.html");
+    }
+
+    #[test]
+    fn lookup_maps_urls_to_files() {
+        let o = output(&[("index.html", "h"), ("a/index.html", "a"), ("x.css", "c")]);
+        assert_eq!(o.lookup("/").unwrap().0, "index.html");
+        assert_eq!(o.lookup("/a/").unwrap().0, "a/index.html");
+        assert_eq!(o.lookup("/a").unwrap().0, "a/index.html");
+        assert_eq!(o.lookup("/x.css").unwrap().0, "x.css");
+        assert!(o.lookup("/nope/").is_none());
+    }
+
+    #[test]
+    fn publish_replaces_previous_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        publish(&output(&[("a/index.html", "1"), ("old.txt", "x")]), &target).unwrap();
+        check_target(&target, &dir.path().join("site"), false).unwrap();
+        publish(&output(&[("a/index.html", "2")]), &target).unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "2");
+        assert!(!target.join("old.txt").exists());
+        assert!(target.join(MARKER).is_file());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn refuses_foreign_folders_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("mine");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("thesis.tex"), "precious").unwrap();
+        let site = dir.path().join("site");
+        assert!(matches!(check_target(&target, &site, false), Err(PublishError::Refused(_))));
+        assert!(check_target(&target, &site, true).is_ok());
+        // An empty folder is fine.
+        std::fs::remove_file(target.join("thesis.tex")).unwrap();
+        assert!(check_target(&target, &site, false).is_ok());
+    }
+
+    #[test]
+    fn never_replaces_the_site_or_its_sources_even_when_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content/x")).unwrap();
+        for target in [site.clone(), dir.path().to_path_buf(), site.join("content/x")] {
+            assert!(
+                matches!(check_target(&target, &site, true), Err(PublishError::Refused(_))),
+                "{}",
+                target.display()
+            );
+        }
+    }
+
+    #[test]
+    fn stale_staging_folders_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".public.styre-new-999999");
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join(MARKER), "x").unwrap();
+        let foreign = dir.path().join(".public.styre-new-1");
+        std::fs::create_dir(&foreign).unwrap();
+        publish(&output(&[("index.html", "x")]), &dir.path().join("public")).unwrap();
+        assert!(!stale.exists());
+        assert!(foreign.exists(), "folders without the marker are never deleted");
+    }
+}

@@ -1,0 +1,520 @@
+//! Phase 3, **render**: the resolved [`Site`] in, an in-memory [`Output`] out.
+//!
+//! Pure with respect to the file system: it reads nothing but the site (static files are
+//! listed as copies, not read) and writes nothing. Every output file is one [`Job`]; jobs run in
+//! parallel and are collected into a sorted map, so the output is byte-identical run to run.
+//!
+//! What each job reads is explicit in [`Job`]: a page job reads its page, its template chain,
+//! the config and whatever the template looks up through `get_page`/`get_section`/`get_url`;
+//! listings (sections, feeds, the sitemap) read the pages they list. This is the map a later
+//! incremental rebuild follows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::config::Language;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Output, file_for};
+use crate::resolve::{Page, Section, Site, Target};
+
+/// One output file to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Index into `site.pages`.
+    Page(usize),
+    /// Index into `site.sections`.
+    Section(usize),
+    /// The 404 page of a language (index into `config.languages`).
+    NotFound(usize),
+    /// The Atom feed of a language.
+    Feed(usize),
+    Sitemap,
+    Robots,
+    /// Index into `site.aliases`.
+    Alias(usize),
+}
+
+/// Renders the whole site. Problems (template errors) go to `diags`.
+pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
+    let mut tera = crate::templates::build(&site.templates, diags);
+    let lookup = Arc::new(Lookup::new(site));
+    register_functions(&mut tera, &lookup);
+    let ctx = Renderer {
+        site,
+        tera: &tera,
+        lookup: &lookup,
+    };
+
+    let config = &site.config;
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.extend((0..site.sections.len()).map(Job::Section));
+    jobs.extend((0..config.languages.len()).map(Job::NotFound));
+    if config.generate_feed {
+        jobs.extend((0..config.languages.len()).map(Job::Feed));
+    }
+    if config.generate_sitemap {
+        jobs.push(Job::Sitemap);
+    }
+    if config.generate_robots_txt {
+        jobs.push(Job::Robots);
+    }
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|job| ctx.run(*job)).collect();
+
+    let mut output = Output::default();
+    for (path, source) in &site.static_files {
+        output.insert_copy(path.clone(), source.clone());
+    }
+    if config.theme.is_none() {
+        output.insert_bytes("styre.css", crate::templates::BUILTIN_CSS);
+    }
+    if config.highlight_code {
+        output.insert_bytes(
+            "syntax.css",
+            crate::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
+        );
+    }
+    for page in &site.pages {
+        for (rel, source) in &page.assets {
+            let dir = file_for(&page.path);
+            let dir = dir.trim_end_matches("index.html");
+            output.insert_copy(format!("{dir}{rel}"), source.clone());
+        }
+    }
+    for section in &site.sections {
+        for (rel, source) in &section.assets {
+            let dir = file_for(&section.path);
+            let dir = dir.trim_end_matches("index.html");
+            output.insert_copy(format!("{dir}{rel}"), source.clone());
+        }
+    }
+    for result in results {
+        match result {
+            Ok((path, bytes)) => output.insert_bytes(path, bytes),
+            Err(d) => diags.push(d),
+        }
+    }
+    output
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a tera::Tera,
+    lookup: &'a Lookup,
+}
+
+impl Renderer<'_> {
+    fn run(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let config = &site.config;
+        match job {
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                let mut ctx = self.base_context(&page.source.lang, &page.path);
+                ctx.insert("page", &self.lookup.pages[i]);
+                let html = self.render_template(&page.template, &ctx, &page.source.file)?;
+                Ok((file_for(&page.path), self.finish_html(html)))
+            }
+            Job::Section(i) => {
+                let section = &site.sections[i];
+                let mut ctx = self.base_context(&section.source.lang, &section.path);
+                ctx.insert("section", &self.lookup.sections[i]);
+                let html = self.render_template(&section.template, &ctx, &section.source.file)?;
+                Ok((file_for(&section.path), self.finish_html(html)))
+            }
+            Job::NotFound(l) => {
+                let lang = &config.languages[l];
+                let path = format!("{}404.html", config.language_prefix(&lang.code));
+                let ctx = self.base_context(&lang.code, &path);
+                let html = self.render_template("404.html", &ctx, &site.templates.file_of("404.html"))?;
+                Ok((file_for(&path), self.finish_html(html)))
+            }
+            Job::Feed(l) => {
+                let lang = &config.languages[l];
+                let path = format!("{}atom.xml", config.language_prefix(&lang.code));
+                let mut ctx = self.base_context(&lang.code, &path);
+                let (pages, last_updated) = self.feed_pages(&lang.code);
+                ctx.insert("pages", &pages);
+                ctx.insert("last_updated", &last_updated);
+                ctx.insert("feed_url", &config.absolute_url(&path));
+                let xml = self.render_template("atom.xml", &ctx, &site.templates.file_of("atom.xml"))?;
+                Ok((file_for(&path), xml.into_bytes()))
+            }
+            Job::Sitemap => {
+                let mut ctx = self.base_context(&config.default_language, "/sitemap.xml");
+                ctx.insert("entries", &self.sitemap_entries());
+                let xml =
+                    self.render_template("sitemap.xml", &ctx, &site.templates.file_of("sitemap.xml"))?;
+                Ok(("sitemap.xml".into(), xml.into_bytes()))
+            }
+            Job::Robots => {
+                let ctx = self.base_context(&config.default_language, "/robots.txt");
+                let text =
+                    self.render_template("robots.txt", &ctx, &site.templates.file_of("robots.txt"))?;
+                Ok(("robots.txt".into(), text.into_bytes()))
+            }
+            Job::Alias(i) => {
+                let alias = &site.aliases[i];
+                Ok((file_for(&alias.path), alias_html(&alias.target).into_bytes()))
+            }
+        }
+    }
+
+    fn base_context(&self, lang: &str, path: &str) -> tera::Context {
+        let config = &self.site.config;
+        let language = config
+            .language(lang)
+            .or_else(|| config.language(&config.default_language));
+        let mut ctx = tera::Context::new();
+        ctx.insert("config", &self.lookup.config);
+        ctx.insert("lang", lang);
+        ctx.insert("language", &language.map(LanguageView::from));
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", &config.absolute_url(path));
+        ctx
+    }
+
+    fn render_template(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        file: &std::path::Path,
+    ) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let template_file = self.site.templates.file_of(name);
+            let shown = if file.as_os_str().is_empty() {
+                template_file.clone()
+            } else {
+                file.to_path_buf()
+            };
+            Diagnostic::error(
+                shown,
+                format!("rendering with template `{name}` failed: {}", crate::templates::error_chain(&e)),
+            )
+            .hint(format!(
+                "the problem is in {} or in the data this file gives it (docs/templates.md lists the context)",
+                template_file.display()
+            ))
+        })
+    }
+
+    fn finish_html(&self, html: String) -> Vec<u8> {
+        if !self.site.config.minify_html {
+            return html.into_bytes();
+        }
+        let mut cfg = minify_html::Cfg::new();
+        cfg.keep_closing_tags = true;
+        cfg.keep_html_and_head_opening_tags = true;
+        minify_html::minify(html.as_bytes(), &cfg)
+    }
+
+    fn feed_pages(&self, lang: &str) -> (Vec<Value>, String) {
+        let site = self.site;
+        let tz = &site.config.timezone;
+        let mut dated: Vec<&Page> = site
+            .pages
+            .iter()
+            .filter(|p| p.source.lang == lang && p.date().is_some())
+            .collect();
+        dated.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.source.key.cmp(&b.source.key)));
+        dated.truncate(site.config.feed_limit);
+        let last_updated = dated
+            .iter()
+            .filter_map(|p| p.updated().max(p.date()))
+            .max()
+            .map(|d| d.rfc3339(tz))
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        let pages = dated
+            .iter()
+            .map(|p| {
+                json!({
+                    "title": p.title(),
+                    "description": p.source.meta.description,
+                    "permalink": p.permalink,
+                    "lang": p.source.lang,
+                    "date_rfc3339": p.date().map(|d| d.rfc3339(tz)),
+                    "updated_rfc3339": p.updated().map(|d| d.rfc3339(tz)),
+                    "content": p.rendered.html,
+                })
+            })
+            .collect();
+        (pages, last_updated)
+    }
+
+    fn sitemap_entries(&self) -> Vec<Value> {
+        let site = self.site;
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        let alternates = |key: &str| -> Vec<Value> {
+            let versions = site.translations(key);
+            if versions.len() < 2 {
+                return Vec::new();
+            }
+            versions
+                .iter()
+                .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(*t)}))
+                .collect()
+        };
+        for p in &site.pages {
+            let lastmod = p.updated().max(p.date()).map(|d| d.ymd());
+            entries.push((
+                p.permalink.clone(),
+                json!({"permalink": p.permalink, "lastmod": lastmod, "alternates": alternates(&p.source.key)}),
+            ));
+        }
+        for s in &site.sections {
+            entries.push((
+                s.permalink.clone(),
+                json!({"permalink": s.permalink, "lastmod": null, "alternates": alternates(&s.source.key)}),
+            ));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.into_iter().map(|(_, v)| v).collect()
+    }
+}
+
+/// A redirect page for an alias: a meta refresh (allowed by a strict CSP, unlike a script),
+/// a canonical link, and a visible link for people.
+fn alias_html(target: &str) -> String {
+    let t = tera::escape_html(target);
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
+         <link rel=\"canonical\" href=\"{t}\"><meta name=\"robots\" content=\"noindex\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\
+         <body><p><a href=\"{t}\">{t}</a></p></body></html>\n"
+    )
+}
+
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    code: &'a str,
+    name: &'a str,
+    direction: &'a str,
+    locale: &'a str,
+    title: &'a str,
+    description: &'a str,
+    is_default: bool,
+}
+
+impl<'a> From<&'a Language> for LanguageView<'a> {
+    fn from(l: &'a Language) -> Self {
+        Self {
+            code: &l.code,
+            name: &l.name,
+            direction: l.direction.as_str(),
+            locale: &l.locale,
+            title: &l.title,
+            description: &l.description,
+            is_default: l.is_default,
+        }
+    }
+}
+
+/// Template data computed once per build and shared by every job and template function.
+struct Lookup {
+    config: Value,
+    default_language: String,
+    base_url: String,
+    /// Full page values (`page` in page templates, `get_page`).
+    pages: Vec<Value>,
+    /// Section values with their page lists (`section`, `get_section`).
+    sections: Vec<Value>,
+    index: HashMap<(String, String), Target>,
+}
+
+impl Lookup {
+    fn new(site: &Site) -> Self {
+        let config = &site.config;
+        let translations = |key: &str| -> Vec<Value> {
+            site.translations(key)
+                .into_iter()
+                .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(t)}))
+                .collect()
+        };
+        let pages: Vec<Value> = site
+            .pages
+            .par_iter()
+            .map(|p| page_value(site, p, translations(&p.source.key), true))
+            .collect();
+        let sections = site
+            .sections
+            .iter()
+            .map(|s| {
+                let listed: Vec<Value> = s
+                    .pages
+                    .iter()
+                    .map(|i| {
+                        let p = &site.pages[*i];
+                        page_value(site, p, Vec::new(), false)
+                    })
+                    .collect();
+                section_value(site, s, listed, translations(&s.source.key))
+            })
+            .collect();
+        let mut index = HashMap::new();
+        for l in &config.languages {
+            for (i, p) in site.pages.iter().enumerate() {
+                if p.source.lang == l.code {
+                    index.insert((p.source.key.clone(), l.code.clone()), Target::Page(i));
+                }
+            }
+            for (i, s) in site.sections.iter().enumerate() {
+                if s.source.lang == l.code {
+                    index.insert((s.source.key.clone(), l.code.clone()), Target::Section(i));
+                }
+            }
+        }
+        Self {
+            config: json!({
+                "base_url": config.base_url,
+                "title": config.title,
+                "description": config.description,
+                "default_language": config.default_language,
+                "languages": config.languages.iter().map(LanguageView::from).collect::<Vec<_>>(),
+                "generate_feed": config.generate_feed,
+                "generate_sitemap": config.generate_sitemap,
+                "highlight_code": config.highlight_code,
+                "timezone": config.timezone_name,
+                "extra": config.extra,
+            }),
+            default_language: config.default_language.clone(),
+            base_url: config.base_url.clone(),
+            pages,
+            sections,
+            index,
+        }
+    }
+
+    fn find(&self, key: &str, lang: &str) -> Option<Target> {
+        self.index
+            .get(&(key.to_string(), lang.to_string()))
+            .or_else(|| self.index.get(&(key.to_string(), self.default_language.clone())))
+            .copied()
+    }
+}
+
+fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Value {
+    let tz = &site.config.timezone;
+    let meta = &p.source.meta;
+    let words = p.rendered.word_count;
+    let assets: Vec<String> = p
+        .assets
+        .iter()
+        .map(|(rel, _)| format!("{}{rel}", p.permalink))
+        .collect();
+    let mut v = json!({
+        "kind": "page",
+        "key": p.source.key,
+        "relative_path": p.source.file,
+        "lang": p.source.lang,
+        "title": p.title(),
+        "description": meta.description,
+        "date": p.date().map(|d| d.to_string()),
+        "updated": p.updated().map(|d| d.to_string()),
+        "date_rfc3339": p.date().map(|d| d.rfc3339(tz)),
+        "slug": p.slug,
+        "path": p.path,
+        "permalink": p.permalink,
+        "weight": meta.weight,
+        "draft": meta.draft,
+        "in_search_index": meta.in_search_index,
+        "section": p.section_key,
+        "word_count": words,
+        "reading_time": words.div_ceil(200).max(1),
+        "assets": assets,
+        "translations": translations,
+        "extra": crate::toml_input::to_json(&meta.extra),
+    });
+    if full && let Some(obj) = v.as_object_mut() {
+        obj.insert("content".into(), Value::String(p.rendered.html.clone()));
+        obj.insert("toc".into(), serde_json::to_value(&p.rendered.toc).unwrap_or(Value::Null));
+    }
+    v
+}
+
+fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<Value>) -> Value {
+    let _ = site;
+    let meta = &s.source.meta;
+    json!({
+        "kind": "section",
+        "key": s.source.key,
+        "relative_path": s.source.file,
+        "lang": s.source.lang,
+        "title": s.title(),
+        "description": meta.description,
+        "path": s.path,
+        "permalink": s.permalink,
+        "weight": meta.weight,
+        "content": s.rendered.html,
+        "toc": s.rendered.toc,
+        "word_count": s.rendered.word_count,
+        "pages": pages,
+        "subsections": s.subsections,
+        "parent": s.parent_key,
+        "translations": translations,
+        "extra": crate::toml_input::to_json(&meta.extra),
+    })
+}
+
+fn string_arg(args: &HashMap<String, Value>, name: &str, function: &str) -> tera::Result<Option<String>> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(tera::Error::msg(format!(
+            "`{function}`: argument `{name}` must be a string, got {other}"
+        ))),
+    }
+}
+
+fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
+    let l = Arc::clone(lookup);
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        let path = string_arg(args, "path", "get_page")?
+            .ok_or_else(|| tera::Error::msg("`get_page` needs `path`, e.g. get_page(path=\"om/mandat.md\")"))?;
+        let lang = string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
+        match l.find(path.trim_start_matches("@/"), &lang) {
+            Some(Target::Page(i)) => Ok(l.pages[i].clone()),
+            _ => Err(tera::Error::msg(format!("`get_page`: no page `{path}`"))),
+        }
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        let path = string_arg(args, "path", "get_section")?.ok_or_else(|| {
+            tera::Error::msg("`get_section` needs `path`, e.g. get_section(path=\"moter/_index.md\")")
+        })?;
+        let lang = string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
+        match l.find(path.trim_start_matches("@/"), &lang) {
+            Some(Target::Section(i)) => Ok(l.sections[i].clone()),
+            _ => Err(tera::Error::msg(format!("`get_section`: no section `{path}`"))),
+        }
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = string_arg(args, "path", "get_url")?
+            .ok_or_else(|| tera::Error::msg("`get_url` needs `path`"))?;
+        let lang = string_arg(args, "lang", "get_url")?.unwrap_or_else(|| l.default_language.clone());
+        if let Some(key) = path.strip_prefix("@/") {
+            let (key, anchor) = match key.split_once('#') {
+                Some((k, a)) => (k, format!("#{a}")),
+                None => (key, String::new()),
+            };
+            return match l.find(key, &lang) {
+                Some(Target::Page(i)) => Ok(Value::String(format!(
+                    "{}{anchor}",
+                    l.pages[i]["permalink"].as_str().unwrap_or_default()
+                ))),
+                Some(Target::Section(i)) => Ok(Value::String(format!(
+                    "{}{anchor}",
+                    l.sections[i]["permalink"].as_str().unwrap_or_default()
+                ))),
+                None => Err(tera::Error::msg(format!("`get_url`: no content `{path}`"))),
+            };
+        }
+        Ok(Value::String(format!("{}/{}", l.base_url, path.trim_start_matches('/'))))
+    });
+}

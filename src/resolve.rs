@@ -1,0 +1,607 @@
+//! Phase 2, **resolve**: turn loaded files into a linked, validated [`Site`].
+//!
+//! Computes every URL (slugs, sections, languages), builds the section tree and its orderings,
+//! renders each Markdown body (in parallel; [`crate::markdown`] is pure), then checks what
+//! depends on more than one file: duplicate URLs, `@/` links and their anchors, templates that
+//! do not exist. The result is immutable; the render phase only reads it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
+use crate::front_matter::SortBy;
+use crate::load::{Loaded, LoadedPage, LoadedSection, PageSource, SectionSource};
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::templates::TemplateSources;
+
+/// A page with its URL and rendered Markdown.
+#[derive(Debug)]
+pub struct Page {
+    pub source: PageSource,
+    pub section_key: String,
+    pub slug: String,
+    /// Site path, `/` first and last: `/en/mandate/`.
+    pub path: String,
+    pub permalink: String,
+    pub template: String,
+    pub assets: Vec<(String, PathBuf)>,
+    pub rendered: Rendered,
+}
+
+impl Page {
+    pub fn date(&self) -> Option<Date> {
+        self.source.meta.date.as_ref().map(|d| *d.get_ref())
+    }
+    pub fn updated(&self) -> Option<Date> {
+        self.source.meta.updated.as_ref().map(|d| *d.get_ref())
+    }
+    pub fn title(&self) -> &str {
+        self.source.meta.title.as_deref().unwrap_or_default()
+    }
+}
+
+/// A section with its URL, rendered Markdown, and ordered children.
+#[derive(Debug)]
+pub struct Section {
+    pub source: SectionSource,
+    pub parent_key: Option<String>,
+    pub path: String,
+    pub permalink: String,
+    pub template: String,
+    pub assets: Vec<(String, PathBuf)>,
+    pub rendered: Rendered,
+    /// Indexes into [`Site::pages`], in the section's order.
+    pub pages: Vec<usize>,
+    /// Keys of the sections directly below, by weight then title.
+    pub subsections: Vec<String>,
+    /// Whether this section was made up because `_index.md` is missing (only the home).
+    pub synthetic: bool,
+}
+
+impl Section {
+    pub fn title(&self) -> &str {
+        self.source.meta.title.as_deref().unwrap_or_default()
+    }
+}
+
+/// A redirect from an old path to a page.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub path: String,
+    pub target: String,
+}
+
+/// What a content key and language point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+/// The whole site, resolved: the input of the render phase.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub aliases: Vec<Alias>,
+    pub static_files: BTreeMap<String, PathBuf>,
+    pub templates: TemplateSources,
+    pub sources: SourceMap,
+    index: HashMap<(String, String), Target>,
+}
+
+impl Site {
+    /// The page or section with this key in this language.
+    pub fn get(&self, key: &str, lang: &str) -> Option<Target> {
+        self.index.get(&(key.to_string(), lang.to_string())).copied()
+    }
+
+    /// Like [`Site::get`], falling back to the default language.
+    pub fn get_or_default(&self, key: &str, lang: &str) -> Option<Target> {
+        self.get(key, lang)
+            .or_else(|| self.get(key, &self.config.default_language))
+    }
+
+    pub fn permalink_of(&self, target: Target) -> &str {
+        match target {
+            Target::Page(i) => &self.pages[i].permalink,
+            Target::Section(i) => &self.sections[i].permalink,
+        }
+    }
+
+    /// Every language version of a key, in the config's language order.
+    pub fn translations(&self, key: &str) -> Vec<(String, Target)> {
+        self.config
+            .languages
+            .iter()
+            .filter_map(|l| self.get(key, &l.code).map(|t| (l.code.clone(), t)))
+            .collect()
+    }
+
+    pub fn section(&self, key: &str, lang: &str) -> Option<&Section> {
+        match self.get(key, lang)? {
+            Target::Section(i) => Some(&self.sections[i]),
+            Target::Page(_) => None,
+        }
+    }
+}
+
+/// Resolves the loaded site. Problems go to `diags`; the site is returned even when there are
+/// errors so that `check` can go on to report render problems too.
+pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
+    let Loaded {
+        root,
+        config,
+        pages: loaded_pages,
+        sections: mut loaded_sections,
+        static_files,
+        templates,
+        sources,
+    } = loaded;
+
+    add_missing_homes(&config, &mut loaded_sections);
+    let section_index: HashMap<(String, String), usize> = loaded_sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.source.key.clone(), s.source.lang.clone()), i))
+        .collect();
+
+    let paths = SectionPaths {
+        config: &config,
+        sections: &loaded_sections,
+        index: &section_index,
+    };
+
+    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
+    let mut claim = |path: &str, file: &PathBuf, span: Option<std::ops::Range<usize>>, diags: &mut Diagnostics| {
+        if let Some(first) = claimed.get(path) {
+            let d = match span {
+                Some(span) => Diagnostic::at(file, span, format!("two pages have the URL {path}"), "this URL is taken"),
+                None => Diagnostic::error(file, format!("two pages have the URL {path}")),
+            };
+            diags.push(d.hint(format!(
+                "{} has it too; give one of them another `slug` or file name",
+                first.display()
+            )));
+        } else {
+            claimed.insert(path.to_string(), file.clone());
+        }
+    };
+
+    let mut sections: Vec<Section> = Vec::new();
+    for s in loaded_sections.iter() {
+        let path = paths.path(&s.source.key, &s.source.lang);
+        claim(&path, &s.source.file, None, diags);
+        let template = section_template(s, &templates, diags);
+        sections.push(Section {
+            source: s.source.clone(),
+            parent_key: s.parent_key.clone(),
+            permalink: config.absolute_url(&path),
+            path,
+            template,
+            assets: s.assets.clone(),
+            rendered: Rendered::default(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            synthetic: s.source.file.as_os_str().is_empty(),
+        });
+    }
+
+    let mut pages: Vec<Page> = Vec::new();
+    for p in loaded_pages {
+        let LoadedPage {
+            source,
+            section_key,
+            file_slug,
+            assets,
+        } = p;
+        let slug = match &source.meta.slug {
+            Some(s) => s.get_ref().clone(),
+            None => crate::slug::slugify(&file_slug),
+        };
+        if slug.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    &source.file,
+                    format!("the file name `{file_slug}` gives an empty URL slug"),
+                )
+                .hint("set slug = \"…\" in the front matter, or rename the file"),
+            );
+            continue;
+        }
+        let path = format!("{}{}/", paths.path(&section_key, &source.lang), slug);
+        claim(&path, &source.file, None, diags);
+        let parent = section_index
+            .get(&(section_key.clone(), source.lang.clone()))
+            .or_else(|| section_index.get(&(section_key.clone(), config.default_language.clone())))
+            .map(|i| &loaded_sections[*i]);
+        let template = page_template(&source, parent, &loaded_sections, &section_index, &templates, diags);
+        pages.push(Page {
+            permalink: config.absolute_url(&path),
+            path,
+            slug,
+            section_key,
+            template,
+            assets,
+            source,
+            rendered: Rendered::default(),
+        });
+    }
+
+    let mut index = HashMap::new();
+    for (i, s) in sections.iter().enumerate() {
+        index.insert((s.source.key.clone(), s.source.lang.clone()), Target::Section(i));
+    }
+    for (i, p) in pages.iter().enumerate() {
+        index.insert((p.source.key.clone(), p.source.lang.clone()), Target::Page(i));
+    }
+
+    // Aliases: each becomes a redirect page; they must not collide with anything.
+    let mut aliases = Vec::new();
+    let alias_sources = pages
+        .iter()
+        .map(|p| (&p.source.file, &p.source.meta.aliases, &p.permalink, p.source.front_matter_offset))
+        .chain(sections.iter().map(|s| {
+            (&s.source.file, &s.source.meta.aliases, &s.permalink, s.source.front_matter_offset)
+        }));
+    for (file, list, permalink, fm_offset) in alias_sources {
+        for alias in list {
+            let mut path = alias.get_ref().clone();
+            if !path.ends_with('/') && !path.ends_with(".html") {
+                path.push('/');
+            }
+            let span = alias.span();
+            claim(&path, file, Some(span.start + fm_offset..span.end + fm_offset), diags);
+            aliases.push(Alias {
+                path,
+                target: permalink.clone(),
+            });
+        }
+    }
+    aliases.sort_by(|a, b| a.path.cmp(&b.path));
+
+    // Markdown, in parallel: data in, data out.
+    let opts = markdown::RenderOptions {
+        highlight_code: config.highlight_code,
+    };
+    let resolver = |lang: &str| KeyResolver {
+        config: &config,
+        index: &index,
+        pages: &pages,
+        sections: &sections,
+        lang: lang.to_string(),
+    };
+    let page_html: Vec<Rendered> = pages
+        .par_iter()
+        .map(|p| markdown::render(p.source.body(), &resolver(&p.source.lang), opts))
+        .collect();
+    let section_html: Vec<Rendered> = sections
+        .par_iter()
+        .map(|s| markdown::render(s.source.body(), &resolver(&s.source.lang), opts))
+        .collect();
+    for (p, r) in pages.iter_mut().zip(page_html) {
+        p.rendered = r;
+    }
+    for (s, r) in sections.iter_mut().zip(section_html) {
+        s.rendered = r;
+    }
+
+    let mut site = Site {
+        root,
+        config,
+        pages,
+        sections,
+        aliases,
+        static_files,
+        templates,
+        sources,
+        index,
+    };
+    check_links(&site, diags);
+    link_tree(&mut site);
+    site
+}
+
+/// Every language gets a home section, so `/` and `/<code>/` always exist.
+fn add_missing_homes(config: &Config, sections: &mut Vec<LoadedSection>) {
+    for lang in &config.languages {
+        if sections
+            .iter()
+            .any(|s| s.source.key == "_index.md" && s.source.lang == lang.code)
+        {
+            continue;
+        }
+        sections.push(LoadedSection {
+            source: SectionSource {
+                file: PathBuf::new(),
+                key: "_index.md".into(),
+                lang: lang.code.clone(),
+                meta: Default::default(),
+                text: "".into(),
+                front_matter_offset: 0,
+                body_offset: 0,
+            },
+            parent_key: None,
+            dir_slug: String::new(),
+            assets: Vec::new(),
+        });
+    }
+}
+
+/// Computes section paths, following translated slugs up the tree.
+struct SectionPaths<'a> {
+    config: &'a Config,
+    sections: &'a [LoadedSection],
+    index: &'a HashMap<(String, String), usize>,
+}
+
+impl SectionPaths<'_> {
+    fn find(&self, key: &str, lang: &str) -> Option<&LoadedSection> {
+        self.index
+            .get(&(key.to_string(), lang.to_string()))
+            .or_else(|| self.index.get(&(key.to_string(), self.config.default_language.clone())))
+            .map(|i| &self.sections[*i])
+    }
+
+    fn path(&self, key: &str, lang: &str) -> String {
+        let prefix = self.config.language_prefix(lang);
+        let mut components = Vec::new();
+        let mut current = self.find(key, lang);
+        let mut guard = 0;
+        while let Some(s) = current {
+            if s.parent_key.is_none() || guard > 64 {
+                break;
+            }
+            let slug = s
+                .source
+                .meta
+                .slug
+                .as_ref()
+                .map(|x| x.get_ref().clone())
+                .unwrap_or_else(|| s.dir_slug.clone());
+            components.push(slug);
+            current = s.parent_key.as_deref().and_then(|k| self.find(k, lang));
+            guard += 1;
+        }
+        if current.is_none() && key != "_index.md" {
+            // Section not found (a page in a folder without `_index.md`): use the key's folders.
+            components = key
+                .trim_end_matches("_index.md")
+                .split('/')
+                .filter(|c| !c.is_empty())
+                .rev()
+                .map(crate::slug::slugify)
+                .collect();
+        }
+        components.reverse();
+        let mut path = prefix;
+        for c in components {
+            path.push_str(&c);
+            path.push('/');
+        }
+        path
+    }
+}
+
+struct KeyResolver<'a> {
+    config: &'a Config,
+    index: &'a HashMap<(String, String), Target>,
+    pages: &'a [Page],
+    sections: &'a [Section],
+    lang: String,
+}
+
+impl LinkResolver for KeyResolver<'_> {
+    fn resolve(&self, key: &str) -> Option<String> {
+        let target = self
+            .index
+            .get(&(key.to_string(), self.lang.clone()))
+            .or_else(|| self.index.get(&(key.to_string(), self.config.default_language.clone())))?;
+        Some(match *target {
+            Target::Page(i) => self.pages[i].permalink.clone(),
+            Target::Section(i) => self.sections[i].permalink.clone(),
+        })
+    }
+}
+
+fn check_template(
+    name: &str,
+    span: Option<std::ops::Range<usize>>,
+    file: &PathBuf,
+    templates: &TemplateSources,
+    diags: &mut Diagnostics,
+) {
+    if templates.templates.contains_key(name) {
+        return;
+    }
+    let names: Vec<&str> = templates.templates.keys().map(String::as_str).collect();
+    let message = format!("template `{name}` does not exist");
+    let d = match span {
+        Some(span) => Diagnostic::at(file, span, message, "no such template"),
+        None => Diagnostic::error(file, message),
+    };
+    let d = match did_you_mean(name, &names) {
+        Some(best) => d.hint(format!("did you mean `{best}`?")),
+        None => d.hint(format!("create templates/{name}, or use one of: {}", names.join(", "))),
+    };
+    diags.push(d);
+}
+
+fn section_template(s: &LoadedSection, templates: &TemplateSources, diags: &mut Diagnostics) -> String {
+    match &s.source.meta.template {
+        Some(t) => {
+            let span = s.source.fm_span(t.span());
+            check_template(t.get_ref(), Some(span), &s.source.file, templates, diags);
+            t.get_ref().clone()
+        }
+        None if s.parent_key.is_none() => "index.html".into(),
+        None => "section.html".into(),
+    }
+}
+
+fn page_template(
+    source: &PageSource,
+    parent: Option<&LoadedSection>,
+    sections: &[LoadedSection],
+    section_index: &HashMap<(String, String), usize>,
+    templates: &TemplateSources,
+    diags: &mut Diagnostics,
+) -> String {
+    if let Some(t) = &source.meta.template {
+        let span = source.fm_span(t.span());
+        check_template(t.get_ref(), Some(span), &source.file, templates, diags);
+        return t.get_ref().clone();
+    }
+    // The nearest section up the tree that sets `page_template`.
+    let mut current = parent;
+    let mut guard = 0;
+    while let Some(s) = current {
+        if let Some(t) = &s.source.meta.page_template {
+            let span = s.source.fm_span(t.span());
+            check_template(t.get_ref(), Some(span), &s.source.file, templates, diags);
+            return t.get_ref().clone();
+        }
+        current = s
+            .parent_key
+            .as_ref()
+            .and_then(|k| section_index.get(&(k.clone(), s.source.lang.clone())))
+            .map(|i| &sections[*i]);
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+    }
+    "page.html".into()
+}
+
+/// Reports `@/` links whose target or anchor does not exist.
+fn check_links(site: &Site, diags: &mut Diagnostics) {
+    let keys: Vec<&str> = {
+        let mut k: Vec<&str> = site.index.keys().map(|(k, _)| k.as_str()).collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    let items = site
+        .pages
+        .iter()
+        .map(|p| (&p.source.file, &p.source.lang, p.source.body_offset, &p.rendered))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.source.file, &s.source.lang, s.source.body_offset, &s.rendered)),
+        );
+    for (file, lang, offset, rendered) in items {
+        for link in &rendered.links {
+            let span = link.span.start + offset..link.span.end + offset;
+            let Some(target) = site.get_or_default(&link.key, lang) else {
+                let d = Diagnostic::at(
+                    file,
+                    span,
+                    format!("broken internal link: `@/{}` does not exist", link.key),
+                    "no content file at this path",
+                );
+                let d = match did_you_mean(&link.key, &keys) {
+                    Some(best) => d.hint(format!("did you mean `@/{best}`?")),
+                    None => d.hint("internal links name a file below content/, e.g. @/om/mandat.md"),
+                };
+                diags.push(d);
+                continue;
+            };
+            let Some(anchor) = &link.anchor else { continue };
+            let anchors = match target {
+                Target::Page(i) => &site.pages[i].rendered.anchors,
+                Target::Section(i) => &site.sections[i].rendered.anchors,
+            };
+            if !anchors.iter().any(|a| a == anchor) {
+                let candidates: Vec<&str> = anchors.iter().map(String::as_str).collect();
+                let d = Diagnostic::at(
+                    file,
+                    span,
+                    format!("broken anchor: `@/{}` has no heading `#{anchor}`", link.key),
+                    "no such anchor",
+                );
+                let d = match did_you_mean(anchor, &candidates) {
+                    Some(best) => d.hint(format!("did you mean `#{best}`?")),
+                    None if candidates.is_empty() => d.hint("the target has no headings"),
+                    None => d.hint(format!("its anchors: {}", candidates.join(", "))),
+                };
+                diags.push(d);
+            }
+        }
+    }
+}
+
+/// Fills each section's ordered pages and subsections.
+fn link_tree(site: &mut Site) {
+    let mut pages_of: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        pages_of
+            .entry((p.section_key.clone(), p.source.lang.clone()))
+            .or_default()
+            .push(i);
+    }
+    let mut subs_of: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, s) in site.sections.iter().enumerate() {
+        if let Some(parent) = &s.parent_key {
+            subs_of
+                .entry((parent.clone(), s.source.lang.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let pages = &site.pages;
+    let sections = &site.sections;
+    let mut ordered: Vec<(Vec<usize>, Vec<String>)> = Vec::with_capacity(sections.len());
+    for s in sections.iter() {
+        let key = (s.source.key.clone(), s.source.lang.clone());
+        let mut list = pages_of.remove(&key).unwrap_or_default();
+        sort_pages(&mut list, pages, s.source.meta.sort_by);
+        let mut subs = subs_of.remove(&key).unwrap_or_default();
+        subs.sort_by(|a, b| {
+            let (a, b) = (&sections[*a], &sections[*b]);
+            (a.source.meta.weight.unwrap_or(0), a.title(), &a.source.key).cmp(&(
+                b.source.meta.weight.unwrap_or(0),
+                b.title(),
+                &b.source.key,
+            ))
+        });
+        ordered.push((
+            list,
+            subs.into_iter()
+                .map(|i| sections[i].source.key.clone())
+                .collect(),
+        ));
+    }
+    for (s, (list, subs)) in site.sections.iter_mut().zip(ordered) {
+        s.pages = list;
+        s.subsections = subs;
+    }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    let key_order = |a: &Page, b: &Page| a.source.key.cmp(&b.source.key);
+    list.sort_by(|a, b| {
+        let (a, b) = (&pages[*a], &pages[*b]);
+        match by {
+            SortBy::Weight => (a.source.meta.weight.unwrap_or(0), a.title())
+                .cmp(&(b.source.meta.weight.unwrap_or(0), b.title()))
+                .then_with(|| key_order(a, b)),
+            SortBy::Date => b
+                .date()
+                .is_some()
+                .cmp(&a.date().is_some())
+                .then_with(|| b.date().cmp(&a.date()))
+                .then_with(|| a.title().cmp(b.title()))
+                .then_with(|| key_order(a, b)),
+            SortBy::Title => a.title().cmp(b.title()).then_with(|| key_order(a, b)),
+            SortBy::None => key_order(a, b),
+        }
+    });
+}

@@ -1,0 +1,220 @@
+//! Templates: where they come from, and turning them into a checked [`tera::Tera`].
+//!
+//! Three layers, each overriding the one before by template name: the built-in minimal theme
+//! (compiled into the binary, so a site without a theme builds), `themes/<theme>/templates/`,
+//! and the site's own `templates/`. Every template is parsed on its own first, so that all
+//! syntax errors of a run are reported together, each with its line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The built-in theme's templates: name → text.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("builtin/templates/base.html")),
+    ("index.html", include_str!("builtin/templates/index.html")),
+    ("section.html", include_str!("builtin/templates/section.html")),
+    ("page.html", include_str!("builtin/templates/page.html")),
+    ("404.html", include_str!("builtin/templates/404.html")),
+    ("atom.xml", include_str!("builtin/templates/atom.xml")),
+    ("sitemap.xml", include_str!("builtin/templates/sitemap.xml")),
+    ("robots.txt", include_str!("builtin/templates/robots.txt")),
+];
+
+/// The built-in theme's stylesheet, written to `/styre.css` when the site has no theme.
+pub const BUILTIN_CSS: &str = include_str!("builtin/styre.css");
+
+/// One template's text and the file it came from (`templates/page.html`,
+/// `themes/x/templates/page.html`, or `<built-in>/page.html`).
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub file: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// Every template the site can use, by name, after overriding.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateSources {
+    pub templates: BTreeMap<String, TemplateSource>,
+}
+
+impl TemplateSources {
+    pub fn file_of(&self, name: &str) -> PathBuf {
+        self.templates
+            .get(name)
+            .map_or_else(|| PathBuf::from(format!("templates/{name}")), |t| t.file.clone())
+    }
+}
+
+/// Reads the three layers of templates.
+pub fn load_sources(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -> TemplateSources {
+    let mut templates = BTreeMap::new();
+    for (name, text) in BUILTIN {
+        templates.insert(
+            (*name).to_string(),
+            TemplateSource {
+                file: PathBuf::from(format!("<built-in>/{name}")),
+                text: Arc::from(*text),
+            },
+        );
+    }
+    let mut layers = Vec::new();
+    if let Some(theme) = theme {
+        let dir = root.join("themes").join(theme);
+        if !dir.is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("theme `{theme}` not found: there is no folder themes/{theme}"),
+                )
+                .hint("create the theme folder, or remove `theme` to use the built-in theme"),
+            );
+        }
+        layers.push((dir.join("templates"), format!("themes/{theme}/templates")));
+    }
+    layers.push((root.join("templates"), "templates".to_string()));
+    for (dir, shown) in layers {
+        for (rel, path) in crate::load::list_files(&dir, diags, &shown) {
+            let file = PathBuf::from(format!("{shown}/{rel}"));
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    templates.insert(
+                        rel,
+                        TemplateSource {
+                            file,
+                            text: text.into(),
+                        },
+                    );
+                }
+                Err(e) => diags.push(Diagnostic::error(file, format!("cannot read template: {e}"))),
+            }
+        }
+    }
+    TemplateSources { templates }
+}
+
+/// Parses every template and links them (inheritance, macros). Templates that do not parse
+/// are reported and left out.
+pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
+    let mut ok = Vec::new();
+    for (name, source) in &sources.templates {
+        match tera::Template::new(name, None, &source.text) {
+            Ok(_) => ok.push((name.as_str(), &*source.text)),
+            Err(e) => diags.push(template_error(&source.file, &source.text, &e)),
+        }
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(ok.clone()) {
+        diags.push(
+            Diagnostic::error(PathBuf::from("templates"), error_chain(&e))
+                .hint("check `{% extends %}`, `{% include %}` and `{% import %}` names"),
+        );
+        // Keep what links on its own so that the rest of the run can still report problems.
+        let mut partial = tera::Tera::default();
+        partial.autoescape_on(vec![".html", ".htm", ".xml"]);
+        for (name, text) in ok {
+            let _ = partial.add_raw_template(name, text);
+        }
+        return partial;
+    }
+    tera
+}
+
+/// A template syntax error, positioned from the parser's ` --> line:col` marker.
+fn template_error(file: &Path, text: &str, e: &tera::Error) -> Diagnostic {
+    let chain = error_chain(e);
+    let position = chain.lines().find_map(|l| {
+        let rest = l.trim_start().strip_prefix("--> ")?;
+        let (line, col) = rest.split_once(':')?;
+        Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
+    });
+    let expected = chain
+        .lines()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("= "))
+        .unwrap_or("syntax error")
+        .to_string();
+    match position.and_then(|(line, col)| offset_of(text, line, col)) {
+        Some(offset) => Diagnostic::at(
+            file,
+            offset..offset + 1,
+            "template syntax error",
+            expected,
+        )
+        .hint("see docs/templates.md for the template language"),
+        None => Diagnostic::error(file, chain),
+    }
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let line_text = text[start..].split('\n').next()?;
+    let within: usize = line_text.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+    Some(start + within)
+}
+
+/// A tera error with its causes, one per line.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_parse_and_link() {
+        let sources = load_sources(Path::new("/nonexistent"), None, &mut Diagnostics::new());
+        let mut diags = Diagnostics::new();
+        let tera = build(&sources, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut names: Vec<&str> = tera.get_template_names().collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "404.html",
+                "atom.xml",
+                "base.html",
+                "index.html",
+                "page.html",
+                "robots.txt",
+                "section.html",
+                "sitemap.xml"
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_positioned() {
+        let mut sources = TemplateSources::default();
+        let text = "<p>\n{{ page.title }\n</p>";
+        sources.templates.insert(
+            "page.html".into(),
+            TemplateSource {
+                file: "templates/page.html".into(),
+                text: text.into(),
+            },
+        );
+        let mut diags = Diagnostics::new();
+        build(&sources, &mut diags);
+        let d = diags.iter().next().expect("an error");
+        assert_eq!(d.message, "template syntax error");
+        let span = d.span.clone().unwrap();
+        assert_eq!(crate::diagnostics::line_col(text, span.start).0, 2);
+    }
+}
