@@ -202,7 +202,9 @@ impl Config {
                 Diagnostic::at(
                     file,
                     span_of("default_language"),
-                    format!("default language `{default_code}` has no [languages.{default_code}] table"),
+                    format!(
+                        "default language `{default_code}` has no [languages.{default_code}] table"
+                    ),
                     "not declared under [languages]",
                 )
                 .hint(format!("add [languages.{default_code}] with name = \"…\"")),
@@ -379,6 +381,10 @@ mod tests {
             parse("base_url = \"https://x.no\"\ntitle = \"T\"\n[languages.nb]\nnmae = \"Norsk\"\n")
                 .unwrap_err();
         assert_eq!(errors[0].message, "unknown key `nmae` in config.toml");
-        assert!(errors[0].hints[0].contains("`name`"), "{:?}", errors[0].hints);
+        assert!(
+            errors[0].hints[0].contains("`name`"),
+            "{:?}",
+            errors[0].hints
+        );
     }
 }

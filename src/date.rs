@@ -204,7 +204,11 @@ mod tests {
             Date::parse("2023-13-01").unwrap_err(),
             "2023-13-01 does not exist: there is no month 13"
         );
-        assert!(Date::parse("30.11.2023").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(
+            Date::parse("30.11.2023")
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
         assert!(Date::parse("2023-11-30T25:00").is_err());
     }
 

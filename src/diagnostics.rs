@@ -155,11 +155,16 @@ impl Diagnostics {
     /// order in which parallel work finished.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.file, a.span.as_ref().map(|s| (s.start, s.end)), &a.message).cmp(&(
-                &b.file,
-                b.span.as_ref().map(|s| (s.start, s.end)),
-                &b.message,
-            ))
+            (
+                &a.file,
+                a.span.as_ref().map(|s| (s.start, s.end)),
+                &a.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.as_ref().map(|s| (s.start, s.end)),
+                    &b.message,
+                ))
         });
         self.items.dedup();
     }
@@ -214,7 +219,6 @@ impl Diagnostics {
                 term::emit_into_string(&config, &files, &cs).unwrap_or_default()
             };
             out.push_str(&rendered);
-            out.push('\n');
         }
         out
     }
@@ -298,8 +302,13 @@ mod tests {
         sources.insert("content/a.md", "+++\ndaet = 1\n+++\n".into());
         let mut diags = Diagnostics::new();
         diags.push(
-            Diagnostic::at("content/a.md", 4..8, "unknown key `daet`", "not a known key")
-                .hint("did you mean `date`?"),
+            Diagnostic::at(
+                "content/a.md",
+                4..8,
+                "unknown key `daet`",
+                "not a known key",
+            )
+            .hint("did you mean `date`?"),
         );
         let text = diags.render(&sources, false);
         assert!(text.contains("content/a.md:2:1"), "{text}");

@@ -275,8 +275,8 @@ mod tests {
 
     #[test]
     fn dates_as_toml_dates_or_strings() {
-        let fm = page("+++\ntitle = \"A\"\ndate = 2023-11-30\nupdated = \"2023-12-01\"\n+++\n")
-            .unwrap();
+        let fm =
+            page("+++\ntitle = \"A\"\ndate = 2023-11-30\nupdated = \"2023-12-01\"\n+++\n").unwrap();
         assert_eq!(fm.date.unwrap().get_ref().ymd(), "2023-11-30");
         assert_eq!(fm.updated.unwrap().get_ref().ymd(), "2023-12-01");
     }
@@ -288,7 +288,11 @@ mod tests {
         assert_eq!(errors.len(), 1);
         let span = errors[0].span.clone().unwrap();
         assert_eq!(&text[span], "\"2023-02-30\"");
-        assert!(errors[0].label.contains("does not exist"), "{:?}", errors[0]);
+        assert!(
+            errors[0].label.contains("does not exist"),
+            "{:?}",
+            errors[0]
+        );
     }
 
     #[test]
@@ -302,9 +306,8 @@ mod tests {
 
     #[test]
     fn bad_slugs_and_aliases() {
-        let errors =
-            page("+++\ntitle = \"A\"\nslug = \"Møte 42\"\naliases = [\"gammel\"]\n+++\n")
-                .unwrap_err();
+        let errors = page("+++\ntitle = \"A\"\nslug = \"Møte 42\"\naliases = [\"gammel\"]\n+++\n")
+            .unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].hints[0], "write slug = \"mote-42\"");
         assert_eq!(errors[1].message, "`gammel` is not a valid alias");

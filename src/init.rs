@@ -41,8 +41,8 @@ Skriv hvem som sitter i styret her.
 /// Creates the site. `dir` must not exist, or be an empty folder.
 pub fn init(dir: &Path) -> Result<(), String> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let mut entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         if entries.next().is_some() {
             return Err(format!(
                 "{} already exists and is not empty; choose a new folder",

@@ -184,7 +184,11 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics, shown_as: &str) -> Vec<(S
     out
 }
 
-fn load_static(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -> BTreeMap<String, PathBuf> {
+fn load_static(
+    root: &Path,
+    theme: Option<&str>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
     if let Some(theme) = theme {
         let dir = root.join("themes").join(theme).join("static");
@@ -421,14 +425,20 @@ fn load_content(
             }
         };
         match (f.kind, parsed) {
-            (FoundKind::Section { dir }, Parsed2::Section(meta, front_matter_offset, body_offset)) => {
+            (
+                FoundKind::Section { dir },
+                Parsed2::Section(meta, front_matter_offset, body_offset),
+            ) => {
                 if meta.draft && !options.drafts {
                     continue;
                 }
                 let parent_key = if dir.is_empty() {
                     None
                 } else {
-                    Some(join_key(nearest_section(&section_dirs, parent_dir(&dir)), "_index.md"))
+                    Some(join_key(
+                        nearest_section(&section_dirs, parent_dir(&dir)),
+                        "_index.md",
+                    ))
                 };
                 let dir_slug = crate::slug::slugify(dir.rsplit('/').next().unwrap_or(""));
                 let assets = if f.lang == config.default_language {
@@ -506,7 +516,10 @@ fn load_content(
     (pages, sections)
 }
 
-fn nearest_section<'a>(section_dirs: &'a std::collections::BTreeSet<String>, mut dir: &'a str) -> &'a str {
+fn nearest_section<'a>(
+    section_dirs: &'a std::collections::BTreeSet<String>,
+    mut dir: &'a str,
+) -> &'a str {
     loop {
         if section_dirs.contains(dir) || dir.is_empty() {
             return dir;
@@ -525,9 +538,8 @@ fn parse_file(file: &Path, text: &str, kind: &FoundKind) -> Result<Parsed2, Vec<
     match kind {
         FoundKind::Section { .. } => front_matter::parse_section(file, &split)
             .map(|m| Parsed2::Section(m, split.front_matter_offset, split.body_offset)),
-        FoundKind::Page { .. } => {
-            front_matter::parse_page(file, &split).map(|m| Parsed2::Page(m, split.front_matter_offset, split.body_offset))
-        }
+        FoundKind::Page { .. } => front_matter::parse_page(file, &split)
+            .map(|m| Parsed2::Page(m, split.front_matter_offset, split.body_offset)),
     }
 }
 

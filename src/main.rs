@@ -156,7 +156,11 @@ fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -
         plural(s.pages, "page"),
         plural(s.sections, "section"),
         s.languages,
-        if s.languages == 1 { "language" } else { "languages" },
+        if s.languages == 1 {
+            "language"
+        } else {
+            "languages"
+        },
         s.files,
         build.elapsed.as_millis()
     );

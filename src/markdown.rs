@@ -100,10 +100,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
         }
         match event {
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                ..
+                level, id, classes, ..
             }) => {
                 heading = Some((
                     level,
@@ -119,7 +116,10 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                     let class_attr = if classes.is_empty() {
                         String::new()
                     } else {
-                        format!(" class=\"{}\"", tera::escape_html(&classes.join(" ")))
+                        format!(
+                            " class=\"{}\"",
+                            crate::templates::escape(&classes.join(" "))
+                        )
                     };
                     events.insert(
                         start,
@@ -269,14 +269,24 @@ mod tests {
 
     #[test]
     fn headings_get_stable_unique_ids() {
-        let r = md("## Bakgrunn\n\n## Bakgrunn\n\n## Formål {#formal-pinned}\n\n### Møteplan for året\n");
+        let r = md(
+            "## Bakgrunn\n\n## Bakgrunn\n\n## Formål {#formal-pinned}\n\n### Møteplan for året\n",
+        );
         insta::assert_snapshot!(r.html, @r#"
         <h2 id="bakgrunn">Bakgrunn</h2>
         <h2 id="bakgrunn-1">Bakgrunn</h2>
         <h2 id="formal-pinned">Formål</h2>
         <h3 id="moteplan-for-aret">Møteplan for året</h3>
         "#);
-        assert_eq!(r.anchors, ["bakgrunn", "bakgrunn-1", "formal-pinned", "moteplan-for-aret"]);
+        assert_eq!(
+            r.anchors,
+            [
+                "bakgrunn",
+                "bakgrunn-1",
+                "formal-pinned",
+                "moteplan-for-aret"
+            ]
+        );
     }
 
     #[test]
@@ -285,7 +295,12 @@ mod tests {
         let shape: Vec<(String, Vec<String>)> = r
             .toc
             .iter()
-            .map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect()))
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.children.iter().map(|c| c.id.clone()).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             shape,
@@ -300,7 +315,11 @@ mod tests {
     fn internal_links_resolve_and_are_recorded() {
         let text = "Se [mandatet](@/om/mandat.md#formal) og [dette](@/finnes/ikke.md).";
         let r = md(text);
-        assert!(r.html.contains("href=\"https://x.no/om/mandat/#formal\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"https://x.no/om/mandat/#formal\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].anchor.as_deref(), Some("formal"));
         assert!(r.links[0].resolved);
@@ -310,7 +329,9 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] ferdig\n\nTekst[^1]\n\n[^1]: Fotnote.\n");
+        let r = md(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] ferdig\n\nTekst[^1]\n\n[^1]: Fotnote.\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("type=\"checkbox\""));

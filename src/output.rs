@@ -39,7 +39,8 @@ pub struct Output {
 
 impl Output {
     pub fn insert_bytes(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), OutputFile::Bytes(bytes.into()));
+        self.files
+            .insert(path.into(), OutputFile::Bytes(bytes.into()));
     }
 
     pub fn insert_copy(&mut self, path: impl Into<String>, source: PathBuf) {
@@ -152,8 +153,7 @@ pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), 
             if force || target.join(MARKER).is_file() {
                 return Ok(());
             }
-            let mut entries =
-                std::fs::read_dir(target).map_err(|e| io_err("list", target, e))?;
+            let mut entries = std::fs::read_dir(target).map_err(|e| io_err("list", target, e))?;
             if entries.next().is_none() {
                 return Ok(());
             }
@@ -184,7 +184,8 @@ pub fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
         std::fs::remove_dir_all(&staging).map_err(|e| io_err("remove", &staging, e))?;
     }
     std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
-    let result = write_tree(output, &staging).and_then(|()| swap_in(&staging, &target, parent, &name));
+    let result =
+        write_tree(output, &staging).and_then(|()| swap_in(&staging, &target, parent, &name));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -221,18 +222,15 @@ fn write_tree(output: &Output, dir: &Path) -> Result<(), PublishError> {
     for d in &dirs {
         std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e))?;
     }
-    output
-        .files
-        .par_iter()
-        .try_for_each(|(path, file)| {
-            let dest = dir.join(path);
-            match file {
-                OutputFile::Bytes(bytes) => write_file(&dest, bytes),
-                OutputFile::Copy(src) => std::fs::copy(src, &dest)
-                    .map(|_| ())
-                    .map_err(|e| io_err(&format!("copy {} to", src.display()), &dest, e)),
-            }
-        })
+    output.files.par_iter().try_for_each(|(path, file)| {
+        let dest = dir.join(path);
+        match file {
+            OutputFile::Bytes(bytes) => write_file(&dest, bytes),
+            OutputFile::Copy(src) => std::fs::copy(src, &dest)
+                .map(|_| ())
+                .map_err(|e| io_err(&format!("copy {} to", src.display()), &dest, e)),
+        }
+    })
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
@@ -242,14 +240,16 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
 
 fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), PublishError> {
     if !target.exists() {
-        return std::fs::rename(staging, target).map_err(|e| io_err("move the new output to", target, e));
+        return std::fs::rename(staging, target)
+            .map_err(|e| io_err("move the new output to", target, e));
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE).is_ok() {
             // `staging` now holds the previous output.
-            return std::fs::remove_dir_all(staging).map_err(|e| io_err("remove the old output", staging, e));
+            return std::fs::remove_dir_all(staging)
+                .map_err(|e| io_err("remove the old output", staging, e));
         }
     }
     let old = parent.join(format!(".{name}.styre-old-{}", std::process::id()));
@@ -297,10 +297,17 @@ mod tests {
         publish(&output(&[("a/index.html", "1"), ("old.txt", "x")]), &target).unwrap();
         check_target(&target, &dir.path().join("site"), false).unwrap();
         publish(&output(&[("a/index.html", "2")]), &target).unwrap();
-        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "2");
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "2"
+        );
         assert!(!target.join("old.txt").exists());
         assert!(target.join(MARKER).is_file());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
     }
 
@@ -311,7 +318,10 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("thesis.tex"), "precious").unwrap();
         let site = dir.path().join("site");
-        assert!(matches!(check_target(&target, &site, false), Err(PublishError::Refused(_))));
+        assert!(matches!(
+            check_target(&target, &site, false),
+            Err(PublishError::Refused(_))
+        ));
         assert!(check_target(&target, &site, true).is_ok());
         // An empty folder is fine.
         std::fs::remove_file(target.join("thesis.tex")).unwrap();
@@ -323,9 +333,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         std::fs::create_dir_all(site.join("content/x")).unwrap();
-        for target in [site.clone(), dir.path().to_path_buf(), site.join("content/x")] {
+        for target in [
+            site.clone(),
+            dir.path().to_path_buf(),
+            site.join("content/x"),
+        ] {
             assert!(
-                matches!(check_target(&target, &site, true), Err(PublishError::Refused(_))),
+                matches!(
+                    check_target(&target, &site, true),
+                    Err(PublishError::Refused(_))
+                ),
                 "{}",
                 target.display()
             );
@@ -342,6 +359,9 @@ mod tests {
         std::fs::create_dir(&foreign).unwrap();
         publish(&output(&[("index.html", "x")]), &dir.path().join("public")).unwrap();
         assert!(!stale.exists());
-        assert!(foreign.exists(), "folders without the marker are never deleted");
+        assert!(
+            foreign.exists(),
+            "folders without the marker are never deleted"
+        );
     }
 }

@@ -64,7 +64,7 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
 
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+    let results: Vec<Result<(String, Vec<u8>), Option<Diagnostic>>> =
         jobs.par_iter().map(|job| ctx.run(*job)).collect();
 
     let mut output = Output::default();
@@ -97,7 +97,8 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     for result in results {
         match result {
             Ok((path, bytes)) => output.insert_bytes(path, bytes),
-            Err(d) => diags.push(d),
+            Err(Some(d)) => diags.push(d),
+            Err(None) => {}
         }
     }
     output
@@ -110,7 +111,7 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    fn run(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn run(&self, job: Job) -> Result<(String, Vec<u8>), Option<Diagnostic>> {
         let site = self.site;
         let config = &site.config;
         match job {
@@ -132,7 +133,8 @@ impl Renderer<'_> {
                 let lang = &config.languages[l];
                 let path = format!("{}404.html", config.language_prefix(&lang.code));
                 let ctx = self.base_context(&lang.code, &path);
-                let html = self.render_template("404.html", &ctx, &site.templates.file_of("404.html"))?;
+                let html =
+                    self.render_template("404.html", &ctx, &site.templates.file_of("404.html"))?;
                 Ok((file_for(&path), self.finish_html(html)))
             }
             Job::Feed(l) => {
@@ -143,25 +145,35 @@ impl Renderer<'_> {
                 ctx.insert("pages", &pages);
                 ctx.insert("last_updated", &last_updated);
                 ctx.insert("feed_url", &config.absolute_url(&path));
-                let xml = self.render_template("atom.xml", &ctx, &site.templates.file_of("atom.xml"))?;
+                let xml =
+                    self.render_template("atom.xml", &ctx, &site.templates.file_of("atom.xml"))?;
                 Ok((file_for(&path), xml.into_bytes()))
             }
             Job::Sitemap => {
                 let mut ctx = self.base_context(&config.default_language, "/sitemap.xml");
                 ctx.insert("entries", &self.sitemap_entries());
-                let xml =
-                    self.render_template("sitemap.xml", &ctx, &site.templates.file_of("sitemap.xml"))?;
+                let xml = self.render_template(
+                    "sitemap.xml",
+                    &ctx,
+                    &site.templates.file_of("sitemap.xml"),
+                )?;
                 Ok(("sitemap.xml".into(), xml.into_bytes()))
             }
             Job::Robots => {
                 let ctx = self.base_context(&config.default_language, "/robots.txt");
-                let text =
-                    self.render_template("robots.txt", &ctx, &site.templates.file_of("robots.txt"))?;
+                let text = self.render_template(
+                    "robots.txt",
+                    &ctx,
+                    &site.templates.file_of("robots.txt"),
+                )?;
                 Ok(("robots.txt".into(), text.into_bytes()))
             }
             Job::Alias(i) => {
                 let alias = &site.aliases[i];
-                Ok((file_for(&alias.path), alias_html(&alias.target).into_bytes()))
+                Ok((
+                    file_for(&alias.path),
+                    alias_html(&alias.target).into_bytes(),
+                ))
             }
         }
     }
@@ -185,22 +197,33 @@ impl Renderer<'_> {
         name: &str,
         ctx: &tera::Context,
         file: &std::path::Path,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<String, Option<Diagnostic>> {
         self.tera.render(name, ctx).map_err(|e| {
+            if self.site.templates.templates.contains_key(name)
+                && !self.tera.get_template_names().any(|n| n == name)
+            {
+                // The template did not parse; that error is reported once, not per page.
+                return None;
+            }
             let template_file = self.site.templates.file_of(name);
             let shown = if file.as_os_str().is_empty() {
                 template_file.clone()
             } else {
                 file.to_path_buf()
             };
-            Diagnostic::error(
-                shown,
-                format!("rendering with template `{name}` failed: {}", crate::templates::error_chain(&e)),
+            Some(
+                Diagnostic::error(
+                    shown,
+                    format!(
+                        "rendering with template `{name}` failed: {}",
+                        crate::templates::error_chain(&e)
+                    ),
+                )
+                .hint(format!(
+                    "the problem is in {} or in the data this file gives it (docs/templates.md lists the context)",
+                    template_file.display()
+                )),
             )
-            .hint(format!(
-                "the problem is in {} or in the data this file gives it (docs/templates.md lists the context)",
-                template_file.display()
-            ))
         })
     }
 
@@ -222,7 +245,11 @@ impl Renderer<'_> {
             .iter()
             .filter(|p| p.source.lang == lang && p.date().is_some())
             .collect();
-        dated.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.source.key.cmp(&b.source.key)));
+        dated.sort_by(|a, b| {
+            b.date()
+                .cmp(&a.date())
+                .then_with(|| a.source.key.cmp(&b.source.key))
+        });
         dated.truncate(site.config.feed_limit);
         let last_updated = dated
             .iter()
@@ -281,7 +308,7 @@ impl Renderer<'_> {
 /// A redirect page for an alias: a meta refresh (allowed by a strict CSP, unlike a script),
 /// a canonical link, and a visible link for people.
 fn alias_html(target: &str) -> String {
-    let t = tera::escape_html(target);
+    let t = crate::templates::escape(target);
     format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
          <link rel=\"canonical\" href=\"{t}\"><meta name=\"robots\" content=\"noindex\">\
@@ -393,7 +420,10 @@ impl Lookup {
     fn find(&self, key: &str, lang: &str) -> Option<Target> {
         self.index
             .get(&(key.to_string(), lang.to_string()))
-            .or_else(|| self.index.get(&(key.to_string(), self.default_language.clone())))
+            .or_else(|| {
+                self.index
+                    .get(&(key.to_string(), self.default_language.clone()))
+            })
             .copied()
     }
 }
@@ -432,7 +462,10 @@ fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Va
     });
     if full && let Some(obj) = v.as_object_mut() {
         obj.insert("content".into(), Value::String(p.rendered.html.clone()));
-        obj.insert("toc".into(), serde_json::to_value(&p.rendered.toc).unwrap_or(Value::Null));
+        obj.insert(
+            "toc".into(),
+            serde_json::to_value(&p.rendered.toc).unwrap_or(Value::Null),
+        );
     }
     v
 }
@@ -461,7 +494,11 @@ fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<
     })
 }
 
-fn string_arg(args: &HashMap<String, Value>, name: &str, function: &str) -> tera::Result<Option<String>> {
+fn string_arg(
+    args: &HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> tera::Result<Option<String>> {
     match args.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -474,9 +511,11 @@ fn string_arg(args: &HashMap<String, Value>, name: &str, function: &str) -> tera
 fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
     let l = Arc::clone(lookup);
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
-        let path = string_arg(args, "path", "get_page")?
-            .ok_or_else(|| tera::Error::msg("`get_page` needs `path`, e.g. get_page(path=\"om/mandat.md\")"))?;
-        let lang = string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
+        let path = string_arg(args, "path", "get_page")?.ok_or_else(|| {
+            tera::Error::msg("`get_page` needs `path`, e.g. get_page(path=\"om/mandat.md\")")
+        })?;
+        let lang =
+            string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
         match l.find(path.trim_start_matches("@/"), &lang) {
             Some(Target::Page(i)) => Ok(l.pages[i].clone()),
             _ => Err(tera::Error::msg(format!("`get_page`: no page `{path}`"))),
@@ -485,19 +524,25 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
     let l = Arc::clone(lookup);
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
         let path = string_arg(args, "path", "get_section")?.ok_or_else(|| {
-            tera::Error::msg("`get_section` needs `path`, e.g. get_section(path=\"moter/_index.md\")")
+            tera::Error::msg(
+                "`get_section` needs `path`, e.g. get_section(path=\"moter/_index.md\")",
+            )
         })?;
-        let lang = string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
+        let lang =
+            string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
         match l.find(path.trim_start_matches("@/"), &lang) {
             Some(Target::Section(i)) => Ok(l.sections[i].clone()),
-            _ => Err(tera::Error::msg(format!("`get_section`: no section `{path}`"))),
+            _ => Err(tera::Error::msg(format!(
+                "`get_section`: no section `{path}`"
+            ))),
         }
     });
     let l = Arc::clone(lookup);
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = string_arg(args, "path", "get_url")?
             .ok_or_else(|| tera::Error::msg("`get_url` needs `path`"))?;
-        let lang = string_arg(args, "lang", "get_url")?.unwrap_or_else(|| l.default_language.clone());
+        let lang =
+            string_arg(args, "lang", "get_url")?.unwrap_or_else(|| l.default_language.clone());
         if let Some(key) = path.strip_prefix("@/") {
             let (key, anchor) = match key.split_once('#') {
                 Some((k, a)) => (k, format!("#{a}")),
@@ -515,6 +560,10 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
                 None => Err(tera::Error::msg(format!("`get_url`: no content `{path}`"))),
             };
         }
-        Ok(Value::String(format!("{}/{}", l.base_url, path.trim_start_matches('/'))))
+        Ok(Value::String(format!(
+            "{}/{}",
+            l.base_url,
+            path.trim_start_matches('/')
+        )))
     });
 }

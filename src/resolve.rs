@@ -99,7 +99,9 @@ pub struct Site {
 impl Site {
     /// The page or section with this key in this language.
     pub fn get(&self, key: &str, lang: &str) -> Option<Target> {
-        self.index.get(&(key.to_string(), lang.to_string())).copied()
+        self.index
+            .get(&(key.to_string(), lang.to_string()))
+            .copied()
     }
 
     /// Like [`Site::get`], falling back to the default language.
@@ -159,10 +161,18 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
     };
 
     let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |path: &str, file: &PathBuf, span: Option<std::ops::Range<usize>>, diags: &mut Diagnostics| {
+    let mut claim = |path: &str,
+                     file: &PathBuf,
+                     span: Option<std::ops::Range<usize>>,
+                     diags: &mut Diagnostics| {
         if let Some(first) = claimed.get(path) {
             let d = match span {
-                Some(span) => Diagnostic::at(file, span, format!("two pages have the URL {path}"), "this URL is taken"),
+                Some(span) => Diagnostic::at(
+                    file,
+                    span,
+                    format!("two pages have the URL {path}"),
+                    "this URL is taken",
+                ),
                 None => Diagnostic::error(file, format!("two pages have the URL {path}")),
             };
             diags.push(d.hint(format!(
@@ -221,7 +231,14 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
             .get(&(section_key.clone(), source.lang.clone()))
             .or_else(|| section_index.get(&(section_key.clone(), config.default_language.clone())))
             .map(|i| &loaded_sections[*i]);
-        let template = page_template(&source, parent, &loaded_sections, &section_index, &templates, diags);
+        let template = page_template(
+            &source,
+            parent,
+            &loaded_sections,
+            &section_index,
+            &templates,
+            diags,
+        );
         pages.push(Page {
             permalink: config.absolute_url(&path),
             path,
@@ -236,19 +253,37 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
 
     let mut index = HashMap::new();
     for (i, s) in sections.iter().enumerate() {
-        index.insert((s.source.key.clone(), s.source.lang.clone()), Target::Section(i));
+        index.insert(
+            (s.source.key.clone(), s.source.lang.clone()),
+            Target::Section(i),
+        );
     }
     for (i, p) in pages.iter().enumerate() {
-        index.insert((p.source.key.clone(), p.source.lang.clone()), Target::Page(i));
+        index.insert(
+            (p.source.key.clone(), p.source.lang.clone()),
+            Target::Page(i),
+        );
     }
 
     // Aliases: each becomes a redirect page; they must not collide with anything.
     let mut aliases = Vec::new();
     let alias_sources = pages
         .iter()
-        .map(|p| (&p.source.file, &p.source.meta.aliases, &p.permalink, p.source.front_matter_offset))
+        .map(|p| {
+            (
+                &p.source.file,
+                &p.source.meta.aliases,
+                &p.permalink,
+                p.source.front_matter_offset,
+            )
+        })
         .chain(sections.iter().map(|s| {
-            (&s.source.file, &s.source.meta.aliases, &s.permalink, s.source.front_matter_offset)
+            (
+                &s.source.file,
+                &s.source.meta.aliases,
+                &s.permalink,
+                s.source.front_matter_offset,
+            )
         }));
     for (file, list, permalink, fm_offset) in alias_sources {
         for alias in list {
@@ -257,7 +292,12 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
                 path.push('/');
             }
             let span = alias.span();
-            claim(&path, file, Some(span.start + fm_offset..span.end + fm_offset), diags);
+            claim(
+                &path,
+                file,
+                Some(span.start + fm_offset..span.end + fm_offset),
+                diags,
+            );
             aliases.push(Alias {
                 path,
                 target: permalink.clone(),
@@ -345,7 +385,10 @@ impl SectionPaths<'_> {
     fn find(&self, key: &str, lang: &str) -> Option<&LoadedSection> {
         self.index
             .get(&(key.to_string(), lang.to_string()))
-            .or_else(|| self.index.get(&(key.to_string(), self.config.default_language.clone())))
+            .or_else(|| {
+                self.index
+                    .get(&(key.to_string(), self.config.default_language.clone()))
+            })
             .map(|i| &self.sections[*i])
     }
 
@@ -402,7 +445,10 @@ impl LinkResolver for KeyResolver<'_> {
         let target = self
             .index
             .get(&(key.to_string(), self.lang.clone()))
-            .or_else(|| self.index.get(&(key.to_string(), self.config.default_language.clone())))?;
+            .or_else(|| {
+                self.index
+                    .get(&(key.to_string(), self.config.default_language.clone()))
+            })?;
         Some(match *target {
             Target::Page(i) => self.pages[i].permalink.clone(),
             Target::Section(i) => self.sections[i].permalink.clone(),
@@ -428,12 +474,19 @@ fn check_template(
     };
     let d = match did_you_mean(name, &names) {
         Some(best) => d.hint(format!("did you mean `{best}`?")),
-        None => d.hint(format!("create templates/{name}, or use one of: {}", names.join(", "))),
+        None => d.hint(format!(
+            "create templates/{name}, or use one of: {}",
+            names.join(", ")
+        )),
     };
     diags.push(d);
 }
 
-fn section_template(s: &LoadedSection, templates: &TemplateSources, diags: &mut Diagnostics) -> String {
+fn section_template(
+    s: &LoadedSection,
+    templates: &TemplateSources,
+    diags: &mut Diagnostics,
+) -> String {
     match &s.source.meta.template {
         Some(t) => {
             let span = s.source.fm_span(t.span());
@@ -491,12 +544,22 @@ fn check_links(site: &Site, diags: &mut Diagnostics) {
     let items = site
         .pages
         .iter()
-        .map(|p| (&p.source.file, &p.source.lang, p.source.body_offset, &p.rendered))
-        .chain(
-            site.sections
-                .iter()
-                .map(|s| (&s.source.file, &s.source.lang, s.source.body_offset, &s.rendered)),
-        );
+        .map(|p| {
+            (
+                &p.source.file,
+                &p.source.lang,
+                p.source.body_offset,
+                &p.rendered,
+            )
+        })
+        .chain(site.sections.iter().map(|s| {
+            (
+                &s.source.file,
+                &s.source.lang,
+                s.source.body_offset,
+                &s.rendered,
+            )
+        }));
     for (file, lang, offset, rendered) in items {
         for link in &rendered.links {
             let span = link.span.start + offset..link.span.end + offset;
@@ -509,7 +572,9 @@ fn check_links(site: &Site, diags: &mut Diagnostics) {
                 );
                 let d = match did_you_mean(&link.key, &keys) {
                     Some(best) => d.hint(format!("did you mean `@/{best}`?")),
-                    None => d.hint("internal links name a file below content/, e.g. @/om/mandat.md"),
+                    None => {
+                        d.hint("internal links name a file below content/, e.g. @/om/mandat.md")
+                    }
                 };
                 diags.push(d);
                 continue;

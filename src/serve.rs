@@ -143,16 +143,22 @@ fn rebuild(root: &Path, options: &LoadOptions, state: &AppState, shell: Shell) {
 fn watch(root: &Path, options: &LoadOptions, state: &AppState, shell: Shell) {
     use notify_debouncer_full::notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = match notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)
-    {
-        Ok(d) => d,
-        Err(e) => {
-            shell.status(&format!("error: cannot watch {}: {e}; live reload is off", root.display()));
-            return;
-        }
-    };
+    let mut debouncer =
+        match notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx) {
+            Ok(d) => d,
+            Err(e) => {
+                shell.status(&format!(
+                    "error: cannot watch {}: {e}; live reload is off",
+                    root.display()
+                ));
+                return;
+            }
+        };
     if let Err(e) = debouncer.watch(root, RecursiveMode::Recursive) {
-        shell.status(&format!("error: cannot watch {}: {e}; live reload is off", root.display()));
+        shell.status(&format!(
+            "error: cannot watch {}: {e}; live reload is off",
+            root.display()
+        ));
         return;
     }
     for result in rx {
@@ -184,7 +190,10 @@ pub fn change_kind(root: &Path, path: &Path) -> Option<ChangeKind> {
     if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
         return None;
     }
-    if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
         return None;
     }
     let first = rel.components().next()?.as_os_str().to_string_lossy();
@@ -216,14 +225,12 @@ async fn events(
         .and_then(|c| c.error.clone())
         .map(Notice::Failed);
     let updates = BroadcastStream::new(state.notices.subscribe()).filter_map(|n| n.ok());
-    let stream = tokio_stream::iter(initial)
-        .chain(updates)
-        .map(|notice| {
-            Ok(match notice {
-                Notice::Reload => Event::default().event("reload").data("reload"),
-                Notice::Failed(text) => Event::default().event("failed").data(text),
-            })
-        });
+    let stream = tokio_stream::iter(initial).chain(updates).map(|notice| {
+        Ok(match notice {
+            Notice::Reload => Event::default().event("reload").data("reload"),
+            Notice::Failed(text) => Event::default().event("failed").data(text),
+        })
+    });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -235,13 +242,23 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     };
     let Some(output) = &current.output else {
         let text = current.error.clone().unwrap_or_default();
-        return html_response(StatusCode::SERVICE_UNAVAILABLE, "text/html", error_page(&text));
+        return html_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/html",
+            error_page(&text),
+        );
     };
     if !uri.path().ends_with('/')
-        && output.lookup(&path).is_some_and(|(file, _)| file.ends_with("/index.html"))
+        && output
+            .lookup(&path)
+            .is_some_and(|(file, _)| file.ends_with("/index.html"))
     {
         let location = format!("{}/", uri.path());
-        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
     }
     let (status, found) = match output.lookup(&path) {
         Some(found) => (StatusCode::OK, Some(found)),
@@ -280,10 +297,9 @@ fn html_response(status: StatusCode, _mime: &str, body: Vec<u8>) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -303,7 +319,7 @@ fn error_page(text: &str) -> Vec<u8> {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\
          <body><h1>The site does not build yet</h1><pre>{}</pre>{SCRIPT_TAG}</body></html>",
-        tera::escape_html(text)
+        crate::templates::escape(text)
     )
     .into_bytes()
 }
@@ -330,11 +346,26 @@ mod tests {
     #[test]
     fn changes_are_classified() {
         let root = Path::new("/site");
-        assert_eq!(change_kind(root, Path::new("/site/content/a.md")), Some(ChangeKind::Content));
-        assert_eq!(change_kind(root, Path::new("/site/config.toml")), Some(ChangeKind::Config));
-        assert_eq!(change_kind(root, Path::new("/site/templates/page.html")), Some(ChangeKind::Template));
-        assert_eq!(change_kind(root, Path::new("/site/public/index.html")), None);
-        assert_eq!(change_kind(root, Path::new("/site/content/.a.md.swp")), None);
+        assert_eq!(
+            change_kind(root, Path::new("/site/content/a.md")),
+            Some(ChangeKind::Content)
+        );
+        assert_eq!(
+            change_kind(root, Path::new("/site/config.toml")),
+            Some(ChangeKind::Config)
+        );
+        assert_eq!(
+            change_kind(root, Path::new("/site/templates/page.html")),
+            Some(ChangeKind::Template)
+        );
+        assert_eq!(
+            change_kind(root, Path::new("/site/public/index.html")),
+            None
+        );
+        assert_eq!(
+            change_kind(root, Path::new("/site/content/.a.md.swp")),
+            None
+        );
         assert_eq!(change_kind(root, Path::new("/site/content/a.md~")), None);
     }
 

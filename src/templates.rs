@@ -15,7 +15,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("builtin/templates/base.html")),
     ("index.html", include_str!("builtin/templates/index.html")),
-    ("section.html", include_str!("builtin/templates/section.html")),
+    (
+        "section.html",
+        include_str!("builtin/templates/section.html"),
+    ),
     ("page.html", include_str!("builtin/templates/page.html")),
     ("404.html", include_str!("builtin/templates/404.html")),
     ("atom.xml", include_str!("builtin/templates/atom.xml")),
@@ -42,9 +45,10 @@ pub struct TemplateSources {
 
 impl TemplateSources {
     pub fn file_of(&self, name: &str) -> PathBuf {
-        self.templates
-            .get(name)
-            .map_or_else(|| PathBuf::from(format!("templates/{name}")), |t| t.file.clone())
+        self.templates.get(name).map_or_else(
+            || PathBuf::from(format!("templates/{name}")),
+            |t| t.file.clone(),
+        )
     }
 }
 
@@ -88,7 +92,10 @@ pub fn load_sources(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -
                         },
                     );
                 }
-                Err(e) => diags.push(Diagnostic::error(file, format!("cannot read template: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    file,
+                    format!("cannot read template: {e}"),
+                )),
             }
         }
     }
@@ -105,16 +112,14 @@ pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
             Err(e) => diags.push(template_error(&source.file, &source.text, &e)),
         }
     }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    let mut tera = new_tera();
     if let Err(e) = tera.add_raw_templates(ok.clone()) {
         diags.push(
             Diagnostic::error(PathBuf::from("templates"), error_chain(&e))
                 .hint("check `{% extends %}`, `{% include %}` and `{% import %}` names"),
         );
         // Keep what links on its own so that the rest of the run can still report problems.
-        let mut partial = tera::Tera::default();
-        partial.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let mut partial = new_tera();
         for (name, text) in ok {
             let _ = partial.add_raw_template(name, text);
         }
@@ -129,7 +134,10 @@ fn template_error(file: &Path, text: &str, e: &tera::Error) -> Diagnostic {
     let position = chain.lines().find_map(|l| {
         let rest = l.trim_start().strip_prefix("--> ")?;
         let (line, col) = rest.split_once(':')?;
-        Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            col.trim().parse::<usize>().ok()?,
+        ))
     });
     let expected = chain
         .lines()
@@ -138,13 +146,8 @@ fn template_error(file: &Path, text: &str, e: &tera::Error) -> Diagnostic {
         .unwrap_or("syntax error")
         .to_string();
     match position.and_then(|(line, col)| offset_of(text, line, col)) {
-        Some(offset) => Diagnostic::at(
-            file,
-            offset..offset + 1,
-            "template syntax error",
-            expected,
-        )
-        .hint("see docs/templates.md for the template language"),
+        Some(offset) => Diagnostic::at(file, offset..offset + 1, "template syntax error", expected)
+            .hint("see docs/templates.md for the template language"),
         None => Diagnostic::error(file, chain),
     }
 }
@@ -156,8 +159,36 @@ fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
         .map(str::len)
         .sum();
     let line_text = text[start..].split('\n').next()?;
-    let within: usize = line_text.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+    let within: usize = line_text
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
     Some(start + within)
+}
+
+/// HTML escaping for template output and generated markup: `& < > " '`. (Tera's default also
+/// escapes `/`, which makes every URL in the output unreadable without making it safer.)
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape);
+    tera
 }
 
 /// A tera error with its causes, one per line.

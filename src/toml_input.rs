@@ -191,7 +191,10 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].span, Some(4..9));
         assert_eq!(errors[0].hints[0], "did you mean `title`?");
-        assert_eq!(errors[1].message, "unknown key `weigth` in page front matter");
+        assert_eq!(
+            errors[1].message,
+            "unknown key `weigth` in page front matter"
+        );
         assert_eq!(errors[1].span, Some(16..22));
     }
 
@@ -201,7 +204,11 @@ mod tests {
         let errors = parse::<Doc>(Path::new("a.md"), text, 0, "front matter").unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].span, Some(9..16));
-        assert!(errors[0].label.contains("invalid type"), "{}", errors[0].label);
+        assert!(
+            errors[0].label.contains("invalid type"),
+            "{}",
+            errors[0].label
+        );
     }
 
     #[test]
