@@ -145,7 +145,7 @@ pub const CONFIG_FILE: &str = "config.toml";
 impl Config {
     /// Reads and validates `config.toml` text. `file` is the name used in messages.
     pub fn parse(file: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = toml_input::parse(file, text, 0, "config.toml")?;
+        let raw: RawConfig = toml_input::parse(file, text, 0, "config.toml").into_result()?;
         let mut errors = Vec::new();
         let span_of = |key: &str| find_key(text, key);
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::toml_input;
+use crate::toml_input::{self, Parsed};
 
 /// A Markdown file cut in two: the front matter text and the body, with their offsets.
 #[derive(Debug, Clone, Copy)]
@@ -126,15 +126,18 @@ fn yes() -> bool {
     true
 }
 
-/// Parses page front matter; errors point into the whole file.
-pub fn parse_page(file: &Path, split: &Split) -> Result<PageFrontMatter, Vec<Diagnostic>> {
-    let fm: PageFrontMatter = toml_input::parse(
+/// Parses page front matter; errors point into the whole file. The front matter is returned
+/// whenever it could be read, even with errors, so later phases still know the page.
+pub fn parse_page(file: &Path, split: &Split) -> Parsed<PageFrontMatter> {
+    let Parsed { value, mut errors } = toml_input::parse::<PageFrontMatter>(
         file,
         split.front_matter,
         split.front_matter_offset,
         "page front matter",
-    )?;
-    let mut errors = Vec::new();
+    );
+    let Some(fm) = value else {
+        return Parsed { value, errors };
+    };
     check_slug(file, split, fm.slug.as_ref(), &mut errors);
     for alias in &fm.aliases {
         check_alias(file, split, alias, &mut errors);
@@ -150,30 +153,30 @@ pub fn parse_page(file: &Path, split: &Split) -> Result<PageFrontMatter, Vec<Dia
             .hint("add title = \"…\" to the front matter"),
         );
     }
-    if errors.is_empty() {
-        Ok(fm)
-    } else {
-        Err(errors)
+    Parsed {
+        value: Some(fm),
+        errors,
     }
 }
 
 /// Parses section front matter; errors point into the whole file.
-pub fn parse_section(file: &Path, split: &Split) -> Result<SectionFrontMatter, Vec<Diagnostic>> {
-    let fm: SectionFrontMatter = toml_input::parse(
+pub fn parse_section(file: &Path, split: &Split) -> Parsed<SectionFrontMatter> {
+    let Parsed { value, mut errors } = toml_input::parse::<SectionFrontMatter>(
         file,
         split.front_matter,
         split.front_matter_offset,
         "section front matter",
-    )?;
-    let mut errors = Vec::new();
+    );
+    let Some(fm) = value else {
+        return Parsed { value, errors };
+    };
     check_slug(file, split, fm.slug.as_ref(), &mut errors);
     for alias in &fm.aliases {
         check_alias(file, split, alias, &mut errors);
     }
-    if errors.is_empty() {
-        Ok(fm)
-    } else {
-        Err(errors)
+    Parsed {
+        value: Some(fm),
+        errors,
     }
 }
 
@@ -252,7 +255,7 @@ mod tests {
     fn page(text: &str) -> Result<PageFrontMatter, Vec<Diagnostic>> {
         let file = Path::new("content/a.md");
         let split = split(file, text).map_err(|d| vec![d])?;
-        parse_page(file, &split)
+        parse_page(file, &split).into_result()
     }
 
     #[test]

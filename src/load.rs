@@ -88,6 +88,9 @@ pub struct Loaded {
     pub static_files: BTreeMap<String, PathBuf>,
     pub templates: TemplateSources,
     pub sources: SourceMap,
+    /// Content keys of files that exist but could not be read or parsed (already reported), so
+    /// links to them are not reported a second time as broken.
+    pub failed_keys: std::collections::BTreeSet<String>,
 }
 
 /// Options that change what is loaded.
@@ -136,7 +139,15 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
         sources.insert(t.file.clone(), t.text.clone());
     }
     let static_files = load_static(root, config.theme.as_deref(), diags);
-    let (pages, sections) = load_content(root, &config, options, &mut sources, diags);
+    let mut failed_keys = std::collections::BTreeSet::new();
+    let (pages, sections) = load_content(
+        root,
+        &config,
+        options,
+        &mut sources,
+        &mut failed_keys,
+        diags,
+    );
 
     Some(Loaded {
         root: root.to_path_buf(),
@@ -146,6 +157,7 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
         static_files,
         templates,
         sources,
+        failed_keys,
     })
 }
 
@@ -265,6 +277,7 @@ fn load_content(
     config: &Config,
     options: &LoadOptions,
     sources: &mut SourceMap,
+    failed_keys: &mut std::collections::BTreeSet<String>,
     diags: &mut Diagnostics,
 ) -> (Vec<LoadedPage>, Vec<LoadedSection>) {
     let content_dir = root.join("content");
@@ -379,50 +392,36 @@ fn load_content(
     }
 
     // Read and parse in parallel; collect in walk order.
-    type Parsed = (Found, Result<Arc<str>, String>);
-    let parsed: Vec<Parsed> = found
+    type Result1 = (Found, Option<Arc<str>>, Option<Parsed2>, Vec<Diagnostic>);
+    let results: Vec<Result1> = found
         .into_par_iter()
         .map(|f| {
-            let text = std::fs::read_to_string(&f.path)
-                .map(Arc::<str>::from)
-                .map_err(|e| e.to_string());
-            (f, text)
-        })
-        .collect();
-
-    let results: Vec<(Found, Option<Arc<str>>, Result<Parsed2, Vec<Diagnostic>>)> = parsed
-        .into_par_iter()
-        .map(|(f, text)| {
             let file = PathBuf::from(format!("content/{}", f.rel));
-            let text = match text {
-                Ok(t) => t,
+            match std::fs::read_to_string(&f.path) {
+                Ok(text) => {
+                    let text = Arc::<str>::from(text);
+                    let (parsed, errors) = parse_file(&file, &text, &f.kind);
+                    (f, Some(text), parsed, errors)
+                }
                 Err(e) => {
                     let d = Diagnostic::error(&file, format!("cannot read file: {e}"));
-                    return (f, None, Err(vec![d]));
+                    (f, None, None, vec![d])
                 }
-            };
-            let result = parse_file(&file, &text, &f.kind);
-            (f, Some(text), result)
+            }
         })
         .collect();
 
     let mut pages = Vec::new();
     let mut sections = Vec::new();
-    for (f, text, result) in results {
+    for (f, text, parsed, errors) in results {
         let file = PathBuf::from(format!("content/{}", f.rel));
-        let Some(text) = text else {
-            if let Err(e) = result {
-                diags.extend(e);
-            }
+        diags.extend(errors);
+        if let Some(text) = &text {
+            sources.insert(file.clone(), text.clone());
+        }
+        let (Some(text), Some(parsed)) = (text, parsed) else {
+            failed_keys.insert(f.key);
             continue;
-        };
-        sources.insert(file.clone(), text.clone());
-        let parsed = match result {
-            Ok(p) => p,
-            Err(errors) => {
-                diags.extend(errors);
-                continue;
-            }
         };
         match (f.kind, parsed) {
             (
@@ -533,13 +532,27 @@ enum Parsed2 {
     Section(SectionFrontMatter, usize, usize),
 }
 
-fn parse_file(file: &Path, text: &str, kind: &FoundKind) -> Result<Parsed2, Vec<Diagnostic>> {
-    let split = front_matter::split(file, text).map_err(|d| vec![d])?;
+fn parse_file(file: &Path, text: &str, kind: &FoundKind) -> (Option<Parsed2>, Vec<Diagnostic>) {
+    let split = match front_matter::split(file, text) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![d]),
+    };
+    let (fm, body) = (split.front_matter_offset, split.body_offset);
     match kind {
-        FoundKind::Section { .. } => front_matter::parse_section(file, &split)
-            .map(|m| Parsed2::Section(m, split.front_matter_offset, split.body_offset)),
-        FoundKind::Page { .. } => front_matter::parse_page(file, &split)
-            .map(|m| Parsed2::Page(m, split.front_matter_offset, split.body_offset)),
+        FoundKind::Section { .. } => {
+            let parsed = front_matter::parse_section(file, &split);
+            (
+                parsed.value.map(|m| Parsed2::Section(m, fm, body)),
+                parsed.errors,
+            )
+        }
+        FoundKind::Page { .. } => {
+            let parsed = front_matter::parse_page(file, &split);
+            (
+                parsed.value.map(|m| Parsed2::Page(m, fm, body)),
+                parsed.errors,
+            )
+        }
     }
 }
 

@@ -199,10 +199,8 @@ impl Renderer<'_> {
         file: &std::path::Path,
     ) -> Result<String, Option<Diagnostic>> {
         self.tera.render(name, ctx).map_err(|e| {
-            if self.site.templates.templates.contains_key(name)
-                && !self.tera.get_template_names().any(|n| n == name)
-            {
-                // The template did not parse; that error is reported once, not per page.
+            if !self.tera.get_template_names().any(|n| n == name) {
+                // The template is missing or did not parse: reported once, not per page.
                 return None;
             }
             let template_file = self.site.templates.file_of(name);

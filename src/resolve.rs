@@ -145,6 +145,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         static_files,
         templates,
         sources,
+        failed_keys,
     } = loaded;
 
     add_missing_homes(&config, &mut loaded_sections);
@@ -226,7 +227,8 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
             continue;
         }
         let path = format!("{}{}/", paths.path(&section_key, &source.lang), slug);
-        claim(&path, &source.file, None, diags);
+        let slug_span = source.meta.slug.as_ref().map(|s| source.fm_span(s.span()));
+        claim(&path, &source.file, slug_span, diags);
         let parent = section_index
             .get(&(section_key.clone(), source.lang.clone()))
             .or_else(|| section_index.get(&(section_key.clone(), config.default_language.clone())))
@@ -343,7 +345,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         sources,
         index,
     };
-    check_links(&site, diags);
+    check_links(&site, &failed_keys, diags);
     link_tree(&mut site);
     site
 }
@@ -534,7 +536,7 @@ fn page_template(
 }
 
 /// Reports `@/` links whose target or anchor does not exist.
-fn check_links(site: &Site, diags: &mut Diagnostics) {
+fn check_links(site: &Site, failed: &std::collections::BTreeSet<String>, diags: &mut Diagnostics) {
     let keys: Vec<&str> = {
         let mut k: Vec<&str> = site.index.keys().map(|(k, _)| k.as_str()).collect();
         k.sort_unstable();
@@ -564,6 +566,9 @@ fn check_links(site: &Site, diags: &mut Diagnostics) {
         for link in &rendered.links {
             let span = link.span.start + offset..link.span.end + offset;
             let Some(target) = site.get_or_default(&link.key, lang) else {
+                if failed.contains(&link.key) {
+                    continue;
+                }
                 let d = Diagnostic::at(
                     file,
                     span,

@@ -12,41 +12,76 @@ use toml::de::{DeTable, Deserializer};
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 
+/// The result of reading one TOML document: the value when it could be built, and every
+/// problem found. Unknown keys are reported *and* dropped, so the rest of the run still sees the
+/// document (a typo in one key does not make a page vanish and every link to it break).
+#[derive(Debug)]
+pub struct Parsed<T> {
+    pub value: Option<T>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<T> Parsed<T> {
+    /// The value only when there were no errors.
+    pub fn into_result(self) -> Result<T, Vec<Diagnostic>> {
+        match (self.value, self.errors.is_empty()) {
+            (Some(v), true) => Ok(v),
+            (_, _) => Err(self.errors),
+        }
+    }
+}
+
 /// Parses `text` (a TOML document that starts at byte `offset` of `file`) into `T`.
 ///
 /// `what` names the document for messages ("page front matter", "config.toml").
-pub fn parse<T: DeserializeOwned>(
-    file: &Path,
-    text: &str,
-    offset: usize,
-    what: &str,
-) -> Result<T, Vec<Diagnostic>> {
-    let (table, errors) = DeTable::parse_recoverable(text);
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &str, offset: usize, what: &str) -> Parsed<T> {
+    let (mut table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        return Err(errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                Diagnostic::at(file, span, format!("invalid TOML in {what}"), e.message())
-                    .hint("check quotes, brackets and `key = value` syntax (https://toml.io)")
-                    .offset(offset)
-            })
-            .collect());
+        return Parsed {
+            value: None,
+            errors: errors
+                .iter()
+                .map(|e| {
+                    let span = e.span().unwrap_or(0..0);
+                    Diagnostic::at(file, span, format!("invalid TOML in {what}"), e.message())
+                        .hint("check quotes, brackets and `key = value` syntax (https://toml.io)")
+                        .offset(offset)
+                })
+                .collect(),
+        };
     }
     let known = field_names::<T>();
-    let mut unknown = Vec::new();
+    let mut errors = Vec::new();
     if !known.is_empty() {
         for (key, _) in table.get_ref().iter() {
             let name: &str = key.get_ref();
             if !known.contains(&name) {
-                unknown.push(unknown_key(file, name, key.span(), known, what).offset(offset));
+                errors.push(unknown_key(file, name, key.span(), known, what).offset(offset));
+            }
+        }
+        let unknown: Vec<_> = table
+            .get_ref()
+            .keys()
+            .filter(|k| !known.contains(&&**k.get_ref()))
+            .cloned()
+            .collect();
+        for key in unknown {
+            table.get_mut().remove(&key);
+        }
+    }
+    match T::deserialize(Deserializer::from(table)) {
+        Ok(value) => Parsed {
+            value: Some(value),
+            errors,
+        },
+        Err(e) => {
+            errors.push(type_error(file, &e, what, offset));
+            Parsed {
+                value: None,
+                errors,
             }
         }
     }
-    if !unknown.is_empty() {
-        return Err(unknown);
-    }
-    T::deserialize(Deserializer::from(table)).map_err(|e| vec![type_error(file, &e, what, offset)])
 }
 
 fn unknown_key(
@@ -187,7 +222,7 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported_with_its_position() {
         let text = "titel = \"x\"\nweigth = 2\n";
-        let errors = parse::<Doc>(Path::new("a.md"), text, 4, "page front matter").unwrap_err();
+        let errors = parse::<Doc>(Path::new("a.md"), text, 4, "page front matter").errors;
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].span, Some(4..9));
         assert_eq!(errors[0].hints[0], "did you mean `title`?");
@@ -196,12 +231,17 @@ mod tests {
             "unknown key `weigth` in page front matter"
         );
         assert_eq!(errors[1].span, Some(16..22));
+        // The document is still read, without the unknown keys.
+        let parsed = parse::<Doc>(Path::new("a.md"), "titel = 1\nweight = 2\n", 0, "x");
+        assert_eq!(parsed.value.unwrap().weight, Some(2));
     }
 
     #[test]
     fn wrong_types_point_at_the_value() {
         let text = "weight = \"heavy\"\n";
-        let errors = parse::<Doc>(Path::new("a.md"), text, 0, "front matter").unwrap_err();
+        let errors = parse::<Doc>(Path::new("a.md"), text, 0, "front matter")
+            .into_result()
+            .unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].span, Some(9..16));
         assert!(
@@ -214,7 +254,9 @@ mod tests {
     #[test]
     fn syntax_errors_are_all_reported() {
         let text = "title = \"open\nweight = = 3\n";
-        let errors = parse::<Doc>(Path::new("a.md"), text, 0, "front matter").unwrap_err();
+        let errors = parse::<Doc>(Path::new("a.md"), text, 0, "front matter")
+            .into_result()
+            .unwrap_err();
         assert!(errors.len() >= 2, "{errors:?}");
         assert!(errors.iter().all(|e| e.span.is_some()));
     }

@@ -1,0 +1,60 @@
+//! Invalid sites under `tests/invalid/<name>/`: `styre check` must fail with exit code 1 and
+//! print exactly `expected.stderr` (every problem, positioned). `STYRE_BLESS=1` rewrites the
+//! snapshots after a deliberate change.
+
+mod common;
+
+use common::{bless, manifest_dir, stderr, styre};
+
+fn check_invalid(name: &str) {
+    let root = manifest_dir().join("tests/invalid").join(name);
+    let out = styre(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{name}: check must exit 1\n{}",
+        stderr(&out)
+    );
+    let actual = stderr(&out);
+    let snapshot = root.join("expected.stderr");
+    if bless() {
+        std::fs::write(&snapshot, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "{name}: stderr differs from expected.stderr (STYRE_BLESS=1 to accept)"
+    );
+    // `build` reports the same problems and writes nothing.
+    let out = styre(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with(&expected));
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn every_invalid_fixture_has_a_test() {
+    let mut names: Vec<String> = std::fs::read_dir(manifest_dir().join("tests/invalid"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["bad-config", "bad-template", "many-mistakes"]);
+}
+
+#[test]
+fn many_mistakes_are_all_reported_at_once() {
+    check_invalid("many-mistakes");
+}
+
+#[test]
+fn bad_config() {
+    check_invalid("bad-config");
+}
+
+#[test]
+fn bad_template() {
+    check_invalid("bad-template");
+}
