@@ -1,0 +1,377 @@
+//! The `styre` binary, driven as a user would: init, build, check, serve, exit codes, and the
+//! safety of the output folder.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{read_tree, stderr, styre, write_site};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn version_and_help() {
+    let out = styre(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("styre {}", env!("CARGO_PKG_VERSION"))
+    );
+    for cmd in ["build", "check", "serve", "init"] {
+        let out = styre(&[cmd, "--help"]);
+        assert!(out.status.success(), "{cmd} --help");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("Usage: styre {cmd}")), "{text}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = styre(&["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = styre(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_site_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = styre(&["check", "--root", s(dir.path())]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: cannot read config.toml"), "{err}");
+    assert!(err.contains("`styre init DIR` creates one"), "{err}");
+}
+
+#[test]
+fn init_then_build_then_rebuild_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    let out = styre(&["init", s(&site)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = styre(&["build", "--root", s(&site)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stderr(&out);
+    assert!(
+        summary.starts_with("Built 1 page, 1 section in 1 language ("),
+        "{summary}"
+    );
+    let public = site.join("public");
+    let first = read_tree(&public);
+    for file in [
+        "index.html",
+        "om/index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        ".styre-output",
+    ] {
+        assert!(first.contains_key(file), "missing {file}");
+    }
+
+    let out = styre(&["build", "--root", s(&site)]);
+    assert!(out.status.success());
+    assert_eq!(
+        first,
+        read_tree(&public),
+        "two builds must be byte-identical"
+    );
+
+    let out = styre(&["init", s(&site)]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "init refuses a non-empty folder"
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let out = styre(&["check", "--root", s(&site)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Checked 1 page, 1 section"));
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    assert!(styre(&["build", "--root", s(&site)]).status.success());
+    let before = read_tree(&site.join("public"));
+
+    write_site(
+        &site,
+        &[(
+            "content/om.md",
+            "+++\ntitle = \"Om\"\ndaet = 2024-01-01\n+++\n",
+        )],
+    );
+    let out = styre(&["build", "--root", s(&site)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/om.md:3:1"), "{err}");
+    assert!(err.contains("build failed;"), "{err}");
+    assert_eq!(before, read_tree(&site.join("public")));
+}
+
+#[test]
+fn refuses_folders_it_did_not_write_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let precious = dir.path().join("thesis");
+    write_site(&precious, &[("chapter1.tex", "years of work")]);
+
+    let out = styre(&["build", "--root", s(&site), "--output-dir", s(&precious)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("holds files that styre did not write"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(precious.join("chapter1.tex").exists());
+
+    // The site itself, its parent and its sources are never replaced, even with --force.
+    for target in [site.clone(), dir.path().to_path_buf(), site.join("content")] {
+        let out = styre(&[
+            "build",
+            "--root",
+            s(&site),
+            "--output-dir",
+            s(&target),
+            "--force",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{}", target.display());
+    }
+    assert!(site.join("content/om.md").exists());
+
+    let out = styre(&[
+        "build",
+        "--root",
+        s(&site),
+        "--output-dir",
+        s(&precious),
+        "--force",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!precious.join("chapter1.tex").exists());
+    assert!(precious.join("index.html").exists());
+}
+
+#[test]
+fn base_url_and_drafts_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    write_site(
+        &site,
+        &[(
+            "content/utkast.md",
+            "+++\ntitle = \"Utkast\"\ndraft = true\n+++\n",
+        )],
+    );
+    let out_dir = dir.path().join("out");
+    let out = styre(&[
+        "build",
+        "--root",
+        s(&site),
+        "--output-dir",
+        s(&out_dir),
+        "--base-url",
+        "https://staging.example.no/",
+        "--drafts",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out_dir.join("utkast/index.html").exists());
+    let sitemap = std::fs::read_to_string(out_dir.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://staging.example.no/utkast/</loc>"),
+        "{sitemap}"
+    );
+
+    let out = styre(&["build", "--root", s(&site), "--output-dir", s(&out_dir)]);
+    assert!(out.status.success());
+    assert!(
+        !out_dir.join("utkast").exists(),
+        "drafts are left out by default"
+    );
+}
+
+/// Kills builds of a large site at different moments: whatever the moment, the output folder
+/// is always one whole build (the old one or the new one), never a mix or nothing.
+#[test]
+fn a_killed_build_never_leaves_a_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("big");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let mut files = Vec::new();
+    for i in 0..1500 {
+        files.push((
+            format!("content/side-{i}.md"),
+            format!("+++\ntitle = \"Side {i}\"\nweight = {i}\n+++\n## Del {i}\n\nTekst {i}.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_site(&site, &refs);
+    assert!(styre(&["build", "--root", s(&site)]).status.success());
+    let old = read_tree(&site.join("public"));
+
+    write_site(
+        &site,
+        &[(
+            "content/side-0.md",
+            "+++\ntitle = \"Endret\"\n+++\nNy tekst.\n",
+        )],
+    );
+    for delay_ms in [5u64, 30, 80, 150] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_styre"))
+            .args(["build", "--root", s(&site)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = read_tree(&site.join("public"));
+        let is_old = now == old;
+        let is_new = now
+            .get("side-0/index.html")
+            .is_some_and(|b| String::from_utf8_lossy(b).contains("Endret"))
+            && now.len() == old.len();
+        assert!(
+            is_old || is_new,
+            "after a kill at {delay_ms} ms the output is neither the old nor the new build"
+        );
+    }
+    // A later build cleans up whatever a killed one left beside the output.
+    assert!(styre(&["build", "--root", s(&site)]).status.success());
+    let leftovers: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("styre-new") || n.contains("styre-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn http_get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+fn wait_for(mut condition: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+struct KillOnDrop(std::process::Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_change_and_survives_bad_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let child = Command::new(env!("CARGO_BIN_EXE_styre"))
+        .args(["serve", "--root", s(&site), "--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _guard = KillOnDrop(child);
+    assert!(
+        wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
+        "server did not start"
+    );
+
+    let (status, body) = http_get(port, "/om/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Om styret</h1>"), "{body}");
+    assert!(body.contains("<script src=\"/__styre/livereload.js\" defer></script></body>"));
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{port}/")),
+        "links use the served address"
+    );
+    let (status, js) = http_get(port, "/__styre/livereload.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource"));
+    let (status, body) = http_get(port, "/finnes-ikke/");
+    assert_eq!(status, 404);
+    assert!(body.contains("404"));
+    assert_eq!(http_get(port, "/om").0, 301);
+
+    write_site(
+        &site,
+        &[(
+            "content/om.md",
+            "+++\ntitle = \"Om det nye styret\"\n+++\nNy.\n",
+        )],
+    );
+    assert!(
+        wait_for(|| http_get(port, "/om/").1.contains("Om det nye styret")),
+        "edit was not picked up"
+    );
+
+    write_site(&site, &[("content/om.md", "+++\ntitle = \"Ødelagt\n+++\n")]);
+    std::thread::sleep(Duration::from_millis(800));
+    let (status, body) = http_get(port, "/om/");
+    assert_eq!(status, 200, "the last good site is still served");
+    assert!(body.contains("Om det nye styret"));
+    assert!(!body.contains("Ødelagt"));
+
+    write_site(
+        &site,
+        &[("content/om.md", "+++\ntitle = \"Reparert\"\n+++\n")],
+    );
+    assert!(wait_for(|| http_get(port, "/om/").1.contains("Reparert")));
+    assert!(
+        !site.join("public").exists(),
+        "serve writes nothing to disk"
+    );
+}
