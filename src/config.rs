@@ -150,10 +150,8 @@ impl Config {
         let span_of = |key: &str| find_key(text, key);
 
         let base_url = raw.base_url.trim_end_matches('/').to_string();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
-            && !base_url.is_empty()
-            && !base_url.starts_with('/')
-        {
+        let absolute = base_url.starts_with("http://") || base_url.starts_with("https://");
+        if !(absolute || base_url.is_empty() || base_url.starts_with('/')) {
             errors.push(
                 Diagnostic::at(
                     file,

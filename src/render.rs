@@ -38,6 +38,10 @@ pub enum Job {
     Alias(usize),
 }
 
+/// A job's output file (path, bytes), or the problem it hit (`None` when that problem was
+/// already reported elsewhere, such as a template that does not parse).
+type JobResult = Result<(String, Vec<u8>), Option<Diagnostic>>;
+
 /// Renders the whole site. Problems (template errors) go to `diags`.
 pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     let mut tera = crate::templates::build(&site.templates, diags);
@@ -64,8 +68,7 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
 
-    let results: Vec<Result<(String, Vec<u8>), Option<Diagnostic>>> =
-        jobs.par_iter().map(|job| ctx.run(*job)).collect();
+    let results: Vec<JobResult> = jobs.par_iter().map(|job| ctx.run(*job)).collect();
 
     let mut output = Output::default();
     for (path, source) in &site.static_files {
@@ -111,7 +114,7 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    fn run(&self, job: Job) -> Result<(String, Vec<u8>), Option<Diagnostic>> {
+    fn run(&self, job: Job) -> JobResult {
         let site = self.site;
         let config = &site.config;
         match job {

@@ -89,9 +89,8 @@ impl UniqueIds {
         (1..)
             .map(|n| format!("{base}-{n}"))
             .find(|candidate| !self.seen.contains(candidate))
-            .map(|unique| {
+            .inspect(|unique| {
                 self.seen.insert(unique.clone());
-                unique
             })
             .unwrap_or_default()
     }
