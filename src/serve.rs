@@ -163,8 +163,17 @@ fn watch(root: &Path, options: &LoadOptions, state: &AppState, shell: Shell) {
     }
     for result in rx {
         let Ok(events) = result else { continue };
+        // Reading a file (which the build itself does) raises access events on some platforms;
+        // only a change to the tree may trigger a rebuild, or every build would trigger the next.
         let relevant = events
             .iter()
+            .filter(|e| {
+                use notify_debouncer_full::notify::EventKind;
+                matches!(
+                    e.kind,
+                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                )
+            })
             .flat_map(|e| e.paths.iter())
             .any(|p| change_kind(root, p).is_some());
         if relevant {

@@ -291,6 +291,31 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
     (status, response)
 }
 
+/// Opens the live-reload event stream and reads what arrives within a second.
+fn read_events(port: u16) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__styre/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(1) {
+        let n = match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(_) => continue,
+        };
+        received.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
 fn wait_for(mut condition: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(10) {
@@ -364,6 +389,12 @@ fn serve_rebuilds_on_change_and_survives_bad_edits() {
     assert_eq!(status, 200, "the last good site is still served");
     assert!(body.contains("Om det nye styret"));
     assert!(!body.contains("Ødelagt"));
+    let events = read_events(port);
+    assert!(events.contains("event: failed"), "{events}");
+    assert!(
+        events.contains("content/om.md:2:"),
+        "the browser gets the positioned error: {events}"
+    );
 
     write_site(
         &site,
