@@ -145,8 +145,13 @@ pub const CONFIG_FILE: &str = "config.toml";
 impl Config {
     /// Reads and validates `config.toml` text. `file` is the name used in messages.
     pub fn parse(file: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = toml_input::parse(file, text, 0, "config.toml").into_result()?;
-        let mut errors = Vec::new();
+        // Unknown keys are reported and dropped; the rest of the file is still checked, so one
+        // run reports every mistake in it.
+        let parsed = toml_input::parse::<RawConfig>(file, text, 0, "config.toml");
+        let mut errors = parsed.errors;
+        let Some(raw) = parsed.value else {
+            return Err(errors);
+        };
         let span_of = |key: &str| find_key(text, key);
 
         let base_url = raw.base_url.trim_end_matches('/').to_string();

@@ -78,6 +78,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, usize)> = None;
     let mut heading_text = String::new();
     let mut code: Option<(Option<String>, String)> = None;
+    let mut footnotes = Footnotes::default();
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if let Some((_, buffer)) = &mut code {
@@ -113,6 +114,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((_, explicit, classes, start)) = heading.take() {
                     let id = ids.claim(&explicit.unwrap_or_else(|| slugify(&heading_text)));
+                    let id_attr = crate::templates::escape(&id);
                     let class_attr = if classes.is_empty() {
                         String::new()
                     } else {
@@ -123,7 +125,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                     };
                     events.insert(
                         start,
-                        Event::Html(format!("<{level} id=\"{id}\"{class_attr}>").into()),
+                        Event::Html(format!("<{level} id=\"{id_attr}\"{class_attr}>").into()),
                     );
                     events.push(Event::Html(format!("</{level}>\n").into()));
                     let title = heading_text.trim().to_string();
@@ -172,9 +174,26 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                     id,
                 }));
             }
-            Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                out.anchors.push(name.to_string());
-                events.push(event);
+            Event::FootnoteReference(name) => {
+                let (n, id) = footnotes.get(&name, &mut ids);
+                let id = crate::templates::escape(&id);
+                events.push(Event::Html(
+                    format!("<sup class=\"footnote-ref\"><a href=\"#{id}\">{n}</a></sup>").into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let (n, id) = footnotes.get(&name, &mut ids);
+                out.anchors.push(id.clone());
+                let id = crate::templates::escape(&id);
+                events.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote\" id=\"{id}\"><span class=\"footnote-label\">{n}</span>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                events.push(Event::Html("</div>\n".into()));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 if heading.is_some() {
@@ -190,6 +209,26 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(flat_toc);
     out
+}
+
+/// Footnote numbers and ids, in order of first mention. Ids live in their own `fn-` namespace
+/// and are claimed from the same [`UniqueIds`] as headings, so a heading and a footnote never
+/// share an id.
+#[derive(Default)]
+struct Footnotes {
+    seen: Vec<(String, String)>,
+}
+
+impl Footnotes {
+    fn get(&mut self, name: &str, ids: &mut UniqueIds) -> (usize, String) {
+        if let Some(i) = self.seen.iter().position(|(n, _)| n == name) {
+            return (i + 1, self.seen[i].1.clone());
+        }
+        let slug = slugify(name);
+        let id = ids.claim(&format!("fn-{}", if slug.is_empty() { "x" } else { &slug }));
+        self.seen.push((name.to_string(), id.clone()));
+        (self.seen.len(), id)
+    }
 }
 
 /// Resolves an `@/` destination; returns the new URL, or `None` when `dest` is not internal.
@@ -335,14 +374,42 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("type=\"checkbox\""));
-        assert!(r.html.contains("footnote-definition"));
-        assert!(r.anchors.contains(&"1".to_string()));
+        assert!(r.html.contains("<div class=\"footnote\" id=\"fn-1\">"));
+        assert!(r.anchors.contains(&"fn-1".to_string()));
+    }
+
+    #[test]
+    fn footnotes_and_headings_never_share_an_id() {
+        let r = md("## fn 1\n\nTekst[^1] og[^b].\n\n[^b]: B.\n[^1]: En.\n\n## Fn 1\n");
+        insta::assert_snapshot!(r.html, @r##"
+        <h2 id="fn-1">fn 1</h2>
+        <p>Tekst<sup class="footnote-ref"><a href="#fn-1-1">1</a></sup> og<sup class="footnote-ref"><a href="#fn-b">2</a></sup>.</p>
+        <div class="footnote" id="fn-b"><span class="footnote-label">2</span>
+        <p>B.</p>
+        </div>
+        <div class="footnote" id="fn-1-1"><span class="footnote-label">1</span>
+        <p>En.</p>
+        </div>
+        <h2 id="fn-1-2">Fn 1</h2>
+        "##);
+        let mut anchors = r.anchors.clone();
+        anchors.sort();
+        anchors.dedup();
+        assert_eq!(anchors.len(), r.anchors.len(), "{:?}", r.anchors);
+    }
+
+    #[test]
+    fn pinned_heading_ids_are_escaped() {
+        let r = md("## Tittel {#a\"b}\n");
+        assert!(!r.html.contains("a\"b"), "{}", r.html);
+        assert!(r.html.contains("id=\"a&quot;b\""), "{}", r.html);
     }
 
     #[test]
     fn code_is_highlighted_with_classes() {
-        let r = md("```toml\ntitle = \"x\"\n```\n");
-        assert!(r.html.contains("<pre class=\"z-code\" data-lang=\"toml\">"));
+        let r = md("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("<pre class=\"z-code\" data-lang=\"rust\">"));
+        assert!(r.html.contains("z-storage z-type z-function"), "{}", r.html);
         assert!(r.html.contains("z-"));
         assert!(!r.html.contains("style="));
     }

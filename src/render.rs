@@ -74,7 +74,13 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     for (path, source) in &site.static_files {
         output.insert_copy(path.clone(), source.clone());
     }
-    if config.theme.is_none() {
+    // The built-in base template links the built-in stylesheet: write it whenever that template
+    // is in use, theme or not.
+    if site
+        .templates
+        .file_of("base.html")
+        .starts_with("<built-in>")
+    {
         output.insert_bytes("styre.css", crate::templates::BUILTIN_CSS);
     }
     if config.highlight_code {
@@ -348,6 +354,8 @@ struct Lookup {
     config: Value,
     default_language: String,
     base_url: String,
+    /// The URL prefix of each language (`/` for the default one, `/en/` for English).
+    prefixes: HashMap<String, String>,
     /// Full page values (`page` in page templates, `get_page`).
     pages: Vec<Value>,
     /// Section values with their page lists (`section`, `get_section`).
@@ -412,6 +420,11 @@ impl Lookup {
             }),
             default_language: config.default_language.clone(),
             base_url: config.base_url.clone(),
+            prefixes: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
+                .collect(),
             pages,
             sections,
             index,
@@ -542,8 +555,10 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = string_arg(args, "path", "get_url")?
             .ok_or_else(|| tera::Error::msg("`get_url` needs `path`"))?;
-        let lang =
-            string_arg(args, "lang", "get_url")?.unwrap_or_else(|| l.default_language.clone());
+        let explicit_lang = string_arg(args, "lang", "get_url")?;
+        let lang = explicit_lang
+            .clone()
+            .unwrap_or_else(|| l.default_language.clone());
         if let Some(key) = path.strip_prefix("@/") {
             let (key, anchor) = match key.split_once('#') {
                 Some((k, a)) => (k, format!("#{a}")),
@@ -561,8 +576,16 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
                 None => Err(tera::Error::msg(format!("`get_url`: no content `{path}`"))),
             };
         }
+        // A plain path is a file of the output; with `lang` it is that language's copy
+        // (`atom.xml` of English is `/en/atom.xml`).
+        let prefix = match &explicit_lang {
+            Some(code) => l.prefixes.get(code).ok_or_else(|| {
+                tera::Error::msg(format!("`get_url`: no language `{code}` in config.toml"))
+            })?,
+            None => "/",
+        };
         Ok(Value::String(format!(
-            "{}/{}",
+            "{}{prefix}{}",
             l.base_url,
             path.trim_start_matches('/')
         )))
