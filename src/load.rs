@@ -164,6 +164,16 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
 /// Lists the files under `dir` (sorted, so that every later step is deterministic), relative
 /// to `dir`, `/`-separated. Hidden files and folders (`.git`, `.DS_Store`) are skipped.
 pub fn list_files(dir: &Path, diags: &mut Diagnostics, shown_as: &str) -> Vec<(String, PathBuf)> {
+    list_files_keeping(dir, diags, shown_as, &[])
+}
+
+/// [`list_files`], keeping the hidden top-level names in `keep` (`.well-known`).
+fn list_files_keeping(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    shown_as: &str,
+    keep: &[&str],
+) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
@@ -171,7 +181,12 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics, shown_as: &str) -> Vec<(S
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !name.starts_with('.')
+                || (e.depth() == 1 && keep.contains(&name.as_ref()))
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -196,6 +211,9 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics, shown_as: &str) -> Vec<(S
     out
 }
 
+/// Hidden names that static folders still publish: `.well-known/` (security.txt, …).
+const STATIC_HIDDEN: &[&str] = &[".well-known"];
+
 fn load_static(
     root: &Path,
     theme: Option<&str>,
@@ -205,9 +223,14 @@ fn load_static(
     if let Some(theme) = theme {
         let dir = root.join("themes").join(theme).join("static");
         let shown = format!("themes/{theme}/static");
-        files.extend(list_files(&dir, diags, &shown));
+        files.extend(list_files_keeping(&dir, diags, &shown, STATIC_HIDDEN));
     }
-    files.extend(list_files(&root.join("static"), diags, "static"));
+    files.extend(list_files_keeping(
+        &root.join("static"),
+        diags,
+        "static",
+        STATIC_HIDDEN,
+    ));
     files
 }
 
@@ -411,6 +434,31 @@ fn load_content(
         })
         .collect();
 
+    // A draft section hides everything below it, not only its own page.
+    let draft_dirs: Vec<String> = if options.drafts {
+        Vec::new()
+    } else {
+        results
+            .iter()
+            .filter_map(|(f, _, parsed, _)| match (&f.kind, parsed) {
+                (FoundKind::Section { dir }, Some(Parsed2::Section(meta, ..)))
+                    if meta.draft && !dir.is_empty() =>
+                {
+                    Some(dir.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let in_draft = |dir: &str| {
+        draft_dirs.iter().any(|d| {
+            dir == d
+                || dir
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+    };
+
     let mut pages = Vec::new();
     let mut sections = Vec::new();
     for (f, text, parsed, errors) in results {
@@ -428,7 +476,7 @@ fn load_content(
                 FoundKind::Section { dir },
                 Parsed2::Section(meta, front_matter_offset, body_offset),
             ) => {
-                if meta.draft && !options.drafts {
+                if (meta.draft && !options.drafts) || in_draft(&dir) {
                     continue;
                 }
                 let parent_key = if dir.is_empty() {
@@ -468,7 +516,7 @@ fn load_content(
                 },
                 Parsed2::Page(meta, front_matter_offset, body_offset),
             ) => {
-                if meta.draft && !options.drafts {
+                if (meta.draft && !options.drafts) || in_draft(&section_dir) {
                     continue;
                 }
                 if !section_dir.is_empty() && !section_dirs.contains(&section_dir) {

@@ -178,10 +178,21 @@ fn base_url_and_drafts_flags() {
     assert!(styre(&["init", s(&site)]).status.success());
     write_site(
         &site,
-        &[(
-            "content/utkast.md",
-            "+++\ntitle = \"Utkast\"\ndraft = true\n+++\n",
-        )],
+        &[
+            (
+                "content/utkast.md",
+                "+++\ntitle = \"Utkast\"\ndraft = true\n+++\n",
+            ),
+            (
+                "content/ny/_index.md",
+                "+++\ntitle = \"Ny seksjon\"\ndraft = true\n+++\n",
+            ),
+            ("content/ny/side.md", "+++\ntitle = \"Side\"\n+++\n"),
+            (
+                "static/.well-known/security.txt",
+                "Contact: mailto:post@example.no\n",
+            ),
+        ],
     );
     let out_dir = dir.path().join("out");
     let out = styre(&[
@@ -196,6 +207,11 @@ fn base_url_and_drafts_flags() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out_dir.join("utkast/index.html").exists());
+    assert!(out_dir.join("ny/side/index.html").exists());
+    assert!(
+        out_dir.join(".well-known/security.txt").exists(),
+        "static/.well-known is published"
+    );
     let sitemap = std::fs::read_to_string(out_dir.join("sitemap.xml")).unwrap();
     assert!(
         sitemap.contains("<loc>https://staging.example.no/utkast/</loc>"),
@@ -207,6 +223,10 @@ fn base_url_and_drafts_flags() {
     assert!(
         !out_dir.join("utkast").exists(),
         "drafts are left out by default"
+    );
+    assert!(
+        !out_dir.join("ny").exists(),
+        "a draft section hides its pages too"
     );
 }
 
