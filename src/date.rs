@@ -44,6 +44,10 @@ impl Date {
         })
     }
 
+    pub fn year(&self) -> i32 {
+        i32::from(self.date.year())
+    }
+
     /// `YYYY-MM-DD`.
     pub fn ymd(&self) -> String {
         self.date.to_string()

@@ -128,6 +128,12 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    /// Pushes `diagnostic` and returns it, to add hints.
+    pub fn push_mut(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
+        self.items.push(diagnostic);
+        self.items.last_mut().expect("just pushed")
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }

@@ -97,6 +97,9 @@ pub struct PageFrontMatter {
     pub in_search_index: bool,
     #[serde(default)]
     pub extra: toml::Table,
+    /// The governance table (`[meeting]`, `[roadmap]`, …), read on its own.
+    #[serde(skip)]
+    pub kind: Option<crate::governance::Kind>,
 }
 
 /// Front matter of a section (`_index.md`).
@@ -120,6 +123,9 @@ pub struct SectionFrontMatter {
     pub in_search_index: bool,
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[body]`: the section is a governance body.
+    #[serde(skip)]
+    pub body: Option<crate::governance::Body>,
 }
 
 fn yes() -> bool {
@@ -129,15 +135,39 @@ fn yes() -> bool {
 /// Parses page front matter; errors point into the whole file. The front matter is returned
 /// whenever it could be read, even with errors, so later phases still know the page.
 pub fn parse_page(file: &Path, split: &Split) -> Parsed<PageFrontMatter> {
-    let Parsed { value, mut errors } = toml_input::parse::<PageFrontMatter>(
+    let (Parsed { value, mut errors }, tables) = toml_input::parse_taking::<PageFrontMatter>(
         file,
         split.front_matter,
         split.front_matter_offset,
         "page front matter",
+        crate::governance::PAGE_TABLES,
     );
-    let Some(fm) = value else {
+    let Some(mut fm) = value else {
         return Parsed { value, errors };
     };
+    let mut first: Option<&str> = None;
+    for (name, value) in tables {
+        if let Some(first) = first {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    span_in_file(split, value.span()),
+                    format!("a page can be one thing only, and this one is already a `{first}`"),
+                    format!("a second table, `{name}`"),
+                )
+                .hint("put each in its own file (docs/content-model.md)"),
+            );
+            continue;
+        }
+        first = Some(name);
+        fm.kind = crate::governance::read_page_kind(
+            file,
+            name,
+            value,
+            split.front_matter_offset,
+            &mut errors,
+        );
+    }
     check_slug(file, split, fm.slug.as_ref(), &mut errors);
     for alias in &fm.aliases {
         check_alias(file, split, alias, &mut errors);
@@ -161,15 +191,19 @@ pub fn parse_page(file: &Path, split: &Split) -> Parsed<PageFrontMatter> {
 
 /// Parses section front matter; errors point into the whole file.
 pub fn parse_section(file: &Path, split: &Split) -> Parsed<SectionFrontMatter> {
-    let Parsed { value, mut errors } = toml_input::parse::<SectionFrontMatter>(
+    let (Parsed { value, mut errors }, tables) = toml_input::parse_taking::<SectionFrontMatter>(
         file,
         split.front_matter,
         split.front_matter_offset,
         "section front matter",
+        crate::governance::SECTION_TABLES,
     );
-    let Some(fm) = value else {
+    let Some(mut fm) = value else {
         return Parsed { value, errors };
     };
+    for (_, value) in tables {
+        fm.body = crate::governance::read_body(file, value, split.front_matter_offset, &mut errors);
+    }
     check_slug(file, split, fm.slug.as_ref(), &mut errors);
     for alias in &fm.aliases {
         check_alias(file, split, alias, &mut errors);

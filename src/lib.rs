@@ -9,6 +9,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostics;
 pub mod front_matter;
+pub mod governance;
 pub mod highlight;
 pub mod init;
 pub mod load;

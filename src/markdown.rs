@@ -45,6 +45,20 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Words in the text, for reading time.
     pub word_count: usize,
+    /// Case IDs written in the text (`sak 4-42/23`), linked when known.
+    pub cases: Vec<CaseMention>,
+}
+
+/// A case ID found in running text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseMention {
+    pub id: String,
+    pub span: Range<usize>,
+    /// The case it names (an index the resolver understands), when it exists.
+    pub case: Option<usize>,
+    /// Unknown and meant as a case ID (written after "sak" or in a body's format): worth a
+    /// warning.
+    pub reported: bool,
 }
 
 /// Turns `@/key` into a URL.
@@ -52,6 +66,11 @@ pub trait LinkResolver {
     /// The permalink of the content with this key, in the language being rendered (or the
     /// default language when there is no translation).
     fn resolve(&self, key: &str) -> Option<String>;
+
+    /// The case an ID names and its URL, when case IDs are known.
+    fn case(&self, _id: &str) -> Option<(usize, String)> {
+        None
+    }
 }
 
 /// Options for one render.
@@ -79,6 +98,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     let mut heading_text = String::new();
     let mut code: Option<(Option<String>, String)> = None;
     let mut footnotes = Footnotes::default();
+    let mut in_link = 0usize;
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if let Some((_, buffer)) = &mut code {
@@ -152,6 +172,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             }) => {
                 let dest_url = internal(&dest_url, &range, links, &mut out.links)
                     .map_or(dest_url, CowStr::from);
+                in_link += 1;
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -195,6 +216,14 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             Event::End(TagEnd::FootnoteDefinition) => {
                 events.push(Event::Html("</div>\n".into()));
             }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Text(text) if heading.is_none() && in_link == 0 => {
+                out.word_count += text.split_whitespace().count();
+                link_cases(text, range.start, links, &mut events, &mut out.cases);
+            }
             Event::Text(ref text) | Event::Code(ref text) => {
                 if heading.is_some() {
                     heading_text.push_str(text);
@@ -209,6 +238,50 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(flat_toc);
     out
+}
+
+/// Pushes `text` as events, with every known case ID in it made a link.
+fn link_cases<'a>(
+    text: CowStr<'a>,
+    offset: usize,
+    links: &dyn LinkResolver,
+    events: &mut Vec<Event<'a>>,
+    found: &mut Vec<CaseMention>,
+) {
+    let candidates = crate::governance::case_id::candidates(&text);
+    if candidates.is_empty() {
+        events.push(Event::Text(text));
+        return;
+    }
+    let mut last = 0;
+    for c in candidates {
+        let id = &text[c.range.clone()];
+        let case = links.case(id);
+        found.push(CaseMention {
+            id: id.to_string(),
+            span: offset + c.range.start..offset + c.range.end,
+            case: case.as_ref().map(|(i, _)| *i),
+            reported: case.is_none() && c.after_case_word,
+        });
+        if let Some((_, url)) = case {
+            if last < c.range.start {
+                events.push(Event::Text(text[last..c.range.start].to_string().into()));
+            }
+            events.push(Event::InlineHtml(
+                format!(
+                    "<a class=\"case-ref\" href=\"{}\">",
+                    crate::templates::escape(&url)
+                )
+                .into(),
+            ));
+            events.push(Event::Text(id.to_string().into()));
+            events.push(Event::InlineHtml("</a>".into()));
+            last = c.range.end;
+        }
+    }
+    if last < text.len() {
+        events.push(Event::Text(text[last..].to_string().into()));
+    }
 }
 
 /// Footnote numbers and ids, in order of first mention. Ids live in their own `fn-` namespace

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
 use crate::front_matter::SortBy;
+use crate::governance::registry::Registry;
 use crate::load::{Loaded, LoadedPage, LoadedSection, PageSource, SectionSource};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::templates::TemplateSources;
@@ -94,6 +95,8 @@ pub struct Site {
     pub templates: TemplateSources,
     pub sources: SourceMap,
     index: HashMap<(String, String), Target>,
+    /// Governance records: bodies, meetings, cases, documents, roadmap, delivery plan.
+    pub governance: Registry,
 }
 
 impl Site {
@@ -308,6 +311,17 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
     }
     aliases.sort_by(|a, b| a.path.cmp(&b.path));
 
+    // Governance records: indexed and given URLs before Markdown, which links case IDs.
+    let mut governance = Registry::build(
+        &config,
+        &pages,
+        &sections,
+        diags,
+        &mut |path: &str, file: &std::path::Path, diags: &mut Diagnostics| {
+            claim(path, &file.to_path_buf(), None, diags)
+        },
+    );
+
     // Markdown, in parallel: data in, data out.
     let opts = markdown::RenderOptions {
         highlight_code: config.highlight_code,
@@ -317,6 +331,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         index: &index,
         pages: &pages,
         sections: &sections,
+        governance: &governance,
         lang: lang.to_string(),
     };
     let page_html: Vec<Rendered> = pages
@@ -327,12 +342,20 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         .par_iter()
         .map(|s| markdown::render(s.source.body(), &resolver(&s.source.lang), opts))
         .collect();
+    let texts = governance.render_texts(
+        &pages,
+        &|lang: &str| -> Box<dyn LinkResolver + '_> { Box::new(resolver(lang)) },
+        opts,
+        diags,
+    );
     for (p, r) in pages.iter_mut().zip(page_html) {
         p.rendered = r;
     }
     for (s, r) in sections.iter_mut().zip(section_html) {
         s.rendered = r;
     }
+    governance.set_texts(texts);
+    report_unknown_cases(&pages, &sections, diags);
 
     let mut site = Site {
         root,
@@ -344,10 +367,41 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         templates,
         sources,
         index,
+        governance,
     };
     check_links(&site, &failed_keys, diags);
     link_tree(&mut site);
     site
+}
+
+/// Case IDs written after "sak" that name no case: worth a warning, not a failed build.
+fn report_unknown_cases(pages: &[Page], sections: &[Section], diags: &mut Diagnostics) {
+    let bodies = pages
+        .iter()
+        .map(|p| (&p.source.file, p.source.body_offset, &p.rendered))
+        .chain(
+            sections
+                .iter()
+                .map(|s| (&s.source.file, s.source.body_offset, &s.rendered)),
+        );
+    for (file, offset, rendered) in bodies {
+        for m in rendered
+            .cases
+            .iter()
+            .filter(|m| m.case.is_none() && m.reported)
+        {
+            diags.push(
+                Diagnostic::at(
+                    file,
+                    m.span.start + offset..m.span.end + offset,
+                    format!("unknown case `{}`", m.id),
+                    "no case with this ID",
+                )
+                .hint("check the ID; a case from a meeting outside the archive can be declared in a follow-up item")
+                .warning(),
+            );
+        }
+    }
 }
 
 /// Every language gets a home section, so `/` and `/<code>/` always exist.
@@ -439,6 +493,7 @@ struct KeyResolver<'a> {
     index: &'a HashMap<(String, String), Target>,
     pages: &'a [Page],
     sections: &'a [Section],
+    governance: &'a Registry,
     lang: String,
 }
 
@@ -455,6 +510,11 @@ impl LinkResolver for KeyResolver<'_> {
             Target::Page(i) => self.pages[i].permalink.clone(),
             Target::Section(i) => self.sections[i].permalink.clone(),
         })
+    }
+
+    fn case(&self, id: &str) -> Option<(usize, String)> {
+        let i = self.governance.find_case(id)?;
+        Some((i, self.governance.cases[i].permalink.clone()))
     }
 }
 

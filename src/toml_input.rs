@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use serde::de::{self, DeserializeOwned, Visitor};
-use toml::de::{DeTable, Deserializer};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 
@@ -35,53 +36,208 @@ impl<T> Parsed<T> {
 ///
 /// `what` names the document for messages ("page front matter", "config.toml").
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &str, offset: usize, what: &str) -> Parsed<T> {
+    parse_taking::<T>(file, text, offset, what, &[]).0
+}
+
+/// A value of a TOML document with its span, for reading piece by piece.
+pub type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Like [`parse`], but first takes the top-level keys named in `taken` out of the document and
+/// returns them untouched, so the caller can read them on its own (item by item, with every
+/// item's mistakes reported). Spans stay relative to `text`.
+pub fn parse_taking<'i, T: DeserializeOwned>(
+    file: &Path,
+    text: &'i str,
+    offset: usize,
+    what: &str,
+    taken: &[&'static str],
+) -> (Parsed<T>, Vec<(&'static str, Value<'i>)>) {
     let (mut table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        return Parsed {
-            value: None,
-            errors: errors
-                .iter()
-                .map(|e| {
-                    let span = e.span().unwrap_or(0..0);
-                    Diagnostic::at(file, span, format!("invalid TOML in {what}"), e.message())
-                        .hint("check quotes, brackets and `key = value` syntax (https://toml.io)")
-                        .offset(offset)
-                })
-                .collect(),
-        };
-    }
-    let known = field_names::<T>();
-    let mut errors = Vec::new();
-    if !known.is_empty() {
-        for (key, _) in table.get_ref().iter() {
-            let name: &str = key.get_ref();
-            if !known.contains(&name) {
-                errors.push(unknown_key(file, name, key.span(), known, what).offset(offset));
-            }
-        }
-        let unknown: Vec<_> = table
-            .get_ref()
-            .keys()
-            .filter(|k| !known.contains(&&**k.get_ref()))
-            .cloned()
+        let errors = errors
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                Diagnostic::at(file, span, format!("invalid TOML in {what}"), e.message())
+                    .hint("check quotes, brackets and `key = value` syntax (https://toml.io)")
+                    .offset(offset)
+            })
             .collect();
-        for key in unknown {
-            table.get_mut().remove(&key);
-        }
-    }
-    match T::deserialize(Deserializer::from(table)) {
-        Ok(value) => Parsed {
-            value: Some(value),
-            errors,
-        },
-        Err(e) => {
-            errors.push(type_error(file, &e, what, offset));
+        return (
             Parsed {
                 value: None,
                 errors,
-            }
+            },
+            Vec::new(),
+        );
+    }
+    let mut parts = Vec::new();
+    for name in taken {
+        let key = table
+            .get_ref()
+            .keys()
+            .find(|k| k.get_ref() == name)
+            .cloned();
+        if let Some(key) = key
+            && let Some(value) = table.get_mut().remove(&key)
+        {
+            parts.push((*name, value));
         }
     }
+    let mut known: Vec<&str> = field_names::<T>().to_vec();
+    let mut errors = Vec::new();
+    if !known.is_empty() {
+        known.extend(taken);
+        strip_unknown(file, table.get_mut(), &known, what, offset, &mut errors);
+    }
+    let value = read_value(
+        file,
+        Spanned::new(table.span(), DeValue::Table(table.into_inner())),
+        offset,
+        what,
+        &mut errors,
+    );
+    (Parsed { value, errors }, parts)
+}
+
+/// Reads one table of a document into `T`: unknown keys are reported and dropped, and the keys
+/// named in `lists` are taken out and returned as their items, for [`read_items`].
+pub fn read_table<'i, T: DeserializeOwned>(
+    file: &Path,
+    value: Value<'i>,
+    offset: usize,
+    what: &str,
+    lists: &[&'static str],
+    errors: &mut Vec<Diagnostic>,
+) -> (Option<T>, Vec<(&'static str, Value<'i>)>) {
+    let span = value.span();
+    let DeValue::Table(mut table) = value.into_inner() else {
+        errors.push(
+            Diagnostic::at(
+                file,
+                span,
+                format!("`{what}` must be a table"),
+                "not a table",
+            )
+            .hint(format!("write it as [{what}] followed by its keys"))
+            .offset(offset),
+        );
+        return (None, Vec::new());
+    };
+    let mut parts = Vec::new();
+    for name in lists {
+        let key = table.keys().find(|k| k.get_ref() == name).cloned();
+        if let Some(key) = key
+            && let Some(v) = table.remove(&key)
+        {
+            parts.push((*name, v));
+        }
+    }
+    let mut known: Vec<&str> = field_names::<T>().to_vec();
+    if !known.is_empty() {
+        known.extend(lists);
+        strip_unknown(file, &mut table, &known, what, offset, errors);
+    }
+    let value = read_value(
+        file,
+        Spanned::new(span, DeValue::Table(table)),
+        offset,
+        what,
+        errors,
+    );
+    (value, parts)
+}
+
+/// Reads every item of an array of tables (`[[meeting.cases]]`) on its own, so each item's
+/// mistakes are reported and the good items are kept.
+pub fn read_items<T: DeserializeOwned>(
+    file: &Path,
+    value: Value<'_>,
+    offset: usize,
+    what: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    let span = value.span();
+    let DeValue::Array(items) = value.into_inner() else {
+        errors.push(
+            Diagnostic::at(file, span, format!("`{what}` must be a list"), "not a list")
+                .hint(format!("write each item as a [[{what}]] table"))
+                .offset(offset),
+        );
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .filter_map(|item| read_table::<T>(file, item, offset, what, &[], errors).0)
+        .collect()
+}
+
+fn strip_unknown(
+    file: &Path,
+    table: &mut DeTable<'_>,
+    known: &[&str],
+    what: &str,
+    offset: usize,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let unknown: Vec<_> = table
+        .keys()
+        .filter(|k| !known.contains(&&**k.get_ref()))
+        .cloned()
+        .collect();
+    for key in unknown {
+        errors.push(unknown_key(file, key.get_ref(), key.span(), known, what).offset(offset));
+        table.remove(&key);
+    }
+}
+
+fn read_value<T: DeserializeOwned>(
+    file: &Path,
+    value: Value<'_>,
+    offset: usize,
+    what: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    // Serde stops at the first bad value. To report every bad value of a table at once, the
+    // key holding it is reported, dropped, and the rest read again; when the dropped key was
+    // required, the next attempt says so and reading stops.
+    let mut value = value;
+    let mut dropped: Vec<String> = Vec::new();
+    for _ in 0..64 {
+        let attempt = T::deserialize(ValueDeserializer::from(value.clone()));
+        let e = match attempt {
+            Ok(v) => return Some(v),
+            Err(e) => e,
+        };
+        // A required key dropped for its bad value: already reported.
+        if dropped
+            .iter()
+            .any(|k| e.message() == format!("missing field `{k}`"))
+        {
+            return None;
+        }
+        errors.push(type_error(file, &e, what, offset));
+        let span_of_error = e.span()?;
+        let DeValue::Table(table) = value.get_mut() else {
+            return None;
+        };
+        let culprit = table
+            .iter()
+            .find(|(k, v)| {
+                let vs = v.span();
+                (vs.start <= span_of_error.start && span_of_error.end <= vs.end)
+                    || k.span() == span_of_error
+            })
+            .map(|(k, _)| k.clone());
+        match culprit {
+            Some(key) => {
+                dropped.push(key.get_ref().to_string());
+                table.remove(&key);
+            }
+            None => return None,
+        }
+    }
+    None
 }
 
 fn unknown_key(
@@ -127,8 +283,15 @@ fn type_error(file: &Path, e: &toml::de::Error, what: &str, offset: usize) -> Di
             .collect();
         return unknown_key(file, key, span, &candidates, what).offset(offset);
     }
+    let docs = if what.contains("front matter") {
+        "docs/content.md"
+    } else if what == "config.toml" {
+        "docs/configuration.md"
+    } else {
+        "docs/content-model.md"
+    };
     Diagnostic::at(file, span, format!("invalid value in {what}"), message)
-        .hint("see docs/content.md and docs/configuration.md for the expected types")
+        .hint(format!("see {docs} for the expected types"))
         .offset(offset)
 }
 

@@ -41,7 +41,15 @@ fn every_invalid_fixture_has_a_test() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["bad-config", "bad-template", "many-mistakes"]);
+    assert_eq!(
+        names,
+        [
+            "bad-config",
+            "bad-template",
+            "governance-mistakes",
+            "many-mistakes"
+        ]
+    );
 }
 
 #[test]
@@ -57,4 +65,12 @@ fn bad_config() {
 #[test]
 fn bad_template() {
     check_invalid("bad-template");
+}
+
+/// Governance mistakes of every kind in one run: bad case-ID formats, IDs that do not fit their
+/// meeting, duplicates, unknown types, bodies, cases, areas and items, overlapping slots, a
+/// decision on a planned meeting.
+#[test]
+fn governance_mistakes() {
+    check_invalid("governance-mistakes");
 }

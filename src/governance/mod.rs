@@ -1,0 +1,12 @@
+//! Governance content: bodies, governing documents, meetings and cases, follow-ups, meeting
+//! plans, the roadmap, the delivery plan and statistics (docs/content-model.md).
+//!
+//! - [`model`]: the records as authors write them, read from front matter in the load phase.
+//! - [`case_id`]: how each body writes its case IDs; finding IDs in text.
+//! - [`registry`]: the resolve step: every record indexed, cross-checked and given its URL.
+
+pub mod case_id;
+pub mod model;
+pub mod registry;
+
+pub use model::{Body, Kind, PAGE_TABLES, SECTION_TABLES, read_body, read_page_kind};

@@ -1,0 +1,1078 @@
+//! The resolve step for governance content: every body, meeting, case, document version,
+//! roadmap item and project indexed, given its URL, and cross-checked, with every finding
+//! positioned in the file that holds the mistake.
+//!
+//! Built in two steps inside the resolve phase: [`Registry::build`] runs once pages have URLs
+//! (so Markdown can link case IDs), and [`Registry::render_texts`] renders the Markdown held in
+//! front matter (backgrounds, proposals, decisions, descriptions) and records which case cites
+//! which.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::case_id::{CaseNumbers, Format};
+use super::model::*;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::resolve::{Page, Section};
+
+/// A body, with the section that presents it.
+#[derive(Debug)]
+pub struct BodyEntry {
+    pub id: String,
+    pub section: usize,
+    pub body: Body,
+    pub format: Option<Format>,
+    pub follow_up_format: Option<Format>,
+    /// Where the body's generated pages live (`/produktstyret/`).
+    pub path: String,
+}
+
+/// Where a case is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOrigin {
+    /// `meetings[m].cases[c]`.
+    Agenda { meeting: usize, case: usize },
+    /// Declared by a follow-up item (`page`'s meeting, follow-up `item`): a case from a
+    /// meeting outside the archive.
+    Declared { page: usize, item: usize },
+}
+
+#[derive(Debug)]
+pub struct CaseEntry {
+    pub body: usize,
+    pub numbers: CaseNumbers,
+    /// As the body writes it (`4-42/23`).
+    pub id: String,
+    /// URL-safe form (`4-42-23`).
+    pub slug: String,
+    pub title: String,
+    pub origin: CaseOrigin,
+    pub path: String,
+    pub permalink: String,
+    /// Cases that cite this one (indexes into `cases`), in case order.
+    pub cited_by: Vec<usize>,
+    /// Cases this one cites.
+    pub cites: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct MeetingEntry {
+    pub page: usize,
+    pub body: usize,
+    /// Index into `cases` of each agenda case (None when its ID was wrong).
+    pub cases: Vec<Option<usize>>,
+    /// Rendered Markdown of each case: background, proposal, decision.
+    pub texts: Vec<CaseTexts>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CaseTexts {
+    pub background: Option<Rendered>,
+    pub proposal: Option<Rendered>,
+    pub decision: Option<Rendered>,
+}
+
+#[derive(Debug)]
+pub struct DocumentEntry {
+    pub page: usize,
+    /// The version this one replaced (index into `documents`).
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub bodies: Vec<BodyEntry>,
+    pub cases: Vec<CaseEntry>,
+    pub meetings: Vec<MeetingEntry>,
+    pub documents: Vec<DocumentEntry>,
+    /// Page index of each roadmap, delivery plan, meeting plan and dataset.
+    pub roadmaps: Vec<usize>,
+    pub delivery_plans: Vec<usize>,
+    pub meeting_plans: Vec<usize>,
+    pub datasets: Vec<usize>,
+    /// Rendered item descriptions of each roadmap (same order as `roadmaps`).
+    pub roadmap_texts: Vec<Vec<Option<Rendered>>>,
+    body_index: HashMap<String, usize>,
+    case_index: HashMap<(usize, CaseNumbers), usize>,
+    /// Paths of the generated pages: the decision register and the follow-up tracker.
+    pub decisions_path: String,
+    pub follow_ups_path: String,
+}
+
+/// A problem found while building: pushed with the file it belongs to.
+struct Finder<'a> {
+    diags: &'a mut Diagnostics,
+}
+
+impl Finder<'_> {
+    fn at(
+        &mut self,
+        page: &Page,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::at(&page.source.file, page.source.fm_span(span), message, label);
+        self.diags.push_mut(d)
+    }
+}
+
+fn spanned_str(s: &Spanned<String>) -> (&str, Range<usize>) {
+    (s.get_ref().as_str(), s.span())
+}
+
+impl Registry {
+    pub fn body(&self, id: &str) -> Option<usize> {
+        self.body_index.get(id).copied()
+    }
+
+    /// Finds the case an ID written in any of the body formats stands for.
+    pub fn find_case(&self, id: &str) -> Option<usize> {
+        self.bodies.iter().enumerate().find_map(|(b, body)| {
+            let numbers = [body.format.as_ref(), body.follow_up_format.as_ref()]
+                .into_iter()
+                .flatten()
+                .find_map(|f| f.read(id))?;
+            self.case_index.get(&(b, numbers)).copied()
+        })
+    }
+
+    /// Whether some body's format reads `id` (it looks like a real case ID).
+    pub fn is_case_id(&self, id: &str) -> bool {
+        self.bodies.iter().any(|body| {
+            [body.format.as_ref(), body.follow_up_format.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|f| f.read(id).is_some())
+        })
+    }
+
+    pub fn meeting_of_page(&self, page: usize) -> Option<&MeetingEntry> {
+        self.meetings.iter().find(|m| m.page == page)
+    }
+
+    /// Indexes every governance record and checks what can be checked before Markdown is
+    /// rendered. `claim` reserves the URL of each generated page.
+    pub fn build(
+        config: &Config,
+        pages: &[Page],
+        sections: &[Section],
+        diags: &mut Diagnostics,
+        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+    ) -> Registry {
+        let mut reg = Registry {
+            decisions_path: "/vedtak/".into(),
+            follow_ups_path: "/oppfolging/".into(),
+            ..Registry::default()
+        };
+        let default = &config.default_language;
+        let mut find = Finder { diags };
+
+        // Bodies.
+        for (i, s) in sections.iter().enumerate() {
+            let Some(body) = &s.source.meta.body else {
+                continue;
+            };
+            if s.source.lang != *default {
+                continue;
+            }
+            let id = body.id.get_ref().clone();
+            let span = |sp: Range<usize>| s.source.fm_span(sp);
+            if reg.body_index.contains_key(&id) {
+                find.diags.push(
+                    Diagnostic::at(
+                        &s.source.file,
+                        span(body.id.span()),
+                        format!("two bodies have the id `{id}`"),
+                        "this id is taken",
+                    )
+                    .hint("give each body its own id"),
+                );
+                continue;
+            }
+            let mut read_format = |f: &Spanned<String>| match Format::parse(f.get_ref()) {
+                Ok(f) => Some(f),
+                Err(why) => {
+                    find.diags.push(
+                        Diagnostic::at(
+                            &s.source.file,
+                            span(f.span()),
+                            format!("`{}` is not a case-ID format", f.get_ref()),
+                            why,
+                        )
+                        .hint("write it like \"{case}-{meeting}/{yy}\" or \"{case}/{yy}\""),
+                    );
+                    None
+                }
+            };
+            let format = read_format(&body.case_id);
+            let follow_up_format = body.follow_up_case_id.as_ref().and_then(read_format);
+            reg.body_index.insert(id.clone(), reg.bodies.len());
+            reg.bodies.push(BodyEntry {
+                id,
+                section: i,
+                body: body.clone(),
+                format,
+                follow_up_format,
+                path: s.path.clone(),
+            });
+        }
+        // Two bodies whose IDs could be confused.
+        let sample = CaseNumbers {
+            year: 2023,
+            meeting: Some(42),
+            case: 4,
+        };
+        for a in 0..reg.bodies.len() {
+            for b in 0..reg.bodies.len() {
+                if a >= b {
+                    continue;
+                }
+                let (ba, bb) = (&reg.bodies[a], &reg.bodies[b]);
+                let written: Vec<String> = [ba.format.as_ref(), ba.follow_up_format.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|f| f.write(sample))
+                    .collect();
+                let clash = [bb.format.as_ref(), bb.follow_up_format.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|f| written.iter().any(|w| f.read(w).is_some()));
+                if clash {
+                    let s = &sections[bb.section];
+                    find.diags.push(
+                        Diagnostic::at(
+                            &s.source.file,
+                            s.source.fm_span(bb.body.case_id.span()),
+                            format!(
+                                "bodies `{}` and `{}` write case IDs the same way",
+                                ba.id, bb.id
+                            ),
+                            "IDs in this format could belong to either body",
+                        )
+                        .hint(
+                            "make the formats differ, e.g. by separator or by naming the meeting",
+                        ),
+                    );
+                }
+            }
+        }
+        for body in &reg.bodies {
+            for related in &body.body.related {
+                if !reg.body_index.contains_key(related.get_ref()) {
+                    let s = &sections[body.section];
+                    let known: Vec<&str> = reg.body_index.keys().map(String::as_str).collect();
+                    let d = Diagnostic::at(
+                        &s.source.file,
+                        s.source.fm_span(related.span()),
+                        format!("no body has the id `{}`", related.get_ref()),
+                        "unknown body",
+                    );
+                    find.diags
+                        .push(hint_known(d, related.get_ref(), &known, "body"));
+                }
+            }
+        }
+
+        // Meetings and their cases.
+        let mut meeting_numbers: HashMap<(usize, Option<i32>, u32), usize> = HashMap::new();
+        let mut order: Vec<usize> = (0..pages.len())
+            .filter(|&i| {
+                pages[i].source.lang == *default
+                    && matches!(pages[i].source.meta.kind, Some(Kind::Meeting(_)))
+            })
+            .collect();
+        order.sort_by_key(|&i| match &pages[i].source.meta.kind {
+            Some(Kind::Meeting(m)) => (Some(*m.date.get_ref()), *m.number.get_ref()),
+            _ => unreachable_key(),
+        });
+        for page_index in order {
+            let page = &pages[page_index];
+            let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                continue;
+            };
+            let Some(b) = reg.lookup_body(&meeting.body, page, &mut find) else {
+                continue;
+            };
+            let year = meeting.date.get_ref().year();
+            let per_year = !reg.bodies[b]
+                .format
+                .as_ref()
+                .is_some_and(Format::has_meeting);
+            let number_key = (b, per_year.then_some(year), *meeting.number.get_ref());
+            if let Some(&other) = meeting_numbers.get(&number_key) {
+                find.at(
+                    page,
+                    meeting.number.span(),
+                    format!(
+                        "two meetings of `{}` have number {}",
+                        reg.bodies[b].id,
+                        meeting.number.get_ref()
+                    ),
+                    "this number is taken",
+                )
+                .hints
+                .push(format!("{} has it too", pages[other].source.file.display()));
+            } else {
+                meeting_numbers.insert(number_key, page_index);
+            }
+            let m_index = reg.meetings.len();
+            let mut case_slots = Vec::new();
+            for (c, case) in meeting.cases.iter().enumerate() {
+                let slot = reg
+                    .add_agenda_case(b, meeting, m_index, c, case, page, &mut find, claim, config);
+                case_slots.push(slot);
+            }
+            check_time_slots(meeting, page, &mut find);
+            if meeting.status == MeetingStatus::Planned {
+                for case in &meeting.cases {
+                    if let Some(d) = &case.decision {
+                        find.at(
+                            page,
+                            d.span(),
+                            format!(
+                                "case {} has a decision, but the meeting is still planned",
+                                case.id.get_ref()
+                            ),
+                            "a decision before the meeting was held",
+                        )
+                        .hints
+                        .push(
+                            "set status = \"held\" on the meeting, or remove the decision".into(),
+                        );
+                    }
+                }
+            }
+            reg.meetings.push(MeetingEntry {
+                page: page_index,
+                body: b,
+                cases: case_slots,
+                texts: Vec::new(),
+            });
+        }
+        // Cases declared by follow-up items, then every reference between cases.
+        for m in 0..reg.meetings.len() {
+            let page = &pages[reg.meetings[m].page];
+            let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                continue;
+            };
+            let b = reg.meetings[m].body;
+            for (item, f) in meeting.follow_ups.iter().enumerate() {
+                let (id, span) = spanned_str(&f.case);
+                let numbers = reg.read_id(b, id);
+                let Some(numbers) = numbers else {
+                    reg.bad_id(b, id, span, page, &mut find);
+                    continue;
+                };
+                if reg.case_index.contains_key(&(b, numbers)) {
+                    continue;
+                }
+                let Some(title) = &f.case_title else {
+                    find.at(
+                        page,
+                        span,
+                        format!("no case {id} in the archive"),
+                        "unknown case",
+                    )
+                    .hints
+                    .push("add case_title = \"…\" to declare a case from a meeting that is not published here".into());
+                    continue;
+                };
+                reg.add_case(
+                    b,
+                    numbers,
+                    title.clone(),
+                    CaseOrigin::Declared {
+                        page: reg.meetings[m].page,
+                        item,
+                    },
+                    &page.source.file,
+                    claim,
+                    find.diags,
+                    config,
+                );
+            }
+        }
+        for m in 0..reg.meetings.len() {
+            let page = &pages[reg.meetings[m].page];
+            let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                continue;
+            };
+            for (c, case) in meeting.cases.iter().enumerate() {
+                let from = reg.meetings[m].cases[c];
+                for r in &case.references {
+                    if let Some(to) = reg.case_ref(r, page, &mut find)
+                        && let Some(from) = from
+                    {
+                        reg.link(from, to);
+                    }
+                }
+            }
+            for f in &meeting.follow_ups {
+                if let Some(r) = &f.resolved_by {
+                    reg.case_ref(r, page, &mut find);
+                }
+            }
+        }
+
+        // Documents: chains of versions.
+        let doc_pages: Vec<usize> = (0..pages.len())
+            .filter(|&i| {
+                pages[i].source.lang == *default
+                    && matches!(pages[i].source.meta.kind, Some(Kind::Document(_)))
+            })
+            .collect();
+        for &p in &doc_pages {
+            reg.documents.push(DocumentEntry {
+                page: p,
+                previous: None,
+                next: None,
+            });
+        }
+        for d in 0..reg.documents.len() {
+            let page = &pages[reg.documents[d].page];
+            let Some(Kind::Document(doc)) = &page.source.meta.kind else {
+                continue;
+            };
+            if let Some(body) = &doc.body {
+                reg.lookup_body(body, page, &mut find);
+            }
+            let Some(previous) = &doc.previous else {
+                continue;
+            };
+            let (target, span) = spanned_str(previous);
+            let key = target.trim_start_matches("@/");
+            let found = reg
+                .documents
+                .iter()
+                .position(|e| pages[e.page].source.key == key);
+            match found {
+                None => {
+                    find.at(
+                        page,
+                        span,
+                        format!("`{target}` is not a document version"),
+                        "no page with a [document] table here",
+                    )
+                    .hints
+                    .push("point `previous` at the earlier version's file, e.g. \"@/produktstyret/mandat-2016.md\"".into());
+                }
+                Some(prev) => {
+                    let prev_doc = match &pages[reg.documents[prev].page].source.meta.kind {
+                        Some(Kind::Document(p)) => p,
+                        _ => continue,
+                    };
+                    if prev_doc.id.get_ref() != doc.id.get_ref() {
+                        find.at(
+                            page,
+                            span,
+                            format!(
+                                "`{target}` is a version of `{}`, not of `{}`",
+                                prev_doc.id.get_ref(),
+                                doc.id.get_ref()
+                            ),
+                            "another document",
+                        );
+                    } else if reg.documents[prev].next.is_some() || prev == d {
+                        find.at(
+                            page,
+                            span,
+                            format!("`{target}` is already the previous version of another page"),
+                            "versions must form one line",
+                        );
+                    } else {
+                        reg.documents[d].previous = Some(prev);
+                        reg.documents[prev].next = Some(d);
+                    }
+                }
+            }
+        }
+        for d in 0..reg.documents.len() {
+            // A cycle leaves every member with a next; report it once, at its first page.
+            let mut seen = vec![d];
+            let mut at = d;
+            while let Some(p) = reg.documents[at].previous {
+                if seen.contains(&p) {
+                    if p == d {
+                        let page = &pages[reg.documents[d].page];
+                        find.diags.push(Diagnostic::error(
+                            &page.source.file,
+                            "the `previous` links of this document's versions go round in a circle",
+                        ));
+                    }
+                    break;
+                }
+                seen.push(p);
+                at = p;
+            }
+        }
+
+        // Roadmaps, delivery plans, meeting plans, datasets.
+        let mut roadmap_ids: HashMap<String, usize> = HashMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            if page.source.lang != *default {
+                continue;
+            }
+            match &page.source.meta.kind {
+                Some(Kind::Roadmap(r)) => {
+                    check_roadmap(r, page, &mut find);
+                    if let Some(decided) = &r.decided_in {
+                        reg.case_ref(decided, page, &mut find);
+                    }
+                    roadmap_ids.entry(r.id.get_ref().clone()).or_insert(i);
+                    reg.roadmaps.push(i);
+                }
+                Some(Kind::DeliveryPlan(_)) => reg.delivery_plans.push(i),
+                Some(Kind::MeetingPlan(plan)) => {
+                    reg.lookup_body(&plan.body, page, &mut find);
+                    for d in &plan.dates {
+                        if d.date.year() != plan.year {
+                            find.at(
+                                page,
+                                0..0,
+                                format!(
+                                    "the meeting plan for {} has a date in {}",
+                                    plan.year,
+                                    d.date.year()
+                                ),
+                                "date outside the plan's year",
+                            );
+                        }
+                    }
+                    reg.meeting_plans.push(i);
+                }
+                Some(Kind::Dataset(set)) => {
+                    check_dataset(set, page, &mut find);
+                    if let Some(source) = &set.source {
+                        reg.case_ref(source, page, &mut find);
+                    }
+                    reg.datasets.push(i);
+                }
+                _ => {}
+            }
+        }
+        for &i in &reg.delivery_plans.clone() {
+            let page = &pages[i];
+            let Some(Kind::DeliveryPlan(plan)) = &page.source.meta.kind else {
+                continue;
+            };
+            if let Some(decided) = &plan.decided_in {
+                reg.case_ref(decided, page, &mut find);
+            }
+            let (rid, span) = spanned_str(&plan.roadmap);
+            let roadmap = roadmap_ids
+                .get(rid)
+                .and_then(|&p| match &pages[p].source.meta.kind {
+                    Some(Kind::Roadmap(r)) => Some(r),
+                    _ => None,
+                });
+            let Some(roadmap) = roadmap else {
+                let known: Vec<&str> = roadmap_ids.keys().map(String::as_str).collect();
+                let d = Diagnostic::at(
+                    &page.source.file,
+                    page.source.fm_span(span),
+                    format!("no roadmap has the id `{rid}`"),
+                    "unknown roadmap",
+                );
+                find.diags.push(hint_known(d, rid, &known, "roadmap"));
+                continue;
+            };
+            check_projects(plan, roadmap, page, &mut find);
+        }
+        reg
+    }
+
+    fn lookup_body(
+        &self,
+        id: &Spanned<String>,
+        page: &Page,
+        find: &mut Finder<'_>,
+    ) -> Option<usize> {
+        let (name, span) = spanned_str(id);
+        if let Some(&b) = self.body_index.get(name) {
+            return Some(b);
+        }
+        let known: Vec<&str> = self.body_index.keys().map(String::as_str).collect();
+        let d = Diagnostic::at(
+            &page.source.file,
+            page.source.fm_span(span),
+            format!("no body has the id `{name}`"),
+            "unknown body",
+        );
+        find.diags.push(hint_known(d, name, &known, "body"));
+        None
+    }
+
+    fn read_id(&self, body: usize, id: &str) -> Option<CaseNumbers> {
+        let b = &self.bodies[body];
+        [b.format.as_ref(), b.follow_up_format.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|f| f.read(id))
+    }
+
+    fn bad_id(&self, body: usize, id: &str, span: Range<usize>, page: &Page, find: &mut Finder) {
+        let b = &self.bodies[body];
+        let example = b.format.as_ref().map(|f| {
+            f.write(CaseNumbers {
+                year: 2023,
+                meeting: Some(42),
+                case: 4,
+            })
+        });
+        let d = find.at(
+            page,
+            span,
+            format!("`{id}` is not a case ID of `{}`", b.id),
+            format!("expected the format {}", b.body.case_id.get_ref()),
+        );
+        if let Some(example) = example {
+            d.hints.push(format!("for example `{example}`"));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_agenda_case(
+        &mut self,
+        b: usize,
+        meeting: &Meeting,
+        m_index: usize,
+        c: usize,
+        case: &Case,
+        page: &Page,
+        find: &mut Finder<'_>,
+        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        config: &Config,
+    ) -> Option<usize> {
+        let (id, span) = spanned_str(&case.id);
+        let Some(numbers) = self.read_id(b, id) else {
+            self.bad_id(b, id, span, page, find);
+            return None;
+        };
+        let year = meeting.date.get_ref().year();
+        let number = *meeting.number.get_ref();
+        let has_meeting = self.bodies[b]
+            .format
+            .as_ref()
+            .is_some_and(Format::has_meeting);
+        let fits = numbers.year == year && (!has_meeting || numbers.meeting == Some(number));
+        if !fits {
+            let expected = if has_meeting {
+                format!("meeting {number} of {year}")
+            } else {
+                format!("{year}")
+            };
+            find.at(
+                page,
+                span,
+                format!("case {id} does not belong to this meeting ({expected})"),
+                "wrong meeting or year in the ID",
+            )
+            .hints
+            .push(match self.bodies[b].format.as_ref() {
+                Some(f) => format!(
+                    "the cases of this meeting are numbered like `{}`",
+                    f.write(CaseNumbers {
+                        year,
+                        meeting: Some(number),
+                        case: numbers.case
+                    })
+                ),
+                None => "check the meeting's number and date".into(),
+            });
+            return None;
+        }
+        if let Some(&other) = self.case_index.get(&(b, numbers)) {
+            let first = match self.cases[other].origin {
+                CaseOrigin::Agenda { meeting, .. } => meeting,
+                CaseOrigin::Declared { .. } => m_index,
+            };
+            let _ = first;
+            find.at(
+                page,
+                span,
+                format!("case {id} is on the agenda twice"),
+                "duplicate case ID",
+            )
+            .hints
+            .push("every case of a body needs its own ID".into());
+            return None;
+        }
+        Some(self.add_case(
+            b,
+            numbers,
+            case.title.clone(),
+            CaseOrigin::Agenda {
+                meeting: m_index,
+                case: c,
+            },
+            &page.source.file,
+            claim,
+            find.diags,
+            config,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_case(
+        &mut self,
+        b: usize,
+        numbers: CaseNumbers,
+        title: String,
+        origin: CaseOrigin,
+        file: &Path,
+        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        diags: &mut Diagnostics,
+        config: &Config,
+    ) -> usize {
+        let body = &self.bodies[b];
+        let id = body
+            .format
+            .as_ref()
+            .map_or_else(|| format!("{numbers:?}"), |f| f.write(numbers));
+        let slug = id.replace(['/', ' '], "-");
+        let path = format!("{}saker/{slug}/", body.path);
+        claim(&path, file, diags);
+        let index = self.cases.len();
+        self.case_index.insert((b, numbers), index);
+        self.cases.push(CaseEntry {
+            body: b,
+            numbers,
+            id,
+            slug,
+            title,
+            origin,
+            permalink: config.absolute_url(&path),
+            path,
+            cited_by: Vec::new(),
+            cites: Vec::new(),
+        });
+        index
+    }
+
+    /// Checks a reference to a case; returns it when it exists.
+    fn case_ref(&self, r: &Spanned<String>, page: &Page, find: &mut Finder<'_>) -> Option<usize> {
+        let (id, span) = spanned_str(r);
+        if let Some(found) = self.find_case(id) {
+            return Some(found);
+        }
+        let label = if self.is_case_id(id) {
+            "no such case in the archive"
+        } else {
+            "not a case ID of any body"
+        };
+        find.at(page, span, format!("unknown case `{id}`"), label)
+            .hints
+            .push(
+                "cite a case on a published agenda, or declare it in a follow-up item with case_title"
+                    .into(),
+            );
+        None
+    }
+
+    fn link(&mut self, from: usize, to: usize) {
+        if from == to {
+            return;
+        }
+        if !self.cases[from].cites.contains(&to) {
+            self.cases[from].cites.push(to);
+        }
+        if !self.cases[to].cited_by.contains(&from) {
+            self.cases[to].cited_by.push(from);
+        }
+    }
+
+    /// Renders the Markdown held in front matter; [`Registry::set_texts`] stores the result and
+    /// links each case to the cases its texts mention.
+    pub fn render_texts<'r>(
+        &self,
+        pages: &[Page],
+        links: &dyn Fn(&str) -> Box<dyn LinkResolver + 'r>,
+        options: markdown::RenderOptions,
+        diags: &mut Diagnostics,
+    ) -> Texts {
+        let mut out = Texts::default();
+        for m in 0..self.meetings.len() {
+            let page = &pages[self.meetings[m].page];
+            let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                continue;
+            };
+            let resolver = links(&page.source.lang);
+            let render = |text: &Option<Spanned<String>>| {
+                text.as_ref()
+                    .map(|t| markdown::render(t.get_ref(), resolver.as_ref(), options))
+            };
+            let texts: Vec<CaseTexts> = meeting
+                .cases
+                .iter()
+                .map(|c| CaseTexts {
+                    background: render(&c.background),
+                    proposal: render(&c.proposal),
+                    decision: render(&c.decision),
+                })
+                .collect();
+            for (c, t) in texts.iter().enumerate() {
+                let case = &meeting.cases[c];
+                let fields = [
+                    (&t.background, &case.background),
+                    (&t.proposal, &case.proposal),
+                    (&t.decision, &case.decision),
+                ];
+                for (rendered, source) in fields {
+                    let (Some(r), Some(source)) = (rendered, source) else {
+                        continue;
+                    };
+                    report_text_problems(r, source.span(), page, diags);
+                    if let Some(from) = self.meetings[m].cases[c] {
+                        for mention in &r.cases {
+                            if let Some(to) = mention.case {
+                                out.citations.push((from, to));
+                            }
+                        }
+                    }
+                }
+            }
+            out.meetings.push(texts);
+        }
+        for &p in &self.roadmaps {
+            let page = &pages[p];
+            let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
+                continue;
+            };
+            let resolver = links(&page.source.lang);
+            let texts: Vec<Option<Rendered>> = roadmap
+                .items
+                .iter()
+                .map(|item| {
+                    item.description.as_ref().map(|d| {
+                        let r = markdown::render(d.get_ref(), resolver.as_ref(), options);
+                        report_text_problems(&r, d.span(), page, diags);
+                        r
+                    })
+                })
+                .collect();
+            out.roadmaps.push(texts);
+        }
+        out
+    }
+
+    pub fn set_texts(&mut self, texts: Texts) {
+        for (m, t) in texts.meetings.into_iter().enumerate() {
+            self.meetings[m].texts = t;
+        }
+        self.roadmap_texts = texts.roadmaps;
+        for (from, to) in texts.citations {
+            self.link(from, to);
+        }
+        for case in &mut self.cases {
+            case.cited_by.sort_unstable();
+            case.cites.sort_unstable();
+        }
+    }
+}
+
+/// Markdown rendered from front matter, per meeting (per case) and per roadmap (per item).
+#[derive(Debug, Default)]
+pub struct Texts {
+    meetings: Vec<Vec<CaseTexts>>,
+    roadmaps: Vec<Vec<Option<Rendered>>>,
+    citations: Vec<(usize, usize)>,
+}
+
+/// Broken `@/` links and unknown case IDs in Markdown held in front matter, reported at the
+/// field that holds them.
+fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &mut Diagnostics) {
+    let at = page.source.fm_span(span);
+    for link in r.links.iter().filter(|l| !l.resolved) {
+        diags.push(
+            Diagnostic::at(
+                &page.source.file,
+                at.clone(),
+                format!("broken link: no content `@/{}`", link.key),
+                "in this text",
+            )
+            .hint("@/ paths are relative to content/, e.g. @/produktstyret/mandat.md"),
+        );
+    }
+    for mention in r.cases.iter().filter(|m| m.case.is_none() && m.reported) {
+        diags.push(
+            Diagnostic::at(
+                &page.source.file,
+                at.clone(),
+                format!("unknown case `{}`", mention.id),
+                "cited in this text",
+            )
+            .hint("check the ID; cases from meetings outside the archive can be declared in a follow-up item")
+            .warning(),
+        );
+    }
+}
+
+fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
+    let d = match did_you_mean(name, known) {
+        Some(best) => d.hint(format!("did you mean `{best}`?")),
+        None => d,
+    };
+    if known.is_empty() {
+        d.hint(format!("declare the {what} first (docs/content-model.md)"))
+    } else {
+        let mut known = known.to_vec();
+        known.sort_unstable();
+        d.hint(format!("known: {}", known.join(", ")))
+    }
+}
+
+fn unreachable_key() -> (Option<crate::date::Date>, u32) {
+    (None, 0)
+}
+
+fn check_time_slots(meeting: &Meeting, page: &Page, find: &mut Finder<'_>) {
+    let slots: Vec<(usize, Time, Time, Range<usize>)> = meeting
+        .cases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let (s, e) = (c.start.as_ref()?, c.end.as_ref()?);
+            Some((i, *s.get_ref(), *e.get_ref(), s.span().start..e.span().end))
+        })
+        .collect();
+    for &(i, start, end, ref span) in &slots {
+        if end <= start {
+            find.at(
+                page,
+                span.clone(),
+                format!(
+                    "case {} ends ({end}) before it starts ({start})",
+                    meeting.cases[i].id.get_ref()
+                ),
+                "empty time slot",
+            );
+        }
+    }
+    for (a, &(i, s1, e1, _)) in slots.iter().enumerate() {
+        for &(j, s2, e2, ref span) in &slots[a + 1..] {
+            if s1 < e2 && s2 < e1 {
+                find.at(
+                    page,
+                    span.clone(),
+                    format!(
+                        "the time slots of cases {} ({s1}–{e1}) and {} ({s2}–{e2}) overlap",
+                        meeting.cases[i].id.get_ref(),
+                        meeting.cases[j].id.get_ref()
+                    ),
+                    "overlaps an earlier case",
+                )
+                .hints
+                .push("give each case its own slot; a break needs no case".into());
+            }
+        }
+    }
+}
+
+fn check_roadmap(r: &Roadmap, page: &Page, find: &mut Finder<'_>) {
+    let areas: Vec<&str> = r.areas.iter().map(|a| a.id.as_str()).collect();
+    let horizons: Vec<&str> = r.horizons.iter().map(|h| h.id.as_str()).collect();
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    for item in &r.items {
+        let (id, span) = spanned_str(&item.id);
+        if seen.insert(id, ()).is_some() {
+            find.at(
+                page,
+                span,
+                format!("two roadmap items have the id `{id}`"),
+                "duplicate id",
+            );
+        }
+        for (value, list, what) in [
+            (&item.area, &areas, "area"),
+            (&item.horizon, &horizons, "horizon"),
+        ] {
+            let (v, span) = spanned_str(value);
+            if !list.contains(&v) {
+                let d = Diagnostic::at(
+                    &page.source.file,
+                    page.source.fm_span(span),
+                    format!("the roadmap has no {what} `{v}`"),
+                    format!("unknown {what}"),
+                );
+                find.diags.push(hint_known(d, v, list, what));
+            }
+        }
+    }
+}
+
+fn check_projects(plan: &DeliveryPlan, roadmap: &Roadmap, page: &Page, find: &mut Finder<'_>) {
+    let areas: Vec<&str> = roadmap.areas.iter().map(|a| a.id.as_str()).collect();
+    let items: Vec<&str> = roadmap
+        .items
+        .iter()
+        .map(|i| i.id.get_ref().as_str())
+        .collect();
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    for project in &plan.projects {
+        let (id, span) = spanned_str(&project.id);
+        if seen.insert(id, ()).is_some() {
+            find.at(
+                page,
+                span,
+                format!("two projects have the id `{id}`"),
+                "duplicate id",
+            );
+        }
+        let (area, span) = spanned_str(&project.area);
+        if !areas.contains(&area) {
+            let d = Diagnostic::at(
+                &page.source.file,
+                page.source.fm_span(span),
+                format!("the roadmap has no area `{area}`"),
+                "unknown area",
+            );
+            find.diags.push(hint_known(d, area, &areas, "area"));
+        }
+        for item in &project.roadmap_items {
+            let (it, span) = spanned_str(item);
+            if !items.contains(&it) {
+                let d = Diagnostic::at(
+                    &page.source.file,
+                    page.source.fm_span(span),
+                    format!("the roadmap has no item `{it}`"),
+                    "unknown roadmap item",
+                );
+                find.diags.push(hint_known(d, it, &items, "roadmap item"));
+            }
+        }
+    }
+}
+
+fn check_dataset(set: &Dataset, page: &Page, find: &mut Finder<'_>) {
+    let width = set.columns.len();
+    if width < 2 {
+        find.at(
+            page,
+            set.rows.span(),
+            "a dataset needs a label column and at least one number column",
+            "too few columns",
+        );
+        return;
+    }
+    for (i, row) in set.rows.get_ref().iter().enumerate() {
+        let numbers_ok = row.iter().skip(1).all(|c| matches!(c, DataCell::Number(_)));
+        if row.len() != width || !numbers_ok {
+            find.at(
+                page,
+                set.rows.span(),
+                format!(
+                    "row {} of the dataset does not fit its {width} columns",
+                    i + 1
+                ),
+                "a label, then one number per column",
+            );
+        }
+    }
+}
