@@ -36,6 +36,12 @@ pub enum Job {
     Robots,
     /// Index into `site.aliases`.
     Alias(usize),
+    /// The permalink page of a case (index into `site.governance.cases`).
+    Case(usize),
+    /// The decision register.
+    Decisions,
+    /// The follow-up tracker.
+    FollowUps,
 }
 
 /// A job's output file (path, bytes), or the problem it hit (`None` when that problem was
@@ -67,6 +73,11 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         jobs.push(Job::Robots);
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    jobs.extend((0..site.governance.cases.len()).map(Job::Case));
+    if !site.governance.meetings.is_empty() {
+        jobs.push(Job::Decisions);
+        jobs.push(Job::FollowUps);
+    }
 
     let results: Vec<JobResult> = jobs.par_iter().map(|job| ctx.run(*job)).collect();
 
@@ -82,6 +93,11 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         .starts_with("<built-in>")
     {
         output.insert_bytes("styre.css", crate::templates::BUILTIN_CSS);
+    }
+    // The governance templates link their stylesheet; the decision register its filter.
+    if site.governance.has_content() {
+        output.insert_bytes("styre-governance.css", crate::templates::GOVERNANCE_CSS);
+        output.insert_bytes("styre-filter.js", crate::templates::FILTER_JS);
     }
     if config.highlight_code {
         output.insert_bytes(
@@ -177,6 +193,24 @@ impl Renderer<'_> {
                 )?;
                 Ok(("robots.txt".into(), text.into_bytes()))
             }
+            Job::Case(i) => {
+                let case = &site.governance.cases[i];
+                let mut ctx = self.base_context(&config.default_language, &case.path);
+                ctx.insert("case", &crate::governance::view::case_page(site, i));
+                self.generated("case.html", &ctx, &case.path)
+            }
+            Job::Decisions => {
+                let path = &site.governance.decisions_path;
+                let mut ctx = self.base_context(&config.default_language, path);
+                ctx.insert("register", &crate::governance::view::decisions(site));
+                self.generated("decisions.html", &ctx, path)
+            }
+            Job::FollowUps => {
+                let path = &site.governance.follow_ups_path;
+                let mut ctx = self.base_context(&config.default_language, path);
+                ctx.insert("tracker", &crate::governance::view::follow_ups(site));
+                self.generated("follow-ups.html", &ctx, path)
+            }
             Job::Alias(i) => {
                 let alias = &site.aliases[i];
                 Ok((
@@ -185,6 +219,12 @@ impl Renderer<'_> {
                 ))
             }
         }
+    }
+
+    /// A generated page (case, register): its template, at `path`.
+    fn generated(&self, template: &str, ctx: &tera::Context, path: &str) -> JobResult {
+        let html = self.render_template(template, ctx, &self.site.templates.file_of(template))?;
+        Ok((file_for(path), self.finish_html(html)))
     }
 
     fn base_context(&self, lang: &str, path: &str) -> tera::Context {
@@ -197,6 +237,7 @@ impl Renderer<'_> {
         ctx.insert("lang", lang);
         ctx.insert("language", &language.map(LanguageView::from));
         ctx.insert("current_path", path);
+        ctx.insert("t", crate::templates::strings(lang));
         ctx.insert("current_url", &config.absolute_url(path));
         ctx
     }
@@ -375,12 +416,22 @@ impl Lookup {
         let pages: Vec<Value> = site
             .pages
             .par_iter()
-            .map(|p| page_value(site, p, translations(&p.source.key), true))
+            .enumerate()
+            .map(|(i, p)| {
+                let mut v = page_value(site, p, translations(&p.source.key), true);
+                if let Some((name, kind)) = crate::governance::view::page_kind(site, i)
+                    && let Some(o) = v.as_object_mut()
+                {
+                    o.insert(name.into(), kind);
+                }
+                v
+            })
             .collect();
         let sections = site
             .sections
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
                 let listed: Vec<Value> = s
                     .pages
                     .iter()
@@ -389,7 +440,13 @@ impl Lookup {
                         page_value(site, p, Vec::new(), false)
                     })
                     .collect();
-                section_value(site, s, listed, translations(&s.source.key))
+                let mut v = section_value(site, s, listed, translations(&s.source.key));
+                if s.source.meta.body.is_some()
+                    && let Some(o) = v.as_object_mut()
+                {
+                    o.insert("body".into(), crate::governance::view::body(site, i));
+                }
+                v
             })
             .collect();
         let mut index = HashMap::new();

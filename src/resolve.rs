@@ -556,6 +556,7 @@ fn section_template(
             t.get_ref().clone()
         }
         None if s.parent_key.is_none() => "index.html".into(),
+        None if s.source.meta.body.is_some() => "body.html".into(),
         None => "section.html".into(),
     }
 }
@@ -572,6 +573,9 @@ fn page_template(
         let span = source.fm_span(t.span());
         check_template(t.get_ref(), Some(span), &source.file, templates, diags);
         return t.get_ref().clone();
+    }
+    if let Some(kind) = &source.meta.kind {
+        return kind.template().into();
     }
     // The nearest section up the tree that sets `page_template`.
     let mut current = parent;

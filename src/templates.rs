@@ -24,7 +24,51 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("atom.xml", include_str!("builtin/templates/atom.xml")),
     ("sitemap.xml", include_str!("builtin/templates/sitemap.xml")),
     ("robots.txt", include_str!("builtin/templates/robots.txt")),
+    (
+        "governance.macros.html",
+        include_str!("builtin/templates/governance.macros.html"),
+    ),
+    ("body.html", include_str!("builtin/templates/body.html")),
+    (
+        "meeting.html",
+        include_str!("builtin/templates/meeting.html"),
+    ),
+    ("case.html", include_str!("builtin/templates/case.html")),
+    (
+        "document.html",
+        include_str!("builtin/templates/document.html"),
+    ),
+    (
+        "roadmap.html",
+        include_str!("builtin/templates/roadmap.html"),
+    ),
+    (
+        "delivery-plan.html",
+        include_str!("builtin/templates/delivery-plan.html"),
+    ),
+    (
+        "meeting-plan.html",
+        include_str!("builtin/templates/meeting-plan.html"),
+    ),
+    (
+        "dataset.html",
+        include_str!("builtin/templates/dataset.html"),
+    ),
+    (
+        "decisions.html",
+        include_str!("builtin/templates/decisions.html"),
+    ),
+    (
+        "follow-ups.html",
+        include_str!("builtin/templates/follow-ups.html"),
+    ),
 ];
+
+/// The register filter script (progressive enhancement of the decision register).
+pub const FILTER_JS: &str = include_str!("builtin/styre-filter.js");
+
+/// The stylesheet of the built-in governance templates.
+pub const GOVERNANCE_CSS: &str = include_str!("builtin/styre-governance.css");
 
 /// The built-in theme's stylesheet, written to `/styre.css` when the site has no theme.
 pub const BUILTIN_CSS: &str = include_str!("builtin/styre.css");
@@ -247,5 +291,46 @@ mod tests {
         assert_eq!(d.message, "template syntax error");
         let span = d.span.clone().unwrap();
         assert_eq!(crate::diagnostics::line_col(text, span.start).0, 2);
+    }
+}
+
+/// Interface strings of the built-in templates (`t` in every template), for a language code:
+/// bokmål for Norwegian (`nb`, `nn`, `no`), English for the rest until those languages have
+/// their own files. Parsed once per process.
+pub fn strings(lang: &str) -> &'static serde_json::Value {
+    static NB: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    static EN: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    let parse = |text: &str| -> serde_json::Value {
+        toml::from_str::<toml::Table>(text)
+            .map(|t| crate::toml_input::to_json(&t))
+            .unwrap_or_default()
+    };
+    match lang {
+        "nb" | "nn" | "no" => NB.get_or_init(|| parse(include_str!("builtin/i18n/nb.toml"))),
+        _ => EN.get_or_init(|| parse(include_str!("builtin/i18n/en.toml"))),
+    }
+}
+
+#[cfg(test)]
+mod string_tests {
+    /// Both string files parse and have the same keys, so no template meets a missing string.
+    #[test]
+    fn string_files_parse_and_agree() {
+        fn keys(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+            if let Some(o) = v.as_object() {
+                for (k, v) in o {
+                    let name = format!("{prefix}{k}");
+                    keys(v, &format!("{name}."), out);
+                    out.push(name);
+                }
+            }
+        }
+        let (mut nb, mut en) = (Vec::new(), Vec::new());
+        keys(super::strings("nb"), "", &mut nb);
+        keys(super::strings("en"), "", &mut en);
+        assert!(nb.len() > 50, "{}", nb.len());
+        nb.sort();
+        en.sort();
+        assert_eq!(nb, en);
     }
 }

@@ -68,7 +68,10 @@ fn every_site_fixture_has_a_test() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["basic", "bundles-and-languages", "minified"]);
+    assert_eq!(
+        names,
+        ["basic", "bundles-and-languages", "governance", "minified"]
+    );
 }
 
 #[test]
@@ -79,6 +82,13 @@ fn basic() {
 #[test]
 fn bundles_and_languages() {
     check_site("bundles-and-languages");
+}
+
+/// Bodies, a meeting with cases and follow-ups, a declared case, document versions with a diff,
+/// roadmap, delivery plan, meeting plan and a dataset chart; the case pages and registers.
+#[test]
+fn governance() {
+    check_site("governance");
 }
 
 #[test]

@@ -4,9 +4,11 @@
 //! - [`model`]: the records as authors write them, read from front matter in the load phase.
 //! - [`case_id`]: how each body writes its case IDs; finding IDs in text.
 //! - [`registry`]: the resolve step: every record indexed, cross-checked and given its URL.
+//! - [`view`]: what templates see, and the generated pages (cases, registers).
 
 pub mod case_id;
 pub mod model;
 pub mod registry;
+pub mod view;
 
 pub use model::{Body, Kind, PAGE_TABLES, SECTION_TABLES, read_body, read_page_kind};

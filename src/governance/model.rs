@@ -33,6 +33,20 @@ pub enum Kind {
     Dataset(Dataset),
 }
 
+impl Kind {
+    /// The template a page of this kind uses unless it names its own.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Kind::Document(_) => "document.html",
+            Kind::Meeting(_) => "meeting.html",
+            Kind::MeetingPlan(_) => "meeting-plan.html",
+            Kind::Roadmap(_) => "roadmap.html",
+            Kind::DeliveryPlan(_) => "delivery-plan.html",
+            Kind::Dataset(_) => "dataset.html",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Body {

@@ -128,6 +128,17 @@ fn spanned_str(s: &Spanned<String>) -> (&str, Range<usize>) {
 }
 
 impl Registry {
+    /// Whether the site has any governance record (and needs the governance assets).
+    pub fn has_content(&self) -> bool {
+        !(self.bodies.is_empty()
+            && self.meetings.is_empty()
+            && self.documents.is_empty()
+            && self.roadmaps.is_empty()
+            && self.delivery_plans.is_empty()
+            && self.meeting_plans.is_empty()
+            && self.datasets.is_empty())
+    }
+
     pub fn body(&self, id: &str) -> Option<usize> {
         self.body_index.get(id).copied()
     }
@@ -584,6 +595,12 @@ impl Registry {
                 continue;
             };
             check_projects(plan, roadmap, page, &mut find);
+        }
+        // The registers exist once there is a meeting to list.
+        if let Some(first) = reg.meetings.first() {
+            let file = &pages[first.page].source.file;
+            claim(&reg.decisions_path.clone(), file, find.diags);
+            claim(&reg.follow_ups_path.clone(), file, find.diags);
         }
         reg
     }

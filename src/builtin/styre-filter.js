@@ -1,0 +1,27 @@
+// Filters a register list by the selects of its form. Without JavaScript the form stays
+// hidden and the whole list is shown. Written for styre; no third-party code.
+const forms = document.querySelectorAll('form[data-filter-target]');
+for (const form of forms) {
+  const list = document.getElementById(form.dataset.filterTarget);
+  if (!list) continue;
+  const items = Array.from(list.children);
+  const count = form.querySelector('.count');
+  const total = items.length;
+  const apply = () => {
+    const wanted = {};
+    for (const select of form.querySelectorAll('select')) {
+      if (select.value) wanted[select.name] = select.value;
+    }
+    let shown = 0;
+    for (const item of items) {
+      const match = Object.entries(wanted).every(([key, value]) => item.dataset[key] === value);
+      item.hidden = !match;
+      if (match) shown += 1;
+    }
+    if (count) count.textContent = `${shown} / ${total}`;
+  };
+  form.addEventListener('change', apply);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  form.hidden = false;
+  apply();
+}
