@@ -81,6 +81,9 @@ pub struct RawConfig {
     pub highlight_theme: String,
     #[serde(default = "default_dark_theme")]
     pub highlight_theme_dark: String,
+    /// Open data: the licence the `/data/` files are published under.
+    #[serde(default)]
+    pub open_data: OpenData,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -116,6 +119,18 @@ pub struct Language {
     pub is_default: bool,
 }
 
+/// `[open_data]`: how the governance records are published as data.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OpenData {
+    /// The licence's name, e.g. "Norsk lisens for offentlige data (NLOD) 2.0".
+    pub licence: Option<String>,
+    /// Where the licence text is.
+    pub licence_url: Option<String>,
+    /// Who publishes the data (the publisher named in the data files).
+    pub publisher: Option<String>,
+}
+
 /// The validated configuration every later phase reads.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -137,6 +152,7 @@ pub struct Config {
     pub highlight_code: bool,
     pub highlight_theme: String,
     pub highlight_theme_dark: String,
+    pub open_data: OpenData,
     pub extra: serde_json::Value,
 }
 
@@ -270,6 +286,7 @@ impl Config {
             highlight_code: raw.highlight_code,
             highlight_theme: raw.highlight_theme,
             highlight_theme_dark: raw.highlight_theme_dark,
+            open_data: raw.open_data,
             extra: toml_input::to_json(&raw.extra),
         })
     }

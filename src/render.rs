@@ -42,6 +42,24 @@ pub enum Job {
     Decisions,
     /// The follow-up tracker.
     FollowUps,
+    /// An open-data file: dataset (index into `governance::data::DATASETS`) and format.
+    Data(usize, DataFormat),
+    /// The open-data page (`/data/`).
+    DataPage,
+    /// The iCalendar file of meetings.
+    Calendar,
+    /// The Atom feed of the decision register.
+    DecisionFeed,
+    /// The meeting archive of a body for a year: (body, year).
+    Archive(usize, i32),
+}
+
+/// The files of an open dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    Json,
+    Csv,
+    Schema,
 }
 
 /// A job's output file (path, bytes), or the problem it hit (`None` when that problem was
@@ -57,6 +75,11 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         site,
         tera: &tera,
         lookup: &lookup,
+        data: if site.governance.has_content() {
+            crate::governance::data::records(site)
+        } else {
+            Vec::new()
+        },
     };
 
     let config = &site.config;
@@ -77,6 +100,21 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     if !site.governance.meetings.is_empty() {
         jobs.push(Job::Decisions);
         jobs.push(Job::FollowUps);
+        jobs.push(Job::Calendar);
+        if config.generate_feed {
+            jobs.push(Job::DecisionFeed);
+        }
+    }
+    if site.governance.has_content() {
+        for d in 0..crate::governance::data::DATASETS.len() {
+            for format in [DataFormat::Json, DataFormat::Csv, DataFormat::Schema] {
+                jobs.push(Job::Data(d, format));
+            }
+        }
+        jobs.push(Job::DataPage);
+    }
+    for (b, year) in site.governance.archive_years() {
+        jobs.push(Job::Archive(b, year));
     }
 
     let results: Vec<JobResult> = jobs.par_iter().map(|job| ctx.run(*job)).collect();
@@ -133,6 +171,8 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: &'a tera::Tera,
     lookup: &'a Lookup,
+    /// The open-data records, computed once (they feed the data files and the data page).
+    data: Vec<Vec<Value>>,
 }
 
 impl Renderer<'_> {
@@ -211,6 +251,60 @@ impl Renderer<'_> {
                 ctx.insert("tracker", &crate::governance::view::follow_ups(site));
                 self.generated("follow-ups.html", &ctx, path)
             }
+            Job::Data(d, format) => {
+                use crate::governance::data;
+                let set = &data::DATASETS[d];
+                let records = self.data.get(d).map_or(&[][..], Vec::as_slice);
+                Ok(match format {
+                    DataFormat::Json => (
+                        format!("data/{}.json", set.name),
+                        data::json_file(site, set, records).into_bytes(),
+                    ),
+                    DataFormat::Csv => (
+                        format!("data/{}.csv", set.name),
+                        data::csv_file(set, records),
+                    ),
+                    DataFormat::Schema => (
+                        format!("data/{}.schema.json", set.name),
+                        data::schema(site, set).into_bytes(),
+                    ),
+                })
+            }
+            Job::DataPage => {
+                let path = "/data/";
+                let mut ctx = self.base_context(&config.default_language, path);
+                ctx.insert(
+                    "catalogue",
+                    &crate::governance::data::catalogue(site, &self.data),
+                );
+                self.generated("open-data.html", &ctx, path)
+            }
+            Job::Calendar => Ok((
+                "data/moter.ics".into(),
+                crate::governance::data::icalendar(site).into_bytes(),
+            )),
+            Job::DecisionFeed => {
+                let path = format!("{}atom.xml", site.governance.decisions_path);
+                let mut ctx = self.base_context(&config.default_language, &path);
+                ctx.insert("register", &crate::governance::view::decisions(site));
+                ctx.insert("feed_url", &config.absolute_url(&path));
+                ctx.insert(
+                    "register_url",
+                    &config.absolute_url(&site.governance.decisions_path),
+                );
+                let xml = self.render_template(
+                    "decisions.xml",
+                    &ctx,
+                    &site.templates.file_of("decisions.xml"),
+                )?;
+                Ok((path.trim_start_matches('/').to_string(), xml.into_bytes()))
+            }
+            Job::Archive(b, year) => {
+                let path = site.governance.archive_path(b, year);
+                let mut ctx = self.base_context(&config.default_language, &path);
+                ctx.insert("archive", &crate::governance::view::archive(site, b, year));
+                self.generated("archive.html", &ctx, &path)
+            }
             Job::Alias(i) => {
                 let alias = &site.aliases[i];
                 Ok((
@@ -223,6 +317,13 @@ impl Renderer<'_> {
 
     /// A generated page (case, register): its template, at `path`.
     fn generated(&self, template: &str, ctx: &tera::Context, path: &str) -> JobResult {
+        if !self.site.templates.templates.contains_key(template) {
+            // Built-in templates always exist; this guards the list of them.
+            return Err(Some(Diagnostic::error(
+                self.site.templates.file_of(template),
+                format!("template `{template}` does not exist"),
+            )));
+        }
         let html = self.render_template(template, ctx, &self.site.templates.file_of(template))?;
         Ok((file_for(path), self.finish_html(html)))
     }

@@ -62,6 +62,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "follow-ups.html",
         include_str!("builtin/templates/follow-ups.html"),
     ),
+    (
+        "archive.html",
+        include_str!("builtin/templates/archive.html"),
+    ),
+    (
+        "open-data.html",
+        include_str!("builtin/templates/open-data.html"),
+    ),
+    (
+        "decisions.xml",
+        include_str!("builtin/templates/decisions.xml"),
+    ),
 ];
 
 /// The register filter script (progressive enhancement of the decision register).
@@ -263,12 +275,14 @@ mod tests {
             names,
             [
                 "404.html",
+                "archive.html",
                 "atom.xml",
                 "base.html",
                 "body.html",
                 "case.html",
                 "dataset.html",
                 "decisions.html",
+                "decisions.xml",
                 "delivery-plan.html",
                 "document.html",
                 "follow-ups.html",
@@ -276,6 +290,7 @@ mod tests {
                 "index.html",
                 "meeting-plan.html",
                 "meeting.html",
+                "open-data.html",
                 "page.html",
                 "roadmap.html",
                 "robots.txt",

@@ -5,8 +5,10 @@
 //! - [`case_id`]: how each body writes its case IDs; finding IDs in text.
 //! - [`registry`]: the resolve step: every record indexed, cross-checked and given its URL.
 //! - [`view`]: what templates see, and the generated pages (cases, registers).
+//! - [`data`]: open data (JSON, CSV, JSON Schema), the iCalendar file and JSON-LD.
 
 pub mod case_id;
+pub mod data;
 pub mod model;
 pub mod registry;
 pub mod view;

@@ -64,6 +64,7 @@ pub struct CaseEntry {
 pub struct MeetingEntry {
     pub page: usize,
     pub body: usize,
+    pub year: i32,
     /// Index into `cases` of each agenda case (None when its ID was wrong).
     pub cases: Vec<Option<usize>>,
     /// Rendered Markdown of each case: background, proposal, decision.
@@ -137,6 +138,19 @@ impl Registry {
             && self.delivery_plans.is_empty()
             && self.meeting_plans.is_empty()
             && self.datasets.is_empty())
+    }
+
+    /// Every (body, year) that has meetings: the meeting archive pages.
+    pub fn archive_years(&self) -> Vec<(usize, i32)> {
+        let mut out: Vec<(usize, i32)> = self.meetings.iter().map(|m| (m.body, m.year)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Where the meeting archive of a body for a year lives: `/produktstyret/arkiv/2023/`.
+    pub fn archive_path(&self, body: usize, year: i32) -> String {
+        format!("{}arkiv/{year}/", self.bodies[body].path)
     }
 
     pub fn body(&self, id: &str) -> Option<usize> {
@@ -363,6 +377,7 @@ impl Registry {
             reg.meetings.push(MeetingEntry {
                 page: page_index,
                 body: b,
+                year,
                 cases: case_slots,
                 texts: Vec::new(),
             });
@@ -601,6 +616,18 @@ impl Registry {
             let file = &pages[first.page].source.file;
             claim(&reg.decisions_path.clone(), file, find.diags);
             claim(&reg.follow_ups_path.clone(), file, find.diags);
+        }
+        for (b, year) in reg.archive_years() {
+            let first = reg
+                .meetings
+                .iter()
+                .find(|m| m.body == b && m.year == year)
+                .map(|m| pages[m.page].source.file.clone())
+                .unwrap_or_default();
+            claim(&reg.archive_path(b, year), &first, find.diags);
+        }
+        if reg.has_content() {
+            claim("/data/", Path::new("config.toml"), find.diags);
         }
         reg
     }

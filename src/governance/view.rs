@@ -153,7 +153,39 @@ pub fn meeting(site: &Site, m: usize) -> Value {
         "status": meeting.status,
         "cases": cases,
         "follow_ups": follow_ups,
+        "jsonld": super::data::meeting_jsonld(site, m),
     })
+}
+
+/// The meeting archive of a body for one year.
+pub fn archive(site: &Site, body: usize, year: i32) -> Value {
+    let reg = &site.governance;
+    let meetings: Vec<Value> = reg
+        .meetings
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, m)| m.body == body && m.year == year)
+        .map(|(i, _)| {
+            let mut v = meeting_ref(site, i);
+            let cases: Vec<Value> = reg.meetings[i]
+                .cases
+                .iter()
+                .flatten()
+                .map(|&c| case_ref(reg, c))
+                .collect();
+            v["cases"] = json!(cases);
+            v
+        })
+        .collect();
+    let years: Vec<Value> = reg
+        .archive_years()
+        .into_iter()
+        .filter(|(b, _)| *b == body)
+        .rev()
+        .map(|(b, y)| json!({"year": y, "permalink": site.config.absolute_url(&reg.archive_path(b, y)), "is_this": y == year}))
+        .collect();
+    json!({"body": body_ref(site, body), "year": year, "meetings": meetings, "years": years})
 }
 
 /// The context of a case's own page.
@@ -167,6 +199,10 @@ pub fn case_page(site: &Site, i: usize) -> Value {
             if let Some(o) = v.as_object_mut() {
                 o.insert("declared".into(), Value::Bool(false));
                 o.insert("body".into(), body_ref(site, entry.body));
+                o.insert(
+                    "jsonld".into(),
+                    Value::String(super::data::case_jsonld(site, i)),
+                );
             }
             v
         }
@@ -210,11 +246,7 @@ pub fn decisions(site: &Site) -> Value {
             continue;
         };
         for (c, case) in meeting.cases.iter().enumerate() {
-            let asks = matches!(
-                case.kind,
-                Some(CaseType::Decision | CaseType::Approval | CaseType::Endorsement)
-            );
-            if case.decision.is_none() && !asks {
+            if !super::data::asks_for_decision(case) {
                 continue;
             }
             rows.push(agenda_case(site, m, c));
@@ -806,7 +838,11 @@ pub fn body(site: &Site, section: usize) -> Value {
         "members": entry.body.members,
         "related": related,
         "case_id_format": entry.body.case_id.get_ref(),
-        "meetings_by_year": years.into_iter().map(|(y, list)| json!({"year": y, "meetings": list})).collect::<Vec<_>>(),
+        "meetings_by_year": years.into_iter().map(|(y, list)| json!({
+            "year": y,
+            "meetings": list,
+            "archive": site.config.absolute_url(&reg.archive_path(b, y)),
+        })).collect::<Vec<_>>(),
         "documents": documents,
         "meeting_plans": plans,
     })
