@@ -1019,35 +1019,54 @@ fn check_time_slots(meeting: &Meeting, page: &Page, find: &mut Finder<'_>) {
     }
 }
 
-fn check_roadmap(r: &Roadmap, page: &Page, find: &mut Finder<'_>) {
-    let areas: Vec<&str> = r.areas.iter().map(|a| a.id.as_str()).collect();
-    let horizons: Vec<&str> = r.horizons.iter().map(|h| h.id.as_str()).collect();
+/// Reports a reference (`value`) to something not in `known` ("area", "roadmap item").
+fn check_known(
+    value: &Spanned<String>,
+    known: &[&str],
+    what: &str,
+    page: &Page,
+    find: &mut Finder<'_>,
+) {
+    let (v, span) = spanned_str(value);
+    if !known.contains(&v) {
+        let d = Diagnostic::at(
+            &page.source.file,
+            page.source.fm_span(span),
+            format!("the roadmap has no {what} `{v}`"),
+            format!("unknown {what}"),
+        );
+        find.diags.push(hint_known(d, v, known, what));
+    }
+}
+
+/// Reports ids used twice among `ids` ("roadmap items", "projects").
+fn check_unique<'a>(
+    ids: impl Iterator<Item = &'a Spanned<String>>,
+    what: &str,
+    page: &Page,
+    find: &mut Finder<'_>,
+) {
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
-    for item in &r.items {
-        let (id, span) = spanned_str(&item.id);
-        if seen.insert(id, ()).is_some() {
+    for id in ids {
+        let (v, span) = spanned_str(id);
+        if seen.insert(v, ()).is_some() {
             find.at(
                 page,
                 span,
-                format!("two roadmap items have the id `{id}`"),
+                format!("two {what} have the id `{v}`"),
                 "duplicate id",
             );
         }
-        for (value, list, what) in [
-            (&item.area, &areas, "area"),
-            (&item.horizon, &horizons, "horizon"),
-        ] {
-            let (v, span) = spanned_str(value);
-            if !list.contains(&v) {
-                let d = Diagnostic::at(
-                    &page.source.file,
-                    page.source.fm_span(span),
-                    format!("the roadmap has no {what} `{v}`"),
-                    format!("unknown {what}"),
-                );
-                find.diags.push(hint_known(d, v, list, what));
-            }
-        }
+    }
+}
+
+fn check_roadmap(r: &Roadmap, page: &Page, find: &mut Finder<'_>) {
+    let areas: Vec<&str> = r.areas.iter().map(|a| a.id.as_str()).collect();
+    let horizons: Vec<&str> = r.horizons.iter().map(|h| h.id.as_str()).collect();
+    check_unique(r.items.iter().map(|i| &i.id), "roadmap items", page, find);
+    for item in &r.items {
+        check_known(&item.area, &areas, "area", page, find);
+        check_known(&item.horizon, &horizons, "horizon", page, find);
     }
 }
 
@@ -1058,38 +1077,11 @@ fn check_projects(plan: &DeliveryPlan, roadmap: &Roadmap, page: &Page, find: &mu
         .iter()
         .map(|i| i.id.get_ref().as_str())
         .collect();
-    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    check_unique(plan.projects.iter().map(|p| &p.id), "projects", page, find);
     for project in &plan.projects {
-        let (id, span) = spanned_str(&project.id);
-        if seen.insert(id, ()).is_some() {
-            find.at(
-                page,
-                span,
-                format!("two projects have the id `{id}`"),
-                "duplicate id",
-            );
-        }
-        let (area, span) = spanned_str(&project.area);
-        if !areas.contains(&area) {
-            let d = Diagnostic::at(
-                &page.source.file,
-                page.source.fm_span(span),
-                format!("the roadmap has no area `{area}`"),
-                "unknown area",
-            );
-            find.diags.push(hint_known(d, area, &areas, "area"));
-        }
+        check_known(&project.area, &areas, "area", page, find);
         for item in &project.roadmap_items {
-            let (it, span) = spanned_str(item);
-            if !items.contains(&it) {
-                let d = Diagnostic::at(
-                    &page.source.file,
-                    page.source.fm_span(span),
-                    format!("the roadmap has no item `{it}`"),
-                    "unknown roadmap item",
-                );
-                find.diags.push(hint_known(d, it, &items, "roadmap item"));
-            }
+            check_known(item, &items, "item", page, find);
         }
     }
 }
