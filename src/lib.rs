@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod front_matter;
 pub mod governance;
 pub mod highlight;
+pub mod i18n;
 pub mod init;
 pub mod load;
 pub mod markdown;

@@ -87,6 +87,8 @@ pub struct Loaded {
     /// path.
     pub static_files: BTreeMap<String, PathBuf>,
     pub templates: TemplateSources,
+    /// Interface strings of every language.
+    pub strings: crate::i18n::Strings,
     pub sources: SourceMap,
     /// Content keys of files that exist but could not be read or parsed (already reported), so
     /// links to them are not reported a second time as broken.
@@ -134,6 +136,7 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
     }
 
     let templates = crate::templates::load_sources(root, config.theme.as_deref(), diags);
+    let strings = crate::i18n::Strings::load(root, &config, &mut sources, diags);
     for (name, t) in &templates.templates {
         let _ = name;
         sources.insert(t.file.clone(), t.text.clone());
@@ -156,6 +159,7 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
         sections,
         static_files,
         templates,
+        strings,
         sources,
         failed_keys,
     })

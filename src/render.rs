@@ -338,7 +338,7 @@ impl Renderer<'_> {
         ctx.insert("lang", lang);
         ctx.insert("language", &language.map(LanguageView::from));
         ctx.insert("current_path", path);
-        ctx.insert("t", crate::templates::strings(lang));
+        ctx.insert("t", self.lookup.strings.get(lang).unwrap_or(&Value::Null));
         ctx.insert("current_url", &config.absolute_url(path));
         ctx
     }
@@ -498,6 +498,8 @@ struct Lookup {
     base_url: String,
     /// The URL prefix of each language (`/` for the default one, `/en/` for English).
     prefixes: HashMap<String, String>,
+    /// The interface strings of each language (`t` in templates).
+    strings: HashMap<String, Value>,
     /// Full page values (`page` in page templates, `get_page`).
     pages: Vec<Value>,
     /// Section values with their page lists (`section`, `get_section`).
@@ -583,6 +585,11 @@ impl Lookup {
                 .iter()
                 .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
                 .collect(),
+            strings: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), site.strings.of(&l.code)))
+                .collect(),
             pages,
             sections,
             index,
@@ -666,6 +673,56 @@ fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<
     })
 }
 
+/// `count`, `format_date`, `format_number`: the locale helpers (docs/templates.md).
+fn register_locale_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
+    fn strings_of<'l>(
+        l: &'l Lookup,
+        args: &HashMap<String, Value>,
+        function: &str,
+    ) -> tera::Result<(String, &'l Value)> {
+        let lang =
+            string_arg(args, "lang", function)?.unwrap_or_else(|| l.default_language.clone());
+        let strings = l.strings.get(&lang).ok_or_else(|| {
+            tera::Error::msg(format!("`{function}`: no language `{lang}` in config.toml"))
+        })?;
+        Ok((lang, strings))
+    }
+    let l = Arc::clone(lookup);
+    tera.register_function("count", move |args: &HashMap<String, Value>| {
+        let (lang, strings) = strings_of(&l, args, "count")?;
+        let key = string_arg(args, "key", "count")?.ok_or_else(|| {
+            tera::Error::msg("`count` needs `key`, e.g. count(key=\"cases\", n=3, lang=lang)")
+        })?;
+        let n = args
+            .get("n")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| tera::Error::msg("`count` needs a whole number `n`"))?;
+        let forms = strings
+            .get("count")
+            .and_then(|c| c.get(&key))
+            .ok_or_else(|| tera::Error::msg(format!("`count`: no string `count.{key}`")))?;
+        Ok(Value::String(crate::i18n::plural(strings, forms, &lang, n)))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("format_date", move |args: &HashMap<String, Value>| {
+        let (_, strings) = strings_of(&l, args, "format_date")?;
+        let date = string_arg(args, "date", "format_date")?
+            .ok_or_else(|| tera::Error::msg("`format_date` needs `date` (YYYY-MM-DD)"))?;
+        Ok(Value::String(
+            crate::i18n::format_date(strings, &date).unwrap_or(date),
+        ))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("format_number", move |args: &HashMap<String, Value>| {
+        let (_, strings) = strings_of(&l, args, "format_number")?;
+        let n = args
+            .get("n")
+            .and_then(Value::as_f64)
+            .ok_or_else(|| tera::Error::msg("`format_number` needs a number `n`"))?;
+        Ok(Value::String(crate::i18n::format_number(strings, n)))
+    });
+}
+
 fn string_arg(
     args: &HashMap<String, Value>,
     name: &str,
@@ -681,6 +738,7 @@ fn string_arg(
 }
 
 fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
+    register_locale_functions(tera, lookup);
     let l = Arc::clone(lookup);
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         let path = string_arg(args, "path", "get_page")?.ok_or_else(|| {

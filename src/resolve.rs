@@ -93,6 +93,7 @@ pub struct Site {
     pub aliases: Vec<Alias>,
     pub static_files: BTreeMap<String, PathBuf>,
     pub templates: TemplateSources,
+    pub strings: crate::i18n::Strings,
     pub sources: SourceMap,
     index: HashMap<(String, String), Target>,
     /// Governance records: bodies, meetings, cases, documents, roadmap, delivery plan.
@@ -147,6 +148,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         sections: mut loaded_sections,
         static_files,
         templates,
+        strings,
         sources,
         failed_keys,
     } = loaded;
@@ -365,6 +367,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         aliases,
         static_files,
         templates,
+        strings,
         sources,
         index,
         governance,
