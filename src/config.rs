@@ -81,6 +81,9 @@ pub struct RawConfig {
     pub highlight_theme: String,
     #[serde(default = "default_dark_theme")]
     pub highlight_theme_dark: String,
+    /// What a language shows for a page that has no translation in it.
+    #[serde(default)]
+    pub untranslated: Untranslated,
     /// Open data: the licence the `/data/` files are published under.
     #[serde(default)]
     pub open_data: OpenData,
@@ -119,6 +122,17 @@ pub struct Language {
     pub is_default: bool,
 }
 
+/// What a language shows for a page that has no translation in it.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Untranslated {
+    /// The page exists under every language's URL, with the original text under a notice.
+    #[default]
+    Fallback,
+    /// The page exists only in the languages it is written in.
+    Omit,
+}
+
 /// `[open_data]`: how the governance records are published as data.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -152,6 +166,7 @@ pub struct Config {
     pub highlight_code: bool,
     pub highlight_theme: String,
     pub highlight_theme_dark: String,
+    pub untranslated: Untranslated,
     pub open_data: OpenData,
     pub extra: serde_json::Value,
 }
@@ -286,6 +301,7 @@ impl Config {
             highlight_code: raw.highlight_code,
             highlight_theme: raw.highlight_theme,
             highlight_theme_dark: raw.highlight_theme_dark,
+            untranslated: raw.untranslated,
             open_data: raw.open_data,
             extra: toml_input::to_json(&raw.extra),
         })

@@ -35,6 +35,9 @@ pub struct Source<M> {
     /// Byte offset of the front matter in `text` (spans in `meta` are relative to it).
     pub front_matter_offset: usize,
     pub body_offset: usize,
+    /// A stand-in for a missing translation: the default language's file, published under
+    /// `lang`'s URL (docs/content.md, "Untranslated pages").
+    pub fallback: bool,
 }
 
 impl<M> Source<M> {
@@ -506,6 +509,7 @@ fn load_content(
                         text,
                         front_matter_offset,
                         body_offset,
+                        fallback: false,
                     },
                     parent_key,
                     dir_slug,
@@ -555,6 +559,7 @@ fn load_content(
                         text,
                         front_matter_offset,
                         body_offset,
+                        fallback: false,
                     },
                     section_key: join_key(&section_dir, "_index.md"),
                     file_slug,

@@ -183,6 +183,7 @@ impl Renderer<'_> {
             Job::Page(i) => {
                 let page = &site.pages[i];
                 let mut ctx = self.base_context(&page.source.lang, &page.path);
+                self.content_context(&mut ctx, &self.lookup.pages[i]);
                 ctx.insert("page", &self.lookup.pages[i]);
                 let html = self.render_template(&page.template, &ctx, &page.source.file)?;
                 Ok((file_for(&page.path), self.finish_html(html)))
@@ -190,6 +191,7 @@ impl Renderer<'_> {
             Job::Section(i) => {
                 let section = &site.sections[i];
                 let mut ctx = self.base_context(&section.source.lang, &section.path);
+                self.content_context(&mut ctx, &self.lookup.sections[i]);
                 ctx.insert("section", &self.lookup.sections[i]);
                 let html = self.render_template(&section.template, &ctx, &section.source.file)?;
                 Ok((file_for(&section.path), self.finish_html(html)))
@@ -328,6 +330,25 @@ impl Renderer<'_> {
         Ok((file_for(path), self.finish_html(html)))
     }
 
+    /// What `base.html` needs to know of the page or section it frames: its key (for the
+    /// language switcher), its real translations (for `hreflang`), and, for a fallback, the
+    /// attributes that mark its text as the original's language.
+    fn content_context(&self, ctx: &mut tera::Context, value: &Value) {
+        ctx.insert("current_key", &value["key"]);
+        ctx.insert("translations", &value["translations"]);
+        let fallback = &value["fallback"];
+        ctx.insert("fallback", fallback);
+        let attrs = match (fallback["lang"].as_str(), fallback["dir"].as_str()) {
+            (Some(lang), Some(dir)) => format!(
+                " lang=\"{}\" dir=\"{}\"",
+                crate::templates::escape(lang),
+                crate::templates::escape(dir)
+            ),
+            _ => String::new(),
+        };
+        ctx.insert("content_attrs", &attrs);
+    }
+
     fn base_context(&self, lang: &str, path: &str) -> tera::Context {
         let config = &self.site.config;
         let language = config
@@ -338,6 +359,10 @@ impl Renderer<'_> {
         ctx.insert("lang", lang);
         ctx.insert("language", &language.map(LanguageView::from));
         ctx.insert("current_path", path);
+        ctx.insert("current_key", &Value::Null);
+        ctx.insert("translations", &Value::Array(Vec::new()));
+        ctx.insert("fallback", &Value::Null);
+        ctx.insert("content_attrs", "");
         ctx.insert("t", self.lookup.strings.get(lang).unwrap_or(&Value::Null));
         ctx.insert("current_url", &config.absolute_url(path));
         ctx
@@ -392,7 +417,7 @@ impl Renderer<'_> {
         let mut dated: Vec<&Page> = site
             .pages
             .iter()
-            .filter(|p| p.source.lang == lang && p.date().is_some())
+            .filter(|p| p.source.lang == lang && !p.source.fallback && p.date().is_some())
             .collect();
         dated.sort_by(|a, b| {
             b.date()
@@ -436,14 +461,15 @@ impl Renderer<'_> {
                 .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(*t)}))
                 .collect()
         };
-        for p in &site.pages {
+        // Fallbacks are copies of their original (their canonical link says so): not listed.
+        for p in site.pages.iter().filter(|p| !p.source.fallback) {
             let lastmod = p.updated().max(p.date()).map(|d| d.ymd());
             entries.push((
                 p.permalink.clone(),
                 json!({"permalink": p.permalink, "lastmod": lastmod, "alternates": alternates(&p.source.key)}),
             ));
         }
-        for s in &site.sections {
+        for s in site.sections.iter().filter(|s| !s.source.fallback) {
             entries.push((
                 s.permalink.clone(),
                 json!({"permalink": s.permalink, "lastmod": null, "alternates": alternates(&s.source.key)}),
@@ -637,6 +663,7 @@ fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Va
         "reading_time": words.div_ceil(200).max(1),
         "assets": assets,
         "translations": translations,
+        "fallback": fallback_value(site, &p.source.key, p.source.fallback),
         "extra": crate::toml_input::to_json(&meta.extra),
     });
     if full && let Some(obj) = v.as_object_mut() {
@@ -649,8 +676,26 @@ fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Va
     v
 }
 
+/// For a stand-in of a missing translation: the language its text is in, that language's
+/// direction and name, and the original's URL (the canonical one). Null for real pages.
+fn fallback_value(site: &Site, key: &str, fallback: bool) -> Value {
+    if !fallback {
+        return Value::Null;
+    }
+    let config = &site.config;
+    let original = config.language(&config.default_language);
+    let permalink = site
+        .get(key, &config.default_language)
+        .map(|t| site.permalink_of(t).to_string());
+    json!({
+        "lang": config.default_language,
+        "dir": original.map(|l| l.direction.as_str()),
+        "name": original.map(|l| l.name.as_str()),
+        "permalink": permalink,
+    })
+}
+
 fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<Value>) -> Value {
-    let _ = site;
     let meta = &s.source.meta;
     json!({
         "kind": "section",
@@ -669,6 +714,7 @@ fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<
         "subsections": s.subsections,
         "parent": s.parent_key,
         "translations": translations,
+        "fallback": fallback_value(site, &s.source.key, s.source.fallback),
         "extra": crate::toml_input::to_json(&meta.extra),
     })
 }

@@ -121,13 +121,23 @@ impl Site {
         }
     }
 
-    /// Every language version of a key, in the config's language order.
+    /// Every language version of a key that is written in that language (fallbacks left out),
+    /// in the config's language order.
     pub fn translations(&self, key: &str) -> Vec<(String, Target)> {
         self.config
             .languages
             .iter()
             .filter_map(|l| self.get(key, &l.code).map(|t| (l.code.clone(), t)))
+            .filter(|(_, t)| !self.is_fallback(*t))
             .collect()
+    }
+
+    /// Whether the target is a stand-in for a missing translation.
+    pub fn is_fallback(&self, target: Target) -> bool {
+        match target {
+            Target::Page(i) => self.pages[i].source.fallback,
+            Target::Section(i) => self.sections[i].source.fallback,
+        }
     }
 
     pub fn section(&self, key: &str, lang: &str) -> Option<&Section> {
@@ -153,6 +163,10 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         failed_keys,
     } = loaded;
 
+    let mut loaded_pages = loaded_pages;
+    if config.untranslated == crate::config::Untranslated::Fallback {
+        add_fallbacks(&config, &mut loaded_sections, &mut loaded_pages);
+    }
     add_missing_homes(&config, &mut loaded_sections);
     let section_index: HashMap<(String, String), usize> = loaded_sections
         .iter()
@@ -381,10 +395,12 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
 fn report_unknown_cases(pages: &[Page], sections: &[Section], diags: &mut Diagnostics) {
     let bodies = pages
         .iter()
+        .filter(|p| !p.source.fallback)
         .map(|p| (&p.source.file, p.source.body_offset, &p.rendered))
         .chain(
             sections
                 .iter()
+                .filter(|s| !s.source.fallback)
                 .map(|s| (&s.source.file, s.source.body_offset, &s.rendered)),
         );
     for (file, offset, rendered) in bodies {
@@ -407,6 +423,48 @@ fn report_unknown_cases(pages: &[Page], sections: &[Section], diags: &mut Diagno
     }
 }
 
+/// Every page and section without a translation gets a stand-in in each other language: the
+/// default language's file under that language's URL, marked `fallback`. It keeps no aliases
+/// (those belong to the original).
+fn add_fallbacks(config: &Config, sections: &mut Vec<LoadedSection>, pages: &mut Vec<LoadedPage>) {
+    use std::collections::HashSet;
+    let default = &config.default_language;
+    let have_sections: HashSet<(String, String)> = sections
+        .iter()
+        .map(|s| (s.source.key.clone(), s.source.lang.clone()))
+        .collect();
+    let have_pages: HashSet<(String, String)> = pages
+        .iter()
+        .map(|p| (p.source.key.clone(), p.source.lang.clone()))
+        .collect();
+    let mut new_sections = Vec::new();
+    let mut new_pages = Vec::new();
+    for lang in config.languages.iter().filter(|l| l.code != *default) {
+        for s in sections.iter().filter(|s| s.source.lang == *default) {
+            if !have_sections.contains(&(s.source.key.clone(), lang.code.clone())) {
+                let mut copy = s.clone();
+                copy.source.lang = lang.code.clone();
+                copy.source.fallback = true;
+                copy.source.meta.aliases.clear();
+                copy.assets.clear();
+                new_sections.push(copy);
+            }
+        }
+        for p in pages.iter().filter(|p| p.source.lang == *default) {
+            if !have_pages.contains(&(p.source.key.clone(), lang.code.clone())) {
+                let mut copy = p.clone();
+                copy.source.lang = lang.code.clone();
+                copy.source.fallback = true;
+                copy.source.meta.aliases.clear();
+                copy.assets.clear();
+                new_pages.push(copy);
+            }
+        }
+    }
+    sections.extend(new_sections);
+    pages.extend(new_pages);
+}
+
 /// Every language gets a home section, so `/` and `/<code>/` always exist.
 fn add_missing_homes(config: &Config, sections: &mut Vec<LoadedSection>) {
     for lang in &config.languages {
@@ -425,6 +483,7 @@ fn add_missing_homes(config: &Config, sections: &mut Vec<LoadedSection>) {
                 text: "".into(),
                 front_matter_offset: 0,
                 body_offset: 0,
+                fallback: false,
             },
             parent_key: None,
             dir_slug: String::new(),
@@ -610,9 +669,11 @@ fn check_links(site: &Site, failed: &std::collections::BTreeSet<String>, diags: 
         k.dedup();
         k
     };
+    // Fallbacks repeat their original's links: checked once, there.
     let items = site
         .pages
         .iter()
+        .filter(|p| !p.source.fallback)
         .map(|p| {
             (
                 &p.source.file,
@@ -621,14 +682,19 @@ fn check_links(site: &Site, failed: &std::collections::BTreeSet<String>, diags: 
                 &p.rendered,
             )
         })
-        .chain(site.sections.iter().map(|s| {
-            (
-                &s.source.file,
-                &s.source.lang,
-                s.source.body_offset,
-                &s.rendered,
-            )
-        }));
+        .chain(
+            site.sections
+                .iter()
+                .filter(|s| !s.source.fallback)
+                .map(|s| {
+                    (
+                        &s.source.file,
+                        &s.source.lang,
+                        s.source.body_offset,
+                        &s.rendered,
+                    )
+                }),
+        );
     for (file, lang, offset, rendered) in items {
         for link in &rendered.links {
             let span = link.span.start + offset..link.span.end + offset;

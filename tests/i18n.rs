@@ -85,3 +85,71 @@ fn site_strings_override_builtin_ones_and_format_dates() {
     let body = std::fs::read_to_string(out_dir.join("styret/index.html")).unwrap();
     assert!(body.contains("2 saker"), "{body}");
 }
+
+/// Untranslated pages: by default a stand-in under every language's URL, with the notice, the
+/// original's `lang` on its text, a canonical link to the original and no `hreflang` claiming a
+/// translation; with `untranslated = "omit"` they are left out.
+#[test]
+fn untranslated_pages_fall_back_or_are_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://x.example.no\"\ntitle = \"Styret\"\nminify_html = false\n\n[languages.nb]\nname = \"Norsk bokmål\"\n\n[languages.ar]\nname = \"العربية\"\ndirection = \"rtl\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Styret\"\n+++\n"),
+            (
+                "content/om.md",
+                "+++\ntitle = \"Om styret\"\n+++\nStyret gir råd.\n",
+            ),
+        ],
+    );
+    let out = styre(&["build", "--root", root.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(root.join("public/ar/om/index.html")).unwrap();
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"), "{page}");
+    assert!(page.contains("class=\"fallback-notice\""), "{page}");
+    assert!(
+        page.contains("<h1 lang=\"nb\" dir=\"ltr\">Om styret</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("<div class=\"content\" lang=\"nb\" dir=\"ltr\"><p>Styret gir råd.</p>"));
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://x.example.no/om/\">"));
+    assert!(
+        !page.contains("hreflang=\"ar\" href"),
+        "no alternate for a fallback"
+    );
+    let original = std::fs::read_to_string(root.join("public/om/index.html")).unwrap();
+    assert!(!original.contains("fallback-notice"));
+    assert!(
+        original.contains(
+            "href=\"https://x.example.no/ar/om/\" lang=\"ar\" hreflang=\"ar\" dir=\"rtl\""
+        ),
+        "the switcher leads to the same page: {original}"
+    );
+    let sitemap = std::fs::read_to_string(root.join("public/sitemap.xml")).unwrap();
+    assert!(
+        !sitemap.contains("/ar/om/"),
+        "fallbacks are not in the sitemap"
+    );
+
+    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
+    std::fs::write(
+        root.join("config.toml"),
+        config.replace(
+            "minify_html = false\n",
+            "minify_html = false\nuntranslated = \"omit\"\n",
+        ),
+    )
+    .unwrap();
+    let out = styre(&["build", "--root", root.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!root.join("public/ar/om").exists());
+    assert!(
+        root.join("public/ar/index.html").exists(),
+        "every language keeps a home"
+    );
+}
