@@ -63,25 +63,42 @@ impl Build {
     }
 }
 
-/// Runs load → resolve → render on the site at `root`, entirely in memory.
-pub fn build_site(root: &Path, options: &LoadOptions) -> Build {
-    let start = Instant::now();
-    let mut diagnostics = Diagnostics::new();
-    let Some(loaded) = load::load(root, options, &mut diagnostics) else {
+/// The resolved site (load → resolve, nothing rendered), or the file texts of what could be
+/// read when loading failed: what commands that only read the site (`styre new`) need.
+pub enum Resolved {
+    Site(Box<resolve::Site>),
+    Failed(SourceMap),
+}
+
+/// Runs load → resolve on the site at `root`; problems go to `diagnostics`.
+pub fn resolve_site(root: &Path, options: &LoadOptions, diagnostics: &mut Diagnostics) -> Resolved {
+    let Some(loaded) = load::load(root, options, diagnostics) else {
         let mut sources = SourceMap::default();
         if let Ok(text) = std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
             sources.insert(config::CONFIG_FILE, text.into());
         }
-        diagnostics.sort();
-        return Build {
-            output: None,
-            stats: Stats::default(),
-            diagnostics,
-            sources,
-            elapsed: start.elapsed(),
-        };
+        return Resolved::Failed(sources);
     };
-    let site = resolve::resolve(loaded, &mut diagnostics);
+    Resolved::Site(Box::new(resolve::resolve(loaded, diagnostics)))
+}
+
+/// Runs load → resolve → render on the site at `root`, entirely in memory.
+pub fn build_site(root: &Path, options: &LoadOptions) -> Build {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let site = match resolve_site(root, options, &mut diagnostics) {
+        Resolved::Site(site) => site,
+        Resolved::Failed(sources) => {
+            diagnostics.sort();
+            return Build {
+                output: None,
+                stats: Stats::default(),
+                diagnostics,
+                sources,
+                elapsed: start.elapsed(),
+            };
+        }
+    };
     let output = render::render(&site, &mut diagnostics);
     diagnostics.sort();
     let stats = Stats {

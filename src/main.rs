@@ -55,11 +55,37 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a new piece of content that builds and passes check as written.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
     /// Create a new site in DIR that builds as it is.
     Init {
         /// Folder to create (must not exist, or be empty).
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum New {
+    /// The next meeting of a body: next number, standing cases, open follow-ups carried over.
+    Meeting {
+        /// The body's id (its `[body] id`, e.g. `produktstyret`).
+        #[arg(long, value_name = "ID")]
+        body: String,
+        /// The meeting's date [default: the next date in the body's meeting plan].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        date: Option<styre::date::Date>,
+    },
+}
+
+fn parse_day(s: &str) -> Result<styre::date::Date, String> {
+    let d = styre::date::Date::parse(s)?;
+    if d.time.is_some() {
+        return Err("give the day only, as YYYY-MM-DD".into());
+    }
+    Ok(d)
 }
 
 fn main() -> ExitCode {
@@ -132,6 +158,9 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::New {
+            what: New::Meeting { body, date },
+        } => new_meeting(&cli.root, &body, date, &shell),
         Command::Init { dir } => match styre::init::init(&dir) {
             Ok(()) => {
                 shell.status(&format!(
@@ -172,6 +201,73 @@ fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -
         line.push_str(&format!(" → {}", t.display()));
     }
     line
+}
+
+fn new_meeting(
+    root: &std::path::Path,
+    body: &str,
+    date: Option<styre::date::Date>,
+    shell: &Shell,
+) -> ExitCode {
+    use styre::governance::scaffold;
+    let mut diagnostics = styre::diagnostics::Diagnostics::new();
+    let site = match styre::resolve_site(root, &LoadOptions::default(), &mut diagnostics) {
+        styre::Resolved::Site(site) => site,
+        styre::Resolved::Failed(sources) => {
+            diagnostics.sort();
+            shell.diagnostics(&diagnostics, &sources);
+            return ExitCode::from(1);
+        }
+    };
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        shell.diagnostics(&diagnostics, &site.sources);
+        shell.status("fix these problems first: the new meeting is planned from the site as it is");
+        return ExitCode::from(1);
+    }
+    let planned = match scaffold::new_meeting(&site, body, date) {
+        Ok(p) => p,
+        Err(e) => {
+            shell.status(&format!("error: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    let path = root.join(&planned.file);
+    let written = std::fs::create_dir_all(path.parent().unwrap_or(root)).and_then(|()| {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        f.write_all(planned.text.as_bytes())
+    });
+    match written {
+        Ok(()) => {
+            shell.status(&format!(
+                "Wrote meeting {} of {body} on {} to {} ({} follow-up{} carried over). Add its cases, then: styre check",
+                planned.number,
+                planned.date.ymd(),
+                planned.file.display(),
+                planned.carried,
+                if planned.carried == 1 { "" } else { "s" },
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            shell.status(&format!(
+                "error: {} exists already; move it away or give another date with --date",
+                planned.file.display()
+            ));
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            shell.status(&format!(
+                "error: could not write {}: {e}",
+                planned.file.display()
+            ));
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ fn version_and_help() {
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("styre {}", env!("CARGO_PKG_VERSION"))
     );
-    for cmd in ["build", "check", "serve", "init"] {
+    for cmd in ["build", "check", "serve", "new", "init"] {
         let out = styre(&[cmd, "--help"]);
         assert!(out.status.success(), "{cmd} --help");
         let text = String::from_utf8_lossy(&out.stdout);
