@@ -21,6 +21,14 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 const BUILTIN: &[(&str, &str)] = &[
     ("nb", include_str!("builtin/i18n/nb.toml")),
     ("en", include_str!("builtin/i18n/en.toml")),
+    ("nn", include_str!("builtin/i18n/nn.toml")),
+    ("se", include_str!("builtin/i18n/se.toml")),
+    ("ar", include_str!("builtin/i18n/ar.toml")),
+    ("lt", include_str!("builtin/i18n/lt.toml")),
+    ("pl", include_str!("builtin/i18n/pl.toml")),
+    ("ru", include_str!("builtin/i18n/ru.toml")),
+    ("so", include_str!("builtin/i18n/so.toml")),
+    ("uk", include_str!("builtin/i18n/uk.toml")),
 ];
 
 /// The merged strings of every configured language.
@@ -244,9 +252,48 @@ fn plural_tables<'a>(v: &'a Value, prefix: &str) -> Vec<(String, &'a Map<String,
     out
 }
 
-fn rules(lang: &str) -> Option<intl_pluralrules::PluralRules> {
+/// The CLDR plural rules of a language. ICU4X (current CLDR, maintained) where its compiled
+/// data has the language; its data leaves out some languages of this portal (Northern Sámi), and
+/// for those the older `intl_pluralrules` tables (CLDR 37) are used. (`intl_pluralrules` alone
+/// is not enough: its Lithuanian rule puts 22 in `other` instead of `few`.)
+enum Rules {
+    Icu(icu_plurals::PluralRules),
+    Intl(intl_pluralrules::PluralRules),
+}
+
+impl Rules {
+    fn category(&self, n: u64) -> &'static str {
+        match self {
+            Rules::Icu(r) => category_name(r.category_for(n)),
+            Rules::Intl(r) => r.select(n).map_or("other", |c| {
+                use intl_pluralrules::PluralCategory as P;
+                match c {
+                    P::ZERO => "zero",
+                    P::ONE => "one",
+                    P::TWO => "two",
+                    P::FEW => "few",
+                    P::MANY => "many",
+                    P::OTHER => "other",
+                }
+            }),
+        }
+    }
+}
+
+fn rules(lang: &str) -> Option<Rules> {
+    let icu = icu_locale_core::Locale::try_from_str(lang)
+        .ok()
+        .and_then(|l| icu_plurals::PluralRules::try_new(l.into(), Default::default()).ok());
+    // A language missing from ICU4X's data falls back to the root rules: only `other`.
+    if let Some(r) = icu
+        && r.categories().count() > 1
+    {
+        return Some(Rules::Icu(r));
+    }
     let id: unic_langid::LanguageIdentifier = lang.parse().ok()?;
-    intl_pluralrules::PluralRules::create(id, intl_pluralrules::PluralRuleType::CARDINAL).ok()
+    intl_pluralrules::PluralRules::create(id, intl_pluralrules::PluralRuleType::CARDINAL)
+        .ok()
+        .map(Rules::Intl)
 }
 
 /// The plural categories a count string needs in `lang`: those whole numbers take, and
@@ -258,36 +305,32 @@ pub fn needed_categories(lang: &str) -> Vec<&'static str> {
     };
     // `other` is always wanted: it is the form of fractions and the fallback.
     let mut seen = vec!["other"];
-    for n in 0..=1000u32 {
-        if let Ok(c) = rules.select(n) {
-            let name = category_name(c);
-            if !seen.contains(&name) {
-                seen.push(name);
-            }
+    for n in 0..=1000u64 {
+        let name = rules.category(n);
+        if !seen.contains(&name) {
+            seen.push(name);
         }
     }
     seen.sort_by_key(|c| CATEGORIES.iter().position(|x| x == c));
     seen
 }
 
-fn category_name(c: intl_pluralrules::PluralCategory) -> &'static str {
-    use intl_pluralrules::PluralCategory as P;
+fn category_name(c: icu_plurals::PluralCategory) -> &'static str {
+    use icu_plurals::PluralCategory as P;
     match c {
-        P::ZERO => "zero",
-        P::ONE => "one",
-        P::TWO => "two",
-        P::FEW => "few",
-        P::MANY => "many",
-        P::OTHER => "other",
+        P::Zero => "zero",
+        P::One => "one",
+        P::Two => "two",
+        P::Few => "few",
+        P::Many => "many",
+        P::Other => "other",
     }
 }
 
 /// Picks the form of a plural table for `n` and puts `n`, written as the language writes
 /// numbers (`strings` are the language's strings), in it.
 pub fn plural(strings: &Value, forms: &Value, lang: &str, n: i64) -> String {
-    let category = rules(lang)
-        .and_then(|r| r.select(n).ok())
-        .map_or("other", category_name);
+    let category = rules(lang).map_or("other", |r| r.category(n.unsigned_abs()));
     let text = forms
         .get(category)
         .or_else(|| forms.get("other"))

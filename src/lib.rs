@@ -22,6 +22,7 @@ pub mod serve;
 pub mod slug;
 pub mod templates;
 pub mod toml_input;
+pub mod translations;
 pub mod ui;
 
 use std::path::Path;
@@ -84,19 +85,29 @@ pub fn resolve_site(root: &Path, options: &LoadOptions, diagnostics: &mut Diagno
 
 /// Runs load → resolve → render on the site at `root`, entirely in memory.
 pub fn build_site(root: &Path, options: &LoadOptions) -> Build {
+    build_site_keeping(root, options).0
+}
+
+/// Like [`build_site`], and also returns the resolved site (for reports on it, such as the
+/// translation matrix) when loading got that far.
+pub fn build_site_keeping(
+    root: &Path,
+    options: &LoadOptions,
+) -> (Build, Option<Box<resolve::Site>>) {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::new();
     let site = match resolve_site(root, options, &mut diagnostics) {
         Resolved::Site(site) => site,
         Resolved::Failed(sources) => {
             diagnostics.sort();
-            return Build {
+            let build = Build {
                 output: None,
                 stats: Stats::default(),
                 diagnostics,
                 sources,
                 elapsed: start.elapsed(),
             };
+            return (build, None);
         }
     };
     let output = render::render(&site, &mut diagnostics);
@@ -107,11 +118,12 @@ pub fn build_site(root: &Path, options: &LoadOptions) -> Build {
         files: output.files.len(),
         languages: site.config.languages.len(),
     };
-    Build {
+    let build = Build {
         output: Some(output),
         stats,
         diagnostics,
-        sources: site.sources,
+        sources: site.sources.clone(),
         elapsed: start.elapsed(),
-    }
+    };
+    (build, Some(site))
 }

@@ -42,6 +42,12 @@ enum Command {
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Also print which pages are translated, outdated or shown as fallbacks, per language.
+        #[arg(long)]
+        translations: bool,
+        /// How --translations prints its matrix.
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Table, requires = "translations")]
+        format: MatrixFormat,
     },
     /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change.
     Serve {
@@ -65,6 +71,12 @@ enum Command {
         /// Folder to create (must not exist, or be empty).
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum MatrixFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,8 +135,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { drafts } => {
-            let build = styre::build_site(
+        Command::Check {
+            drafts,
+            translations,
+            format,
+        } => {
+            let (build, site) = styre::build_site_keeping(
                 &cli.root,
                 &LoadOptions {
                     drafts,
@@ -132,6 +148,14 @@ fn main() -> ExitCode {
                 },
             );
             shell.diagnostics(&build.diagnostics, &build.sources);
+            if translations && let Some(site) = &site {
+                let matrix = styre::translations::matrix(site);
+                let text = match format {
+                    MatrixFormat::Table => styre::translations::table(&matrix),
+                    MatrixFormat::Json => styre::translations::json(&matrix),
+                };
+                shell.out(text.trim_end());
+            }
             if build.diagnostics.has_errors() {
                 ExitCode::from(1)
             } else {

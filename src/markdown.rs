@@ -71,6 +71,12 @@ pub trait LinkResolver {
     fn case(&self, _id: &str) -> Option<(usize, String)> {
         None
     }
+
+    /// The URL of a generated page named like `decisions` (written `@decisions`), in the
+    /// language being rendered.
+    fn generated(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Options for one render.
@@ -269,7 +275,7 @@ fn link_cases<'a>(
             }
             events.push(Event::InlineHtml(
                 format!(
-                    "<a class=\"case-ref\" href=\"{}\">",
+                    "<a class=\"case-ref\" dir=\"ltr\" href=\"{}\">",
                     crate::templates::escape(&url)
                 )
                 .into(),
@@ -311,21 +317,28 @@ fn internal(
     links: &dyn LinkResolver,
     found: &mut Vec<InternalLink>,
 ) -> Option<String> {
-    let target = dest.strip_prefix("@/")?;
+    let (target, generated) = match dest.strip_prefix("@/") {
+        Some(t) => (t, false),
+        None => (dest.strip_prefix('@').filter(|t| !t.is_empty())?, true),
+    };
     let (key, anchor) = match target.split_once('#') {
         Some((k, a)) => (k, Some(a.to_string())),
         None => (target, None),
     };
-    let resolved = links.resolve(key);
+    let (resolved, key) = if generated {
+        (links.generated(key), format!("@{key}"))
+    } else {
+        (links.resolve(key), key.to_string())
+    };
     found.push(InternalLink {
-        key: key.to_string(),
+        key,
         anchor: anchor.clone(),
         span: range.clone(),
         resolved: resolved.is_some(),
     });
     let url = resolved.unwrap_or_else(|| dest.to_string());
     Some(match anchor {
-        Some(a) if !url.starts_with("@/") => format!("{url}#{a}"),
+        Some(a) if !url.starts_with('@') => format!("{url}#{a}"),
         _ => url,
     })
 }

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::config::Language;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::governance::view::View;
 use crate::output::{Output, file_for};
 use crate::resolve::{Page, Section, Site, Target};
 
@@ -36,22 +37,22 @@ pub enum Job {
     Robots,
     /// Index into `site.aliases`.
     Alias(usize),
-    /// The permalink page of a case (index into `site.governance.cases`).
-    Case(usize),
-    /// The decision register.
-    Decisions,
-    /// The follow-up tracker.
-    FollowUps,
+    /// The permalink page of a case (index into `site.governance.cases`) in a language.
+    Case(usize, usize),
+    /// The decision register of a language.
+    Decisions(usize),
+    /// The follow-up tracker of a language.
+    FollowUps(usize),
     /// An open-data file: dataset (index into `governance::data::DATASETS`) and format.
     Data(usize, DataFormat),
-    /// The open-data page (`/data/`).
-    DataPage,
+    /// The open-data page (`/data/`) of a language.
+    DataPage(usize),
     /// The iCalendar file of meetings.
     Calendar,
-    /// The Atom feed of the decision register.
-    DecisionFeed,
-    /// The meeting archive of a body for a year: (body, year).
-    Archive(usize, i32),
+    /// The Atom feed of the decision register of a language.
+    DecisionFeed(usize),
+    /// The meeting archive of a body for a year in a language: (body, year, language).
+    Archive(usize, i32, usize),
 }
 
 /// The files of an open dataset.
@@ -96,14 +97,25 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         jobs.push(Job::Robots);
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
-    jobs.extend((0..site.governance.cases.len()).map(Job::Case));
-    if !site.governance.meetings.is_empty() {
-        jobs.push(Job::Decisions);
-        jobs.push(Job::FollowUps);
-        jobs.push(Job::Calendar);
-        if config.generate_feed {
-            jobs.push(Job::DecisionFeed);
+    let languages = 0..config.languages.len();
+    for l in languages.clone() {
+        jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
+        if !site.governance.meetings.is_empty() {
+            jobs.push(Job::Decisions(l));
+            jobs.push(Job::FollowUps(l));
+            if config.generate_feed {
+                jobs.push(Job::DecisionFeed(l));
+            }
         }
+        if site.governance.has_content() {
+            jobs.push(Job::DataPage(l));
+        }
+        for (b, year) in site.governance.archive_years() {
+            jobs.push(Job::Archive(b, year, l));
+        }
+    }
+    if !site.governance.meetings.is_empty() {
+        jobs.push(Job::Calendar);
     }
     if site.governance.has_content() {
         for d in 0..crate::governance::data::DATASETS.len() {
@@ -111,10 +123,6 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
                 jobs.push(Job::Data(d, format));
             }
         }
-        jobs.push(Job::DataPage);
-    }
-    for (b, year) in site.governance.archive_years() {
-        jobs.push(Job::Archive(b, year));
     }
 
     let results: Vec<JobResult> = jobs.par_iter().map(|job| ctx.run(*job)).collect();
@@ -235,23 +243,29 @@ impl Renderer<'_> {
                 )?;
                 Ok(("robots.txt".into(), text.into_bytes()))
             }
-            Job::Case(i) => {
-                let case = &site.governance.cases[i];
-                let mut ctx = self.base_context(&config.default_language, &case.path);
-                ctx.insert("case", &crate::governance::view::case_page(site, i));
-                self.generated("case.html", &ctx, &case.path)
+            Job::Case(i, l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.case_path(i, lang));
+                ctx.insert("case", &view.case_page(i));
+                self.generated("case.html", &ctx, &path)
             }
-            Job::Decisions => {
-                let path = &site.governance.decisions_path;
-                let mut ctx = self.base_context(&config.default_language, path);
-                ctx.insert("register", &crate::governance::view::decisions(site));
-                self.generated("decisions.html", &ctx, path)
+            Job::Decisions(l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| View::new(site, lang).decisions_path());
+                ctx.insert("register", &view.decisions());
+                self.generated("decisions.html", &ctx, &path)
             }
-            Job::FollowUps => {
-                let path = &site.governance.follow_ups_path;
-                let mut ctx = self.base_context(&config.default_language, path);
-                ctx.insert("tracker", &crate::governance::view::follow_ups(site));
-                self.generated("follow-ups.html", &ctx, path)
+            Job::FollowUps(l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| View::new(site, lang).follow_ups_path());
+                ctx.insert("tracker", &view.follow_ups());
+                self.generated("follow-ups.html", &ctx, &path)
             }
             Job::Data(d, format) => {
                 use crate::governance::data;
@@ -272,28 +286,28 @@ impl Renderer<'_> {
                     ),
                 })
             }
-            Job::DataPage => {
-                let path = "/data/";
-                let mut ctx = self.base_context(&config.default_language, path);
+            Job::DataPage(l) => {
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| View::new(site, lang).data_page_path());
                 ctx.insert(
                     "catalogue",
                     &crate::governance::data::catalogue(site, &self.data),
                 );
-                self.generated("open-data.html", &ctx, path)
+                self.generated("open-data.html", &ctx, &path)
             }
             Job::Calendar => Ok((
                 "data/moter.ics".into(),
                 crate::governance::data::icalendar(site).into_bytes(),
             )),
-            Job::DecisionFeed => {
-                let path = format!("{}atom.xml", site.governance.decisions_path);
-                let mut ctx = self.base_context(&config.default_language, &path);
-                ctx.insert("register", &crate::governance::view::decisions(site));
+            Job::DecisionFeed(l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let register = view.decisions_path();
+                let path = format!("{register}atom.xml");
+                let mut ctx = self.base_context(lang, &path);
+                ctx.insert("register", &view.decisions());
                 ctx.insert("feed_url", &config.absolute_url(&path));
-                ctx.insert(
-                    "register_url",
-                    &config.absolute_url(&site.governance.decisions_path),
-                );
+                ctx.insert("register_url", &config.absolute_url(&register));
                 let xml = self.render_template(
                     "decisions.xml",
                     &ctx,
@@ -301,10 +315,11 @@ impl Renderer<'_> {
                 )?;
                 Ok((path.trim_start_matches('/').to_string(), xml.into_bytes()))
             }
-            Job::Archive(b, year) => {
-                let path = site.governance.archive_path(b, year);
-                let mut ctx = self.base_context(&config.default_language, &path);
-                ctx.insert("archive", &crate::governance::view::archive(site, b, year));
+            Job::Archive(b, year, l) => {
+                let lang = &config.languages[l].code;
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
+                ctx.insert("archive", &View::new(site, lang).archive(b, year));
                 self.generated("archive.html", &ctx, &path)
             }
             Job::Alias(i) => {
@@ -365,7 +380,31 @@ impl Renderer<'_> {
         ctx.insert("content_attrs", "");
         ctx.insert("t", self.lookup.strings.get(lang).unwrap_or(&Value::Null));
         ctx.insert("current_url", &config.absolute_url(path));
+        ctx.insert(
+            "registers",
+            self.lookup.registers.get(lang).unwrap_or(&Value::Null),
+        );
         ctx
+    }
+
+    /// The context of a generated page in language `l`: it exists in every language, at the
+    /// path `path_in` gives for each, and those are its translations.
+    fn generated_context(
+        &self,
+        l: usize,
+        path_in: impl Fn(&str) -> String,
+    ) -> (tera::Context, String) {
+        let config = &self.site.config;
+        let lang = &config.languages[l].code;
+        let path = path_in(lang);
+        let mut ctx = self.base_context(lang, &path);
+        let translations: Vec<Value> = config
+            .languages
+            .iter()
+            .map(|other| json!({"lang": other.code, "permalink": config.absolute_url(&path_in(&other.code))}))
+            .collect();
+        ctx.insert("translations", &translations);
+        (ctx, path)
     }
 
     fn render_template(
@@ -526,6 +565,8 @@ struct Lookup {
     prefixes: HashMap<String, String>,
     /// The interface strings of each language (`t` in templates).
     strings: HashMap<String, Value>,
+    /// The generated pages of each language (`registers` in templates, `get_url(path="@…")`).
+    registers: HashMap<String, Value>,
     /// Full page values (`page` in page templates, `get_page`).
     pages: Vec<Value>,
     /// Section values with their page lists (`section`, `get_section`).
@@ -573,7 +614,10 @@ impl Lookup {
                 if s.source.meta.body.is_some()
                     && let Some(o) = v.as_object_mut()
                 {
-                    o.insert("body".into(), crate::governance::view::body(site, i));
+                    o.insert(
+                        "body".into(),
+                        crate::governance::view::body(&View::new(site, &s.source.lang), i),
+                    );
                 }
                 v
             })
@@ -615,6 +659,11 @@ impl Lookup {
                 .languages
                 .iter()
                 .map(|l| (l.code.clone(), site.strings.of(&l.code)))
+                .collect(),
+            registers: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), View::new(site, &l.code).registers()))
                 .collect(),
             pages,
             sections,
@@ -821,6 +870,27 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
         let lang = explicit_lang
             .clone()
             .unwrap_or_else(|| l.default_language.clone());
+        if let Some(name) = path.strip_prefix('@').filter(|p| !p.starts_with('/')) {
+            return l
+                .registers
+                .get(&lang)
+                .and_then(|r| r.get(name.replace('-', "_")))
+                .cloned()
+                .ok_or_else(|| {
+                    tera::Error::msg(format!(
+                        "`get_url`: no generated page `{path}`; this site has: {}",
+                        l.registers
+                            .get(&lang)
+                            .and_then(Value::as_object)
+                            .map(|o| o
+                                .keys()
+                                .map(|k| format!("@{}", k.replace('_', "-")))
+                                .collect::<Vec<_>>()
+                                .join(", "))
+                            .unwrap_or_default()
+                    ))
+                });
+        }
         if let Some(key) = path.strip_prefix("@/") {
             let (key, anchor) = match key.split_once('#') {
                 Some((k, a)) => (k, format!("#{a}")),

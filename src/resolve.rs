@@ -327,9 +327,31 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
     }
     aliases.sort_by(|a, b| a.path.cmp(&b.path));
 
+    // A translation that leaves its governance table out shows its original's record, in the
+    // original's template.
+    let kind_templates: HashMap<String, &'static str> = pages
+        .iter()
+        .filter(|p| p.source.lang == config.default_language)
+        .filter_map(|p| {
+            Some((
+                p.source.key.clone(),
+                p.source.meta.kind.as_ref()?.template(),
+            ))
+        })
+        .collect();
+    for p in &mut pages {
+        if p.source.meta.kind.is_none()
+            && p.source.meta.template.is_none()
+            && let Some(t) = kind_templates.get(&p.source.key)
+        {
+            p.template = (*t).to_string();
+        }
+    }
+
     // Governance records: indexed and given URLs before Markdown, which links case IDs.
     let mut governance = Registry::build(
         &config,
+        &strings,
         &pages,
         &sections,
         diags,
@@ -576,7 +598,15 @@ impl LinkResolver for KeyResolver<'_> {
 
     fn case(&self, id: &str) -> Option<(usize, String)> {
         let i = self.governance.find_case(id)?;
-        Some((i, self.governance.cases[i].permalink.clone()))
+        let path = self.governance.case_path(i, &self.lang);
+        Some((i, self.config.absolute_url(&path)))
+    }
+
+    fn generated(&self, name: &str) -> Option<String> {
+        let prefix = self.config.language_prefix(&self.lang);
+        self.governance
+            .generated_path(name, &self.lang, &prefix)
+            .map(|p| self.config.absolute_url(&p))
     }
 }
 
@@ -698,6 +728,32 @@ fn check_links(site: &Site, failed: &std::collections::BTreeSet<String>, diags: 
     for (file, lang, offset, rendered) in items {
         for link in &rendered.links {
             let span = link.span.start + offset..link.span.end + offset;
+            if let Some(name) = link.key.strip_prefix('@') {
+                if !link.resolved {
+                    let prefix = site.config.language_prefix(lang);
+                    let known: Vec<&str> = Registry::GENERATED
+                        .iter()
+                        .copied()
+                        .filter(|n| site.governance.generated_path(n, lang, &prefix).is_some())
+                        .collect();
+                    let d = Diagnostic::at(
+                        file,
+                        span,
+                        format!("broken link: `@{name}` is not a generated page of this site"),
+                        "no generated page by this name",
+                    );
+                    let d = match did_you_mean(name, &known) {
+                        Some(best) => d.hint(format!("did you mean `@{best}`?")),
+                        None if known.is_empty() => d.hint("generated pages (@decisions, @follow-ups, @open-data, @calendar) exist once the site has governance records"),
+                        None => d.hint(format!(
+                            "this site has {}",
+                            known.iter().map(|k| format!("@{k}")).collect::<Vec<_>>().join(", ")
+                        )),
+                    };
+                    diags.push(d);
+                }
+                continue;
+            }
             let Some(target) = site.get_or_default(&link.key, lang) else {
                 if failed.contains(&link.key) {
                     continue;

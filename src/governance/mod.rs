@@ -12,6 +12,7 @@ pub mod data;
 pub mod model;
 pub mod registry;
 pub mod scaffold;
+pub mod translation;
 pub mod view;
 
 pub use model::{Body, Kind, PAGE_TABLES, SECTION_TABLES, read_body, read_page_kind};

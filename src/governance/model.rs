@@ -34,6 +34,18 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The front-matter table that holds this kind (`meeting`).
+    pub fn table_name(&self) -> &'static str {
+        match self {
+            Kind::Document(_) => "document",
+            Kind::Meeting(_) => "meeting",
+            Kind::MeetingPlan(_) => "meeting_plan",
+            Kind::Roadmap(_) => "roadmap",
+            Kind::DeliveryPlan(_) => "delivery_plan",
+            Kind::Dataset(_) => "dataset",
+        }
+    }
+
     /// The template a page of this kind uses unless it names its own.
     pub fn template(&self) -> &'static str {
         match self {

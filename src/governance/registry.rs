@@ -67,8 +67,8 @@ pub struct MeetingEntry {
     pub year: i32,
     /// Index into `cases` of each agenda case (None when its ID was wrong).
     pub cases: Vec<Option<usize>>,
-    /// Rendered Markdown of each case: background, proposal, decision.
-    pub texts: Vec<CaseTexts>,
+    /// Rendered Markdown of each case (background, proposal, decision), per language.
+    pub texts: HashMap<String, Vec<CaseTexts>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -97,13 +97,55 @@ pub struct Registry {
     pub delivery_plans: Vec<usize>,
     pub meeting_plans: Vec<usize>,
     pub datasets: Vec<usize>,
-    /// Rendered item descriptions of each roadmap (same order as `roadmaps`).
-    pub roadmap_texts: Vec<Vec<Option<Rendered>>>,
+    /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
+    pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
     body_index: HashMap<String, usize>,
     case_index: HashMap<(usize, CaseNumbers), usize>,
-    /// Paths of the generated pages: the decision register and the follow-up tracker.
-    pub decisions_path: String,
-    pub follow_ups_path: String,
+    /// The site's languages (codes, in config order) and the URL segments of each.
+    pub languages: Vec<String>,
+    segments: HashMap<String, Segments>,
+    /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
+    body_paths: HashMap<(usize, String), String>,
+    /// Translations that carry the record's table, checked against the original: (record
+    /// page, language) → the translation's page. Their texts replace the original's.
+    text_pages: HashMap<(usize, String), usize>,
+    /// The same for bodies: (body section, language) → the translation's section.
+    text_sections: HashMap<(usize, String), usize>,
+}
+
+/// The URL segments of the generated pages in one language (the `[url]` interface strings).
+#[derive(Debug, Clone)]
+struct Segments {
+    cases: String,
+    decisions: String,
+    follow_ups: String,
+    archive: String,
+    data: String,
+}
+
+impl Segments {
+    fn of(strings: &serde_json::Value) -> Segments {
+        let get = |key: &str, default: &str| {
+            let raw = strings
+                .get("url")
+                .and_then(|u| u.get(key))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(default);
+            let slug = crate::slug::slugify(raw);
+            if slug.is_empty() {
+                default.to_string()
+            } else {
+                slug
+            }
+        };
+        Segments {
+            cases: get("cases", "saker"),
+            decisions: get("decisions", "vedtak"),
+            follow_ups: get("follow_ups", "oppfolging"),
+            archive: get("archive", "arkiv"),
+            data: get("data", "data"),
+        }
+    }
 }
 
 /// A problem found while building: pushed with the file it belongs to.
@@ -121,6 +163,17 @@ impl Finder<'_> {
     ) -> &mut Diagnostic {
         let d = Diagnostic::at(&page.source.file, page.source.fm_span(span), message, label);
         self.diags.push_mut(d)
+    }
+}
+
+/// The front matter of a source, for [`super::translation::check`].
+fn front_matter<M>(source: &crate::load::Source<M>) -> super::translation::FrontMatter<'_> {
+    let region = &source.text[source.front_matter_offset..source.body_offset];
+    let end = region.rfind("+++").unwrap_or(region.len());
+    super::translation::FrontMatter {
+        file: &source.file,
+        text: &region[..end],
+        offset: source.front_matter_offset,
     }
 }
 
@@ -148,9 +201,100 @@ impl Registry {
         out
     }
 
+    fn segments(&self, lang: &str) -> &Segments {
+        self.segments
+            .get(lang)
+            .or_else(|| self.segments.values().next())
+            .expect("segments exist for every language")
+    }
+
+    /// Where a body's pages live in `lang`: its section's path there.
+    pub fn body_path(&self, body: usize, lang: &str) -> &str {
+        self.body_paths
+            .get(&(body, lang.to_string()))
+            .map_or(self.bodies[body].path.as_str(), String::as_str)
+    }
+
     /// Where the meeting archive of a body for a year lives: `/produktstyret/arkiv/2023/`.
-    pub fn archive_path(&self, body: usize, year: i32) -> String {
-        format!("{}arkiv/{year}/", self.bodies[body].path)
+    pub fn archive_path(&self, body: usize, year: i32, lang: &str) -> String {
+        format!(
+            "{}{}/{year}/",
+            self.body_path(body, lang),
+            self.segments(lang).archive
+        )
+    }
+
+    /// The permalink page of a case in `lang`: `/en/product-board/cases/4-42-23/`.
+    pub fn case_path(&self, case: usize, lang: &str) -> String {
+        let c = &self.cases[case];
+        format!(
+            "{}{}/{}/",
+            self.body_path(c.body, lang),
+            self.segments(lang).cases,
+            c.slug
+        )
+    }
+
+    /// A generated page at the top of `lang`'s tree: `/en/decisions/`.
+    fn top_path(&self, prefix: &str, segment: &str) -> String {
+        format!("{prefix}{segment}/")
+    }
+
+    /// The decision register in `lang`.
+    pub fn decisions_path(&self, lang: &str, prefix: &str) -> String {
+        self.top_path(prefix, &self.segments(lang).decisions)
+    }
+
+    /// The follow-up tracker in `lang`.
+    pub fn follow_ups_path(&self, lang: &str, prefix: &str) -> String {
+        self.top_path(prefix, &self.segments(lang).follow_ups)
+    }
+
+    /// The open-data page in `lang` (the data files are always under `/data/`).
+    pub fn data_page_path(&self, lang: &str, prefix: &str) -> String {
+        self.top_path(prefix, &self.segments(lang).data)
+    }
+
+    /// The generated pages that links and menus can name (`@decisions`), in `lang`.
+    pub const GENERATED: &'static [&'static str] = &[
+        "decisions",
+        "decision-feed",
+        "follow-ups",
+        "open-data",
+        "calendar",
+    ];
+
+    /// The path of the generated page `name` (one of [`Registry::GENERATED`]) in `lang`, when
+    /// the site has it.
+    pub fn generated_path(&self, name: &str, lang: &str, prefix: &str) -> Option<String> {
+        let meetings = !self.meetings.is_empty();
+        match name {
+            "decisions" if meetings => Some(self.decisions_path(lang, prefix)),
+            "decision-feed" if meetings => {
+                Some(format!("{}atom.xml", self.decisions_path(lang, prefix)))
+            }
+            "follow-ups" if meetings => Some(self.follow_ups_path(lang, prefix)),
+            "open-data" if self.has_content() => Some(self.data_page_path(lang, prefix)),
+            "calendar" if meetings => Some("/data/moter.ics".into()),
+            _ => None,
+        }
+    }
+
+    /// The page whose governance table supplies the texts of the record on `page` in `lang`:
+    /// a checked translation, or the original.
+    pub fn text_page(&self, page: usize, lang: &str) -> usize {
+        self.text_pages
+            .get(&(page, lang.to_string()))
+            .copied()
+            .unwrap_or(page)
+    }
+
+    /// The same for a body's section.
+    pub fn text_section(&self, section: usize, lang: &str) -> usize {
+        self.text_sections
+            .get(&(section, lang.to_string()))
+            .copied()
+            .unwrap_or(section)
     }
 
     pub fn body(&self, id: &str) -> Option<usize> {
@@ -186,14 +330,19 @@ impl Registry {
     /// rendered. `claim` reserves the URL of each generated page.
     pub fn build(
         config: &Config,
+        strings: &crate::i18n::Strings,
         pages: &[Page],
         sections: &[Section],
         diags: &mut Diagnostics,
         claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
     ) -> Registry {
         let mut reg = Registry {
-            decisions_path: "/vedtak/".into(),
-            follow_ups_path: "/oppfolging/".into(),
+            languages: config.languages.iter().map(|l| l.code.clone()).collect(),
+            segments: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), Segments::of(&strings.of(&l.code))))
+                .collect(),
             ..Registry::default()
         };
         let default = &config.default_language;
@@ -238,6 +387,23 @@ impl Registry {
             };
             let format = read_format(&body.case_id);
             let follow_up_format = body.follow_up_case_id.as_ref().and_then(read_format);
+            for l in &config.languages {
+                let path = sections
+                    .iter()
+                    .find(|t| t.source.key == s.source.key && t.source.lang == l.code)
+                    .map_or_else(
+                        || {
+                            format!(
+                                "{}{}",
+                                config.language_prefix(&l.code),
+                                s.path.trim_start_matches('/')
+                            )
+                        },
+                        |t| t.path.clone(),
+                    );
+                reg.body_paths
+                    .insert((reg.bodies.len(), l.code.clone()), path);
+            }
             reg.body_index.insert(id.clone(), reg.bodies.len());
             reg.bodies.push(BodyEntry {
                 id,
@@ -379,7 +545,7 @@ impl Registry {
                 body: b,
                 year,
                 cases: case_slots,
-                texts: Vec::new(),
+                texts: HashMap::new(),
             });
         }
         // Cases declared by follow-up items, then every reference between cases.
@@ -611,25 +777,131 @@ impl Registry {
             };
             check_projects(plan, roadmap, page, &mut find);
         }
-        // The registers exist once there is a meeting to list.
-        if let Some(first) = reg.meetings.first() {
-            let file = &pages[first.page].source.file;
-            claim(&reg.decisions_path.clone(), file, find.diags);
-            claim(&reg.follow_ups_path.clone(), file, find.diags);
-        }
-        for (b, year) in reg.archive_years() {
-            let first = reg
-                .meetings
-                .iter()
-                .find(|m| m.body == b && m.year == year)
-                .map(|m| pages[m.page].source.file.clone())
-                .unwrap_or_default();
-            claim(&reg.archive_path(b, year), &first, find.diags);
-        }
-        if reg.has_content() {
-            claim("/data/", Path::new("config.toml"), find.diags);
+        reg.check_translations(config, pages, sections, find.diags);
+        // The generated pages, in every language.
+        for lang in reg.languages.clone() {
+            let prefix = config.language_prefix(&lang);
+            // The registers exist once there is a meeting to list.
+            if let Some(first) = reg.meetings.first() {
+                let file = &pages[first.page].source.file;
+                claim(&reg.decisions_path(&lang, &prefix), file, find.diags);
+                claim(&reg.follow_ups_path(&lang, &prefix), file, find.diags);
+            }
+            for (b, year) in reg.archive_years() {
+                let first = reg
+                    .meetings
+                    .iter()
+                    .find(|m| m.body == b && m.year == year)
+                    .map(|m| pages[m.page].source.file.clone())
+                    .unwrap_or_default();
+                claim(&reg.archive_path(b, year, &lang), &first, find.diags);
+            }
+            if reg.has_content() {
+                claim(
+                    &reg.data_page_path(&lang, &prefix),
+                    Path::new("config.toml"),
+                    find.diags,
+                );
+            }
+            if lang != *default {
+                for i in 0..reg.cases.len() {
+                    let file = reg.case_file(i, pages);
+                    claim(&reg.case_path(i, &lang), &file, find.diags);
+                }
+            }
         }
         reg
+    }
+
+    /// The file that records a case (for URL clashes).
+    fn case_file(&self, case: usize, pages: &[Page]) -> std::path::PathBuf {
+        let page = match self.cases[case].origin {
+            CaseOrigin::Agenda { meeting, .. } => self.meetings[meeting].page,
+            CaseOrigin::Declared { page, .. } => page,
+        };
+        pages[page].source.file.clone()
+    }
+
+    /// Checks every translation that carries a governance table against its original, and
+    /// records those whose texts can stand in for the original's.
+    fn check_translations(
+        &mut self,
+        config: &Config,
+        pages: &[Page],
+        sections: &[Section],
+        diags: &mut Diagnostics,
+    ) {
+        use super::translation::check;
+        let default = &config.default_language;
+        let originals: HashMap<&str, usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.source.lang == *default)
+            .map(|(i, p)| (p.source.key.as_str(), i))
+            .collect();
+        for (i, page) in pages.iter().enumerate() {
+            let Some(kind) = &page.source.meta.kind else {
+                continue;
+            };
+            if page.source.lang == *default || page.source.fallback {
+                continue;
+            }
+            let Some(&o) = originals.get(page.source.key.as_str()) else {
+                continue;
+            };
+            let name = kind.table_name();
+            let original = &pages[o];
+            let same_kind = original
+                .source
+                .meta
+                .kind
+                .as_ref()
+                .is_some_and(|k| k.table_name() == name);
+            if !same_kind {
+                diags.push(
+                    Diagnostic::at(
+                        &page.source.file,
+                        page.source.front_matter_offset..page.source.front_matter_offset,
+                        format!("this translation has a [{name}] table and its original has none"),
+                        "no such record in the original",
+                    )
+                    .hint(format!(
+                        "add the [{name}] table to {} first, or remove it here",
+                        original.source.file.display()
+                    )),
+                );
+                continue;
+            }
+            if check(
+                &front_matter(&original.source),
+                &front_matter(&page.source),
+                name,
+                diags,
+            ) {
+                self.text_pages.insert((o, page.source.lang.clone()), i);
+            }
+        }
+        for body in &self.bodies {
+            let original = &sections[body.section];
+            for (i, s) in sections.iter().enumerate() {
+                if s.source.key != original.source.key
+                    || s.source.lang == *default
+                    || s.source.fallback
+                    || s.source.meta.body.is_none()
+                {
+                    continue;
+                }
+                if check(
+                    &front_matter(&original.source),
+                    &front_matter(&s.source),
+                    "body",
+                    diags,
+                ) {
+                    self.text_sections
+                        .insert((body.section, s.source.lang.clone()), i);
+                }
+            }
+        }
     }
 
     fn lookup_body(
@@ -843,65 +1115,86 @@ impl Registry {
     ) -> Texts {
         let mut out = Texts::default();
         for m in 0..self.meetings.len() {
-            let page = &pages[self.meetings[m].page];
-            let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
-                continue;
-            };
-            let resolver = links(&page.source.lang);
-            let render = |text: &Option<Spanned<String>>| {
-                text.as_ref()
-                    .map(|t| markdown::render(t.get_ref(), resolver.as_ref(), options))
-            };
-            let texts: Vec<CaseTexts> = meeting
-                .cases
-                .iter()
-                .map(|c| CaseTexts {
-                    background: render(&c.background),
-                    proposal: render(&c.proposal),
-                    decision: render(&c.decision),
-                })
-                .collect();
-            for (c, t) in texts.iter().enumerate() {
-                let case = &meeting.cases[c];
-                let fields = [
-                    (&t.background, &case.background),
-                    (&t.proposal, &case.proposal),
-                    (&t.decision, &case.decision),
-                ];
-                for (rendered, source) in fields {
-                    let (Some(r), Some(source)) = (rendered, source) else {
-                        continue;
-                    };
-                    report_text_problems(r, source.span(), page, diags);
-                    if let Some(from) = self.meetings[m].cases[c] {
-                        for mention in &r.cases {
-                            if let Some(to) = mention.case {
-                                out.citations.push((from, to));
+            let original = self.meetings[m].page;
+            let mut per_lang = HashMap::new();
+            for lang in &self.languages {
+                let src = self.text_page(original, lang);
+                // The original's texts are checked once, in the default language.
+                let report = src != original || pages[original].source.lang == *lang;
+                let page = &pages[src];
+                let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                    continue;
+                };
+                let resolver = links(lang);
+                let render = |text: &Option<Spanned<String>>| {
+                    text.as_ref()
+                        .map(|t| markdown::render(t.get_ref(), resolver.as_ref(), options))
+                };
+                let texts: Vec<CaseTexts> = meeting
+                    .cases
+                    .iter()
+                    .map(|c| CaseTexts {
+                        background: render(&c.background),
+                        proposal: render(&c.proposal),
+                        decision: render(&c.decision),
+                    })
+                    .collect();
+                if report {
+                    for (c, t) in texts.iter().enumerate() {
+                        let case = &meeting.cases[c];
+                        let fields = [
+                            (&t.background, &case.background),
+                            (&t.proposal, &case.proposal),
+                            (&t.decision, &case.decision),
+                        ];
+                        for (rendered, source) in fields {
+                            let (Some(r), Some(source)) = (rendered, source) else {
+                                continue;
+                            };
+                            report_text_problems(r, source.span(), page, diags);
+                            if src != original {
+                                continue;
+                            }
+                            if let Some(from) = self.meetings[m].cases.get(c).copied().flatten() {
+                                for mention in &r.cases {
+                                    if let Some(to) = mention.case {
+                                        out.citations.push((from, to));
+                                    }
+                                }
                             }
                         }
                     }
                 }
+                per_lang.insert(lang.clone(), texts);
             }
-            out.meetings.push(texts);
+            out.meetings.push(per_lang);
         }
-        for &p in &self.roadmaps {
-            let page = &pages[p];
-            let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
-                continue;
-            };
-            let resolver = links(&page.source.lang);
-            let texts: Vec<Option<Rendered>> = roadmap
-                .items
-                .iter()
-                .map(|item| {
-                    item.description.as_ref().map(|d| {
-                        let r = markdown::render(d.get_ref(), resolver.as_ref(), options);
-                        report_text_problems(&r, d.span(), page, diags);
-                        r
+        for &original in &self.roadmaps {
+            let mut per_lang = HashMap::new();
+            for lang in &self.languages {
+                let src = self.text_page(original, lang);
+                let report = src != original || pages[original].source.lang == *lang;
+                let page = &pages[src];
+                let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
+                    continue;
+                };
+                let resolver = links(lang);
+                let texts: Vec<Option<Rendered>> = roadmap
+                    .items
+                    .iter()
+                    .map(|item| {
+                        item.description.as_ref().map(|d| {
+                            let r = markdown::render(d.get_ref(), resolver.as_ref(), options);
+                            if report {
+                                report_text_problems(&r, d.span(), page, diags);
+                            }
+                            r
+                        })
                     })
-                })
-                .collect();
-            out.roadmaps.push(texts);
+                    .collect();
+                per_lang.insert(lang.clone(), texts);
+            }
+            out.roadmaps.push(per_lang);
         }
         out
     }
@@ -924,8 +1217,8 @@ impl Registry {
 /// Markdown rendered from front matter, per meeting (per case) and per roadmap (per item).
 #[derive(Debug, Default)]
 pub struct Texts {
-    meetings: Vec<Vec<CaseTexts>>,
-    roadmaps: Vec<Vec<Option<Rendered>>>,
+    meetings: Vec<HashMap<String, Vec<CaseTexts>>>,
+    roadmaps: Vec<HashMap<String, Vec<Option<Rendered>>>>,
     citations: Vec<(usize, usize)>,
 }
 

@@ -6,299 +6,479 @@
 use serde_json::{Value, json};
 
 use super::model::*;
-use super::registry::{CaseOrigin, Registry};
-use crate::resolve::{Page, Site};
-
-/// Short reference to a case, for lists and links.
-pub fn case_ref(reg: &Registry, i: usize) -> Value {
-    let c = &reg.cases[i];
-    json!({"id": c.id, "title": c.title, "permalink": c.permalink})
-}
-
-fn page_ref(p: &Page) -> Value {
-    json!({"title": p.title(), "permalink": p.permalink, "date": p.date().map(|d| d.ymd())})
-}
-
-fn body_ref(site: &Site, b: usize) -> Value {
-    let body = &site.governance.bodies[b];
-    let section = &site.sections[body.section];
-    json!({
-        "id": body.id,
-        "short_name": body.body.short_name,
-        "title": section.title(),
-        "permalink": section.permalink,
-    })
-}
+use super::registry::CaseOrigin;
+use crate::resolve::{Page, Site, Target};
 
 fn html(r: &Option<crate::markdown::Rendered>) -> Value {
     r.as_ref()
         .map_or(Value::Null, |r| Value::String(r.html.clone()))
 }
 
-/// One agenda case, complete.
-fn agenda_case(site: &Site, m: usize, c: usize) -> Value {
-    let reg = &site.governance;
-    let entry = &reg.meetings[m];
-    let page = &site.pages[entry.page];
-    let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
-        return Value::Null;
-    };
-    let case = &meeting.cases[c];
-    let texts = entry.texts.get(c).cloned().unwrap_or_default();
-    let index = entry.cases[c];
-    let refs = |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| case_ref(reg, i)).collect() };
-    let (cites, cited_by, slug, permalink) = match index {
-        Some(i) => (
-            refs(&reg.cases[i].cites),
-            refs(&reg.cases[i].cited_by),
-            reg.cases[i].slug.clone(),
-            reg.cases[i].permalink.clone(),
-        ),
-        None => (Vec::new(), Vec::new(), String::new(), String::new()),
-    };
-    let attachments: Vec<Value> = case
-        .attachments
-        .iter()
-        .map(|a| {
-            let href = match (&a.url, &a.path) {
-                (Some(url), _) => url.clone(),
-                (None, Some(path)) => format!("{}{}", page.permalink, path),
-                (None, None) => String::new(),
-            };
-            json!({"title": a.title, "href": href})
-        })
-        .collect();
-    json!({
-        "id": case.id.get_ref(),
-        "slug": slug,
-        "anchor": format!("sak-{slug}"),
-        "title": case.title,
-        "type": case.kind,
-        "group": case.group,
-        "start": case.start.as_ref().map(|t| t.get_ref().to_string()),
-        "end": case.end.as_ref().map(|t| t.get_ref().to_string()),
-        "presenters": case.presenters,
-        "background": html(&texts.background),
-        "proposal": html(&texts.proposal),
-        "decision": html(&texts.decision),
-        "cites": cites,
-        "cited_by": cited_by,
-        "attachments": attachments,
-        "permalink": permalink,
-        "meeting": meeting_ref(site, m),
-    })
+/// What templates of one language see of the governance records: URLs in that language, and
+/// texts from the translation where one carries the record (checked against the original),
+/// otherwise the original's, marked with their language (`text_lang`).
+pub struct View<'s> {
+    pub site: &'s Site,
+    pub lang: &'s str,
+    strings: Value,
 }
 
-fn meeting_ref(site: &Site, m: usize) -> Value {
-    let entry = &site.governance.meetings[m];
-    let page = &site.pages[entry.page];
-    let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
-        return Value::Null;
-    };
-    json!({
-        "title": page.title(),
-        "permalink": page.permalink,
-        "number": meeting.number.get_ref(),
-        "date": meeting.date.get_ref().ymd(),
-        "year": meeting.date.get_ref().year(),
-        "status": meeting.status,
-        "body": body_ref(site, entry.body),
-        "case_count": meeting.cases.len(),
-    })
-}
-
-fn follow_up(site: &Site, page: &Page, f: &FollowUp) -> Value {
-    let reg = &site.governance;
-    let case = reg.find_case(f.case.get_ref()).map(|i| case_ref(reg, i));
-    let resolved_by = f
-        .resolved_by
-        .as_ref()
-        .and_then(|r| reg.find_case(r.get_ref()))
-        .map(|i| case_ref(reg, i));
-    json!({
-        "case_id": f.case.get_ref(),
-        "case": case,
-        "item": f.item,
-        "response": f.response,
-        "status": f.status,
-        "resolved_by": resolved_by,
-        "meeting": page_ref(page),
-    })
-}
-
-/// `page.meeting`.
-pub fn meeting(site: &Site, m: usize) -> Value {
-    let entry = &site.governance.meetings[m];
-    let page = &site.pages[entry.page];
-    let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
-        return Value::Null;
-    };
-    let cases: Vec<Value> = (0..meeting.cases.len())
-        .map(|c| agenda_case(site, m, c))
-        .collect();
-    let follow_ups: Vec<Value> = meeting
-        .follow_ups
-        .iter()
-        .map(|f| follow_up(site, page, f))
-        .collect();
-    json!({
-        "body": body_ref(site, entry.body),
-        "number": meeting.number.get_ref(),
-        "date": meeting.date.get_ref().ymd(),
-        "year": meeting.date.get_ref().year(),
-        "start": meeting.start.map(|t| t.to_string()),
-        "end": meeting.end.map(|t| t.to_string()),
-        "format": meeting.format,
-        "place": meeting.place,
-        "status": meeting.status,
-        "cases": cases,
-        "follow_ups": follow_ups,
-        "jsonld": super::data::meeting_jsonld(site, m),
-    })
-}
-
-/// The meeting archive of a body for one year.
-pub fn archive(site: &Site, body: usize, year: i32) -> Value {
-    let reg = &site.governance;
-    let meetings: Vec<Value> = reg
-        .meetings
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, m)| m.body == body && m.year == year)
-        .map(|(i, _)| {
-            let mut v = meeting_ref(site, i);
-            let cases: Vec<Value> = reg.meetings[i]
-                .cases
-                .iter()
-                .flatten()
-                .map(|&c| case_ref(reg, c))
-                .collect();
-            v["cases"] = json!(cases);
-            v
-        })
-        .collect();
-    let years: Vec<Value> = reg
-        .archive_years()
-        .into_iter()
-        .filter(|(b, _)| *b == body)
-        .rev()
-        .map(|(b, y)| json!({"year": y, "permalink": site.config.absolute_url(&reg.archive_path(b, y)), "is_this": y == year}))
-        .collect();
-    json!({"body": body_ref(site, body), "year": year, "meetings": meetings, "years": years})
-}
-
-/// The context of a case's own page.
-pub fn case_page(site: &Site, i: usize) -> Value {
-    let reg = &site.governance;
-    let entry = &reg.cases[i];
-    let refs = |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| case_ref(reg, i)).collect() };
-    match entry.origin {
-        CaseOrigin::Agenda { meeting, case } => {
-            let mut v = agenda_case(site, meeting, case);
-            if let Some(o) = v.as_object_mut() {
-                o.insert("declared".into(), Value::Bool(false));
-                o.insert("body".into(), body_ref(site, entry.body));
-                o.insert(
-                    "jsonld".into(),
-                    Value::String(super::data::case_jsonld(site, i)),
-                );
-            }
-            v
+impl<'s> View<'s> {
+    pub fn new(site: &'s Site, lang: &'s str) -> Self {
+        View {
+            site,
+            lang,
+            strings: site.strings.of(lang),
         }
-        CaseOrigin::Declared { page, .. } => {
-            // Every follow-up item, anywhere, that concerns this case.
-            let mut items = Vec::new();
-            for m in &reg.meetings {
-                let p = &site.pages[m.page];
-                if let Some(Kind::Meeting(meeting)) = &p.source.meta.kind {
-                    for f in &meeting.follow_ups {
-                        if reg.find_case(f.case.get_ref()) == Some(i) {
-                            items.push(follow_up(site, p, f));
+    }
+
+    /// The page of a record (index of the original) as published in this language.
+    fn page(&self, p: usize) -> &'s Page {
+        let key = &self.site.pages[p].source.key;
+        match self.site.get(key, self.lang) {
+            Some(Target::Page(i)) => &self.site.pages[i],
+            _ => &self.site.pages[p],
+        }
+    }
+
+    /// The page whose governance table gives the record's texts in this language.
+    fn texts(&self, p: usize) -> &'s Page {
+        &self.site.pages[self.site.governance.text_page(p, self.lang)]
+    }
+
+    /// `{"lang", "dir"}` of texts written in `lang` when that is not this view's language
+    /// (templates put it on the elements that hold those texts), else null.
+    fn lang_mark(&self, lang: &str) -> Value {
+        if lang == self.lang {
+            return Value::Null;
+        }
+        let dir = self
+            .site
+            .config
+            .language(lang)
+            .map_or("ltr", |l| l.direction.as_str());
+        json!({"lang": lang, "dir": dir})
+    }
+
+    /// The language mark of the texts of the record on page `p`.
+    fn text_lang(&self, p: usize) -> Value {
+        let src = self.texts(p);
+        let lang = if src.source.fallback {
+            &self.site.config.default_language
+        } else {
+            &src.source.lang
+        };
+        self.lang_mark(lang)
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        self.site.config.absolute_url(path)
+    }
+
+    fn prefix(&self) -> String {
+        self.site.config.language_prefix(self.lang)
+    }
+
+    pub fn decisions_path(&self) -> String {
+        self.site
+            .governance
+            .decisions_path(self.lang, &self.prefix())
+    }
+
+    pub fn follow_ups_path(&self) -> String {
+        self.site
+            .governance
+            .follow_ups_path(self.lang, &self.prefix())
+    }
+
+    pub fn data_page_path(&self) -> String {
+        self.site
+            .governance
+            .data_page_path(self.lang, &self.prefix())
+    }
+
+    /// The generated pages every template can link to: `registers.decisions` and so on
+    /// (the names of [`super::registry::Registry::GENERATED`], with `_` for `-`).
+    pub fn registers(&self) -> Value {
+        let reg = &self.site.governance;
+        let prefix = self.prefix();
+        let mut out = serde_json::Map::new();
+        for name in super::registry::Registry::GENERATED {
+            if let Some(path) = reg.generated_path(name, self.lang, &prefix) {
+                out.insert(name.replace('-', "_"), Value::String(self.absolute(&path)));
+            }
+        }
+        Value::Object(out)
+    }
+
+    /// The title of a case in this language, with its language mark.
+    fn case_title(&self, i: usize) -> (String, Value) {
+        let reg = &self.site.governance;
+        let c = &reg.cases[i];
+        let (page, title) = match c.origin {
+            CaseOrigin::Agenda { meeting, case } => {
+                let p = reg.meetings[meeting].page;
+                let title = match &self.texts(p).source.meta.kind {
+                    Some(Kind::Meeting(m)) => m.cases.get(case).map(|x| x.title.clone()),
+                    _ => None,
+                };
+                (p, title)
+            }
+            CaseOrigin::Declared { page, item } => {
+                let title = match &self.texts(page).source.meta.kind {
+                    Some(Kind::Meeting(m)) => {
+                        m.follow_ups.get(item).and_then(|f| f.case_title.clone())
+                    }
+                    _ => None,
+                };
+                (page, title)
+            }
+        };
+        match title {
+            Some(t) => (t, self.text_lang(page)),
+            None => (
+                c.title.clone(),
+                self.lang_mark(&self.site.config.default_language),
+            ),
+        }
+    }
+
+    pub fn case_permalink(&self, i: usize) -> String {
+        self.absolute(&self.site.governance.case_path(i, self.lang))
+    }
+
+    /// Short reference to a case, for lists and links.
+    pub fn case_ref(&self, i: usize) -> Value {
+        let c = &self.site.governance.cases[i];
+        let (title, text_lang) = self.case_title(i);
+        json!({"id": c.id, "title": title, "text_lang": text_lang, "permalink": self.case_permalink(i)})
+    }
+
+    fn page_ref(&self, p: usize) -> Value {
+        let page = self.page(p);
+        let texts = if page.source.fallback {
+            &self.site.pages[p]
+        } else {
+            page
+        };
+        json!({
+            "title": texts.title(),
+            "text_lang": self.lang_mark(if page.source.fallback { &self.site.config.default_language } else { &page.source.lang }),
+            "permalink": page.permalink,
+            "date": page.date().map(|d| d.ymd()),
+        })
+    }
+
+    fn body_ref(&self, b: usize) -> Value {
+        let site = self.site;
+        let body = &site.governance.bodies[b];
+        let section = self.section(body.section);
+        let texts = &site.sections[site.governance.text_section(body.section, self.lang)];
+        let short_name = texts
+            .source
+            .meta
+            .body
+            .as_ref()
+            .map_or(body.body.short_name.as_str(), |x| x.short_name.as_str());
+        json!({
+            "id": body.id,
+            "short_name": short_name,
+            "title": section.title(),
+            "permalink": section.permalink,
+        })
+    }
+
+    /// A section (index of the original) as published in this language.
+    fn section(&self, s: usize) -> &'s crate::resolve::Section {
+        let key = &self.site.sections[s].source.key;
+        match self.site.get(key, self.lang) {
+            Some(Target::Section(i)) => &self.site.sections[i],
+            _ => &self.site.sections[s],
+        }
+    }
+
+    /// One agenda case, complete.
+    fn agenda_case(&self, m: usize, c: usize) -> Value {
+        let site = self.site;
+        let reg = &site.governance;
+        let entry = &reg.meetings[m];
+        let page = self.page(entry.page);
+        let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
+            return Value::Null;
+        };
+        let Some(case) = meeting.cases.get(c) else {
+            return Value::Null;
+        };
+        let texts = entry
+            .texts
+            .get(self.lang)
+            .and_then(|t| t.get(c))
+            .cloned()
+            .unwrap_or_default();
+        let index = entry.cases.get(c).copied().flatten();
+        let refs =
+            |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+        let (cites, cited_by, slug, permalink) = match index {
+            Some(i) => (
+                refs(&reg.cases[i].cites),
+                refs(&reg.cases[i].cited_by),
+                reg.cases[i].slug.clone(),
+                self.case_permalink(i),
+            ),
+            None => (Vec::new(), Vec::new(), String::new(), String::new()),
+        };
+        let attachments: Vec<Value> = case
+            .attachments
+            .iter()
+            .map(|a| {
+                let href = match (&a.url, &a.path) {
+                    (Some(url), _) => url.clone(),
+                    (None, Some(path)) => format!("{}{}", site.pages[entry.page].permalink, path),
+                    (None, None) => String::new(),
+                };
+                json!({"title": a.title, "href": href})
+            })
+            .collect();
+        let _ = page;
+        json!({
+            "id": case.id.get_ref(),
+            "slug": slug,
+            "anchor": format!("sak-{slug}"),
+            "title": case.title,
+            "text_lang": self.text_lang(entry.page),
+            "type": case.kind,
+            "group": case.group,
+            "start": case.start.as_ref().map(|t| t.get_ref().to_string()),
+            "end": case.end.as_ref().map(|t| t.get_ref().to_string()),
+            "presenters": case.presenters,
+            "background": html(&texts.background),
+            "proposal": html(&texts.proposal),
+            "decision": html(&texts.decision),
+            "cites": cites,
+            "cited_by": cited_by,
+            "attachments": attachments,
+            "permalink": permalink,
+            "meeting": self.meeting_ref(m),
+        })
+    }
+
+    fn meeting_ref(&self, m: usize) -> Value {
+        let entry = &self.site.governance.meetings[m];
+        let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
+            return Value::Null;
+        };
+        let mut v = self.page_ref(entry.page);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("number".into(), json!(meeting.number.get_ref()));
+            o.insert("date".into(), json!(meeting.date.get_ref().ymd()));
+            o.insert("year".into(), json!(meeting.date.get_ref().year()));
+            o.insert("status".into(), json!(meeting.status));
+            o.insert("body".into(), self.body_ref(entry.body));
+            o.insert("case_count".into(), json!(meeting.cases.len()));
+        }
+        v
+    }
+
+    /// A follow-up item: item `f` of the meeting on page `p` (an original).
+    fn follow_up(&self, p: usize, f: usize) -> Value {
+        let reg = &self.site.governance;
+        let Some(Kind::Meeting(meeting)) = &self.texts(p).source.meta.kind else {
+            return Value::Null;
+        };
+        let Some(item) = meeting.follow_ups.get(f) else {
+            return Value::Null;
+        };
+        let case = reg.find_case(item.case.get_ref()).map(|i| self.case_ref(i));
+        let resolved_by = item
+            .resolved_by
+            .as_ref()
+            .and_then(|r| reg.find_case(r.get_ref()))
+            .map(|i| self.case_ref(i));
+        json!({
+            "case_id": item.case.get_ref(),
+            "case": case,
+            "item": item.item,
+            "response": item.response,
+            "text_lang": self.text_lang(p),
+            "status": item.status,
+            "resolved_by": resolved_by,
+            "meeting": self.page_ref(p),
+        })
+    }
+
+    /// `page.meeting`.
+    pub fn meeting(&self, m: usize) -> Value {
+        let entry = &self.site.governance.meetings[m];
+        let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
+            return Value::Null;
+        };
+        let cases: Vec<Value> = (0..meeting.cases.len())
+            .map(|c| self.agenda_case(m, c))
+            .collect();
+        let follow_ups: Vec<Value> = (0..meeting.follow_ups.len())
+            .map(|f| self.follow_up(entry.page, f))
+            .collect();
+        json!({
+            "body": self.body_ref(entry.body),
+            "number": meeting.number.get_ref(),
+            "date": meeting.date.get_ref().ymd(),
+            "year": meeting.date.get_ref().year(),
+            "start": meeting.start.map(|t| t.to_string()),
+            "end": meeting.end.map(|t| t.to_string()),
+            "format": meeting.format,
+            "place": meeting.place,
+            "text_lang": self.text_lang(entry.page),
+            "status": meeting.status,
+            "cases": cases,
+            "follow_ups": follow_ups,
+            "jsonld": super::data::meeting_jsonld(self.site, m),
+        })
+    }
+
+    /// The meeting archive of a body for one year.
+    pub fn archive(&self, body: usize, year: i32) -> Value {
+        let reg = &self.site.governance;
+        let meetings: Vec<Value> = reg
+            .meetings
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, m)| m.body == body && m.year == year)
+            .map(|(i, _)| {
+                let mut v = self.meeting_ref(i);
+                let cases: Vec<Value> = reg.meetings[i]
+                    .cases
+                    .iter()
+                    .flatten()
+                    .map(|&c| self.case_ref(c))
+                    .collect();
+                v["cases"] = json!(cases);
+                v
+            })
+            .collect();
+        let years: Vec<Value> = reg
+            .archive_years()
+            .into_iter()
+            .filter(|(b, _)| *b == body)
+            .rev()
+            .map(|(b, y)| json!({"year": y, "permalink": self.absolute(&reg.archive_path(b, y, self.lang)), "is_this": y == year}))
+            .collect();
+        json!({"body": self.body_ref(body), "year": year, "meetings": meetings, "years": years})
+    }
+
+    /// The context of a case's own page.
+    pub fn case_page(&self, i: usize) -> Value {
+        let site = self.site;
+        let reg = &site.governance;
+        let entry = &reg.cases[i];
+        let refs =
+            |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+        match entry.origin {
+            CaseOrigin::Agenda { meeting, case } => {
+                let mut v = self.agenda_case(meeting, case);
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("declared".into(), Value::Bool(false));
+                    o.insert("body".into(), self.body_ref(entry.body));
+                    o.insert(
+                        "jsonld".into(),
+                        Value::String(super::data::case_jsonld(site, i)),
+                    );
+                }
+                v
+            }
+            CaseOrigin::Declared { page, .. } => {
+                // Every follow-up item, anywhere, that concerns this case.
+                let mut items = Vec::new();
+                for m in &reg.meetings {
+                    if let Some(Kind::Meeting(meeting)) = &site.pages[m.page].source.meta.kind {
+                        for (f, item) in meeting.follow_ups.iter().enumerate() {
+                            if reg.find_case(item.case.get_ref()) == Some(i) {
+                                items.push(self.follow_up(m.page, f));
+                            }
                         }
                     }
                 }
+                let (title, text_lang) = self.case_title(i);
+                json!({
+                    "id": entry.id,
+                    "slug": entry.slug,
+                    "title": title,
+                    "text_lang": text_lang,
+                    "declared": true,
+                    "declared_in": self.page_ref(page),
+                    "body": self.body_ref(entry.body),
+                    "cites": refs(&entry.cites),
+                    "cited_by": refs(&entry.cited_by),
+                    "follow_ups": items,
+                    "permalink": self.case_permalink(i),
+                })
             }
-            json!({
-                "id": entry.id,
-                "slug": entry.slug,
-                "title": entry.title,
-                "declared": true,
-                "declared_in": page_ref(&site.pages[page]),
-                "body": body_ref(site, entry.body),
-                "cites": refs(&entry.cites),
-                "cited_by": refs(&entry.cited_by),
-                "follow_ups": items,
-                "permalink": entry.permalink,
-            })
         }
     }
-}
 
-/// Every case with a decision, or (when the decision is not published) of a type that asks
-/// for one, newest meeting first.
-pub fn decisions(site: &Site) -> Value {
-    let reg = &site.governance;
-    let mut rows = Vec::new();
-    for (m, entry) in reg.meetings.iter().enumerate().rev() {
-        let page = &site.pages[entry.page];
-        let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
-            continue;
-        };
-        for (c, case) in meeting.cases.iter().enumerate() {
-            if !super::data::asks_for_decision(case) {
+    /// Every case with a decision, or (when the decision is not published) of a type that asks
+    /// for one, newest meeting first.
+    pub fn decisions(&self) -> Value {
+        let reg = &self.site.governance;
+        let mut rows = Vec::new();
+        for (m, entry) in reg.meetings.iter().enumerate().rev() {
+            let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
                 continue;
+            };
+            for (c, case) in meeting.cases.iter().enumerate() {
+                if !super::data::asks_for_decision(case) {
+                    continue;
+                }
+                rows.push(self.agenda_case(m, c));
             }
-            rows.push(agenda_case(site, m, c));
         }
+        let mut years: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| r["meeting"]["year"].as_i64())
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years.reverse();
+        let bodies: Vec<Value> = (0..reg.bodies.len()).map(|b| self.body_ref(b)).collect();
+        json!({"cases": rows, "years": years, "bodies": bodies})
     }
-    let mut years: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r["meeting"]["year"].as_i64())
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    years.reverse();
-    let bodies: Vec<Value> = (0..reg.bodies.len()).map(|b| body_ref(site, b)).collect();
-    json!({"cases": rows, "years": years, "bodies": bodies})
-}
 
-/// Every follow-up item, with the status it had at the latest meeting that reviewed it.
-pub fn follow_ups(site: &Site) -> Value {
-    let reg = &site.governance;
-    let mut latest: Vec<(String, String, Value)> = Vec::new();
-    for entry in &reg.meetings {
-        let page = &site.pages[entry.page];
-        let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
-            continue;
-        };
-        for f in &meeting.follow_ups {
-            let key_case = reg
-                .find_case(f.case.get_ref())
-                .map_or_else(|| f.case.get_ref().clone(), |i| reg.cases[i].id.clone());
-            let value = follow_up(site, page, f);
-            // Meetings are in date order: a later review replaces an earlier one.
-            match latest
-                .iter_mut()
-                .find(|(c, item, _)| *c == key_case && *item == f.item)
-            {
-                Some(slot) => slot.2 = value,
-                None => latest.push((key_case, f.item.clone(), value)),
+    /// Every follow-up item, with the status it had at the latest meeting that reviewed it.
+    pub fn follow_ups(&self) -> Value {
+        let reg = &self.site.governance;
+        let mut latest: Vec<(String, String, Value)> = Vec::new();
+        for entry in &reg.meetings {
+            let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
+                continue;
+            };
+            for (f, item) in meeting.follow_ups.iter().enumerate() {
+                let key_case = reg
+                    .find_case(item.case.get_ref())
+                    .map_or_else(|| item.case.get_ref().clone(), |i| reg.cases[i].id.clone());
+                let value = self.follow_up(entry.page, f);
+                // Meetings are in date order: a later review replaces an earlier one.
+                match latest
+                    .iter_mut()
+                    .find(|(c, it, _)| *c == key_case && *it == item.item)
+                {
+                    Some(slot) => slot.2 = value,
+                    None => latest.push((key_case, item.item.clone(), value)),
+                }
             }
         }
+        let (open, closed): (Vec<Value>, Vec<Value>) = latest
+            .into_iter()
+            .map(|(_, _, v)| v)
+            .partition(|v| v["status"] == "open");
+        json!({"open": open, "closed": closed})
     }
-    let (open, closed): (Vec<Value>, Vec<Value>) = latest
-        .into_iter()
-        .map(|(_, _, v)| v)
-        .partition(|v| v["status"] == "open");
-    json!({"open": open, "closed": closed})
 }
 
 /// `page.document`: this version, the current one, and the whole history with diffs.
-pub fn document(site: &Site, d: usize) -> Value {
+pub fn document(v: &View<'_>, d: usize) -> Value {
+    let site = v.site;
     let reg = &site.governance;
-    let this_page = &site.pages[reg.documents[d].page];
-    let Some(Kind::Document(doc)) = &this_page.source.meta.kind else {
+    let Some(Kind::Document(doc)) = &v.texts(reg.documents[d].page).source.meta.kind else {
         return Value::Null;
     };
     // Walk to the newest version, then back through the history.
@@ -311,31 +491,55 @@ pub fn document(site: &Site, d: usize) -> Value {
             break;
         }
     }
+    // The text of a version in this language: its translation, or the original.
+    let text_of = |page: usize| -> &Page {
+        let p = v.page(page);
+        if p.source.fallback {
+            &site.pages[page]
+        } else {
+            p
+        }
+    };
     let mut versions = Vec::new();
     let mut at = Some(current);
     let mut guard = 0;
-    while let Some(v) = at {
-        let entry = &reg.documents[v];
-        let page = &site.pages[entry.page];
-        if let Some(Kind::Document(vdoc)) = &page.source.meta.kind {
+    while let Some(ver) = at {
+        let entry = &reg.documents[ver];
+        if let Some(Kind::Document(vdoc)) = &v.texts(entry.page).source.meta.kind {
             let diff = entry.previous.map(|p| {
-                let old = site.pages[reg.documents[p].page].source.body();
-                word_diff(old, page.source.body())
+                let (old, new) = (text_of(reg.documents[p].page), text_of(entry.page));
+                // Compare texts of one language: both translated, or both originals.
+                let (old, new, lang) = if old.source.lang == new.source.lang {
+                    (old, new, old.source.lang.as_str())
+                } else {
+                    (
+                        &site.pages[reg.documents[p].page],
+                        &site.pages[entry.page],
+                        site.config.default_language.as_str(),
+                    )
+                };
+                json!({"html": word_diff(old.source.body(), new.source.body()), "text_lang": v.lang_mark(lang)})
             });
-            versions.push(json!({
-                "version": vdoc.version,
-                "adopted": vdoc.adopted.map(|a| a.ymd()),
-                "decided_by": vdoc.decided_by,
-                "title": page.title(),
-                "permalink": page.permalink,
-                "is_this": v == d,
-                "is_current": v == current,
-                "previous_version": entry.previous.and_then(|p| match &site.pages[reg.documents[p].page].source.meta.kind {
-                    Some(Kind::Document(pd)) => Some(pd.version.clone()),
-                    _ => None,
-                }),
-                "diff": diff,
-            }));
+            let mut version = v.page_ref(entry.page);
+            if let Some(o) = version.as_object_mut() {
+                o.insert("version".into(), json!(vdoc.version));
+                o.insert("adopted".into(), json!(vdoc.adopted.map(|a| a.ymd())));
+                o.insert("decided_by".into(), json!(vdoc.decided_by));
+                o.insert("decided_by_lang".into(), v.text_lang(entry.page));
+                o.insert("is_this".into(), json!(ver == d));
+                o.insert("is_current".into(), json!(ver == current));
+                o.insert(
+                    "previous_version".into(),
+                    json!(entry.previous.and_then(|p| {
+                        match &site.pages[reg.documents[p].page].source.meta.kind {
+                            Some(Kind::Document(pd)) => Some(pd.version.clone()),
+                            _ => None,
+                        }
+                    })),
+                );
+                o.insert("diff".into(), json!(diff));
+            }
+            versions.push(version);
         }
         at = entry.previous;
         guard += 1;
@@ -343,16 +547,16 @@ pub fn document(site: &Site, d: usize) -> Value {
             break;
         }
     }
-    let current_page = &site.pages[reg.documents[current].page];
     json!({
         "id": doc.id.get_ref(),
         "type": doc.kind,
         "version": doc.version,
         "adopted": doc.adopted.map(|a| a.ymd()),
         "decided_by": doc.decided_by,
-        "body": doc.body.as_ref().and_then(|b| reg.body(b.get_ref())).map(|b| body_ref(site, b)),
+        "text_lang": v.text_lang(reg.documents[d].page),
+        "body": doc.body.as_ref().and_then(|b| reg.body(b.get_ref())).map(|b| v.body_ref(b)),
         "is_current": current == d,
-        "current": page_ref(current_page),
+        "current": v.page_ref(reg.documents[current].page),
         "versions": versions,
     })
 }
@@ -474,14 +678,16 @@ fn paragraph_diff(old: &str, new: &str) -> String {
 }
 
 /// `page.roadmap`: the grid of areas × horizons, and every item with the projects serving it.
-pub fn roadmap(site: &Site, r: usize) -> Value {
+pub fn roadmap(v: &View<'_>, r: usize) -> Value {
+    let site = v.site;
     let reg = &site.governance;
-    let page = &site.pages[reg.roadmaps[r]];
-    let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
+    let original = reg.roadmaps[r];
+    let Some(Kind::Roadmap(roadmap)) = &v.texts(original).source.meta.kind else {
         return Value::Null;
     };
-    let texts = reg.roadmap_texts.get(r);
-    let plans = delivery_plans_of(site, roadmap.id.get_ref());
+    let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(v.lang));
+    let plans = delivery_plans_of(v, roadmap.id.get_ref());
+    let text_lang = v.text_lang(original);
     let items: Vec<Value> = roadmap
         .items
         .iter()
@@ -490,6 +696,8 @@ pub fn roadmap(site: &Site, r: usize) -> Value {
             let projects: Vec<Value> = plans
                 .iter()
                 .flat_map(|(p, plan)| {
+                    let permalink = v.page(*p).permalink.clone();
+                    let project_lang = v.text_lang(*p);
                     plan.projects
                         .iter()
                         .filter(|pr| {
@@ -501,8 +709,9 @@ pub fn roadmap(site: &Site, r: usize) -> Value {
                             json!({
                                 "id": pr.id.get_ref(),
                                 "title": pr.title,
+                                "text_lang": project_lang,
                                 "stage": pr.stage,
-                                "permalink": format!("{}#{}", p.permalink, pr.id.get_ref()),
+                                "permalink": format!("{}#{}", permalink, pr.id.get_ref()),
                             })
                         })
                 })
@@ -510,6 +719,7 @@ pub fn roadmap(site: &Site, r: usize) -> Value {
             json!({
                 "id": item.id.get_ref(),
                 "title": item.title,
+                "text_lang": text_lang,
                 "area": item.area.get_ref(),
                 "horizon": item.horizon.get_ref(),
                 "status": item.status,
@@ -540,53 +750,58 @@ pub fn roadmap(site: &Site, r: usize) -> Value {
         .decided_in
         .as_ref()
         .and_then(|c| reg.find_case(c.get_ref()))
-        .map(|i| case_ref(reg, i));
+        .map(|i| v.case_ref(i));
     json!({
         "id": roadmap.id.get_ref(),
         "version": roadmap.version,
         "adopted": roadmap.adopted.map(|a| a.ymd()),
         "decided_in": decided_in,
+        "text_lang": text_lang,
         "areas": areas,
         "horizons": roadmap.horizons,
         "items": items,
-        "delivery_plans": plans.iter().map(|(p, _)| page_ref(p)).collect::<Vec<_>>(),
+        "delivery_plans": plans.iter().map(|(p, _)| v.page_ref(*p)).collect::<Vec<_>>(),
     })
 }
 
-fn delivery_plans_of<'s>(site: &'s Site, roadmap_id: &str) -> Vec<(&'s Page, &'s DeliveryPlan)> {
-    site.governance
+/// The delivery plans serving a roadmap: (original page, plan in this view's language).
+fn delivery_plans_of<'s>(v: &View<'s>, roadmap_id: &str) -> Vec<(usize, &'s DeliveryPlan)> {
+    v.site
+        .governance
         .delivery_plans
         .iter()
-        .filter_map(|&p| {
-            let page = &site.pages[p];
-            match &page.source.meta.kind {
-                Some(Kind::DeliveryPlan(plan)) if plan.roadmap.get_ref() == roadmap_id => {
-                    Some((page, plan))
-                }
-                _ => None,
+        .filter_map(|&p| match &v.texts(p).source.meta.kind {
+            Some(Kind::DeliveryPlan(plan)) if plan.roadmap.get_ref() == roadmap_id => {
+                Some((p, plan))
             }
+            _ => None,
         })
         .collect()
 }
 
-fn roadmap_of<'s>(site: &'s Site, id: &str) -> Option<(&'s Page, &'s Roadmap)> {
-    site.governance.roadmaps.iter().find_map(|&p| {
-        let page = &site.pages[p];
-        match &page.source.meta.kind {
-            Some(Kind::Roadmap(r)) if r.id.get_ref() == id => Some((page, r)),
+/// The roadmap with this id: (original page, roadmap in this view's language).
+fn roadmap_of<'s>(v: &View<'s>, id: &str) -> Option<(usize, &'s Roadmap)> {
+    v.site
+        .governance
+        .roadmaps
+        .iter()
+        .find_map(|&p| match &v.texts(p).source.meta.kind {
+            Some(Kind::Roadmap(r)) if r.id.get_ref() == id => Some((p, r)),
             _ => None,
-        }
-    })
+        })
 }
 
 /// `page.delivery_plan`: projects grouped by strategic area, each with its progress stage.
-pub fn delivery_plan(site: &Site, d: usize) -> Value {
+pub fn delivery_plan(v: &View<'_>, d: usize) -> Value {
+    let site = v.site;
     let reg = &site.governance;
-    let page = &site.pages[reg.delivery_plans[d]];
-    let Some(Kind::DeliveryPlan(plan)) = &page.source.meta.kind else {
+    let original = reg.delivery_plans[d];
+    let Some(Kind::DeliveryPlan(plan)) = &v.texts(original).source.meta.kind else {
         return Value::Null;
     };
-    let roadmap = roadmap_of(site, plan.roadmap.get_ref());
+    let text_lang = v.text_lang(original);
+    let roadmap = roadmap_of(v, plan.roadmap.get_ref());
+    let roadmap_lang = roadmap.map(|(rp, _)| v.text_lang(rp));
     let project = |p: &Project| {
         let items: Vec<Value> = p
             .roadmap_items
@@ -602,7 +817,8 @@ pub fn delivery_plan(site: &Site, d: usize) -> Value {
                     Some((rp, i)) => json!({
                         "id": i.id.get_ref(),
                         "title": i.title,
-                        "permalink": format!("{}#{}", rp.permalink, i.id.get_ref()),
+                        "text_lang": roadmap_lang,
+                        "permalink": format!("{}#{}", v.page(rp).permalink, i.id.get_ref()),
                     }),
                     None => json!({"id": id.get_ref(), "title": id.get_ref(), "permalink": null}),
                 }
@@ -612,6 +828,7 @@ pub fn delivery_plan(site: &Site, d: usize) -> Value {
         json!({
             "id": p.id.get_ref(),
             "title": p.title,
+            "text_lang": text_lang,
             "description": p.description,
             "actor": p.actor,
             "reference": p.reference,
@@ -639,18 +856,24 @@ pub fn delivery_plan(site: &Site, d: usize) -> Value {
                 .filter(|p| p.area.get_ref() == id)
                 .map(project)
                 .collect();
-            (!projects.is_empty())
-                .then(|| json!({"area": {"id": id, "title": title}, "projects": projects}))
+            (!projects.is_empty()).then(|| {
+                json!({"area": {"id": id, "title": title, "text_lang": roadmap_lang}, "projects": projects})
+            })
         })
         .collect();
     let decided_in = plan
         .decided_in
         .as_ref()
         .and_then(|c| reg.find_case(c.get_ref()))
-        .map(|i| case_ref(reg, i));
+        .map(|i| v.case_ref(i));
     json!({
-        "roadmap": roadmap.map(|(p, r)| json!({"title": p.title(), "permalink": p.permalink, "version": r.version})),
+        "roadmap": roadmap.map(|(p, r)| {
+            let mut value = v.page_ref(p);
+            value["version"] = json!(r.version);
+            value
+        }),
         "decided_in": decided_in,
+        "text_lang": text_lang,
         "stages": Stage::ALL,
         "groups": groups,
         "project_count": plan.projects.len(),
@@ -658,24 +881,26 @@ pub fn delivery_plan(site: &Site, d: usize) -> Value {
 }
 
 /// `page.meeting_plan`.
-pub fn meeting_plan(site: &Site, page: &Page) -> Value {
-    let Some(Kind::MeetingPlan(plan)) = &page.source.meta.kind else {
+pub fn meeting_plan(v: &View<'_>, original: usize) -> Value {
+    let Some(Kind::MeetingPlan(plan)) = &v.texts(original).source.meta.kind else {
         return Value::Null;
     };
-    let reg = &site.governance;
+    let reg = &v.site.governance;
     json!({
-        "body": reg.body(plan.body.get_ref()).map(|b| body_ref(site, b)),
+        "body": reg.body(plan.body.get_ref()).map(|b| v.body_ref(b)),
         "year": plan.year,
+        "text_lang": v.text_lang(original),
         "dates": plan.dates.iter().map(|d| json!({"date": d.date.ymd(), "format": d.format, "note": d.note})).collect::<Vec<_>>(),
     })
 }
 
 /// `page.dataset`, with its chart drawn as SVG at build time.
-pub fn dataset(site: &Site, page: &Page) -> Value {
+pub fn dataset(v: &View<'_>, original: usize) -> Value {
+    let page = v.texts(original);
     let Some(Kind::Dataset(set)) = &page.source.meta.kind else {
         return Value::Null;
     };
-    let reg = &site.governance;
+    let reg = &v.site.governance;
     let rows: Vec<Vec<Value>> = set
         .rows
         .get_ref()
@@ -690,7 +915,7 @@ pub fn dataset(site: &Site, page: &Page) -> Value {
         })
         .collect();
     let chart = match set.chart {
-        Chart::Bar => Some(bar_chart(set, page)),
+        Chart::Bar => Some(bar_chart(set, page, &v.strings)),
         Chart::None => None,
     };
     json!({
@@ -699,14 +924,16 @@ pub fn dataset(site: &Site, page: &Page) -> Value {
         "unit": set.unit,
         "columns": set.columns,
         "rows": rows,
+        "text_lang": v.text_lang(original),
         "chart": chart,
-        "source": set.source.as_ref().and_then(|c| reg.find_case(c.get_ref())).map(|i| case_ref(reg, i)),
+        "source": set.source.as_ref().and_then(|c| reg.find_case(c.get_ref())).map(|i| v.case_ref(i)),
     })
 }
 
 /// A horizontal bar chart of the first number column, labelled, with no styles in it (colours
-/// come from the stylesheet, so it follows light and dark themes).
-fn bar_chart(set: &Dataset, page: &Page) -> String {
+/// come from the stylesheet, so it follows light and dark themes). Numbers are written as the
+/// language writes them.
+fn bar_chart(set: &Dataset, page: &Page, strings: &Value) -> String {
     use crate::templates::escape;
     let rows: Vec<(String, f64)> = set
         .rows
@@ -747,7 +974,7 @@ fn bar_chart(set: &Dataset, page: &Page) -> String {
             row_h - 8.0,
             label_w + w + 6.0,
             y + row_h * 0.65,
-            format_number(*value)
+            crate::i18n::format_number(strings, *value)
         ));
     }
     svg.push_str("</svg>");
@@ -777,51 +1004,59 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// The section value's `body`: who the body is and everything it has published.
-pub fn body(site: &Site, section: usize) -> Value {
+pub fn body(v: &View<'_>, section: usize) -> Value {
+    let site = v.site;
     let reg = &site.governance;
-    let Some(b) = reg.bodies.iter().position(|b| b.section == section) else {
+    let key = &site.sections[section].source.key;
+    let Some(b) = reg
+        .bodies
+        .iter()
+        .position(|b| site.sections[b.section].source.key == *key)
+    else {
         return Value::Null;
     };
     let entry = &reg.bodies[b];
+    let section = entry.section;
+    let texts = site.sections[reg.text_section(section, v.lang)]
+        .source
+        .meta
+        .body
+        .as_ref()
+        .unwrap_or(&entry.body);
+    let text_section = &site.sections[reg.text_section(section, v.lang)];
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
     for (m, me) in reg.meetings.iter().enumerate().rev() {
         if me.body != b {
             continue;
         }
-        let v = meeting_ref(site, m);
-        let year = v["year"].as_i64().unwrap_or_default() as i32;
+        let value = v.meeting_ref(m);
+        let year = value["year"].as_i64().unwrap_or_default() as i32;
         match years.iter_mut().find(|(y, _)| *y == year) {
-            Some((_, list)) => list.push(v),
-            None => years.push((year, vec![v])),
+            Some((_, list)) => list.push(value),
+            None => years.push((year, vec![value])),
         }
     }
     let documents: Vec<Value> = reg
         .documents
         .iter()
         .filter(|d| d.next.is_none())
-        .filter_map(|d| {
-            let p = &site.pages[d.page];
-            match &p.source.meta.kind {
-                Some(Kind::Document(doc))
-                    if doc.body.as_ref().is_some_and(|x| *x.get_ref() == entry.id) =>
-                {
-                    Some(page_ref(p))
-                }
-                _ => None,
+        .filter_map(|d| match &site.pages[d.page].source.meta.kind {
+            Some(Kind::Document(doc))
+                if doc.body.as_ref().is_some_and(|x| *x.get_ref() == entry.id) =>
+            {
+                Some(v.page_ref(d.page))
             }
+            _ => None,
         })
         .collect();
     let plans: Vec<Value> = reg
         .meeting_plans
         .iter()
-        .filter_map(|&p| {
-            let page = &site.pages[p];
-            match &page.source.meta.kind {
-                Some(Kind::MeetingPlan(plan)) if *plan.body.get_ref() == entry.id => {
-                    Some(page_ref(page))
-                }
-                _ => None,
+        .filter_map(|&p| match &site.pages[p].source.meta.kind {
+            Some(Kind::MeetingPlan(plan)) if *plan.body.get_ref() == entry.id => {
+                Some(v.page_ref(p))
             }
+            _ => None,
         })
         .collect();
     let related: Vec<Value> = entry
@@ -829,64 +1064,76 @@ pub fn body(site: &Site, section: usize) -> Value {
         .related
         .iter()
         .filter_map(|r| reg.body(r.get_ref()))
-        .map(|r| body_ref(site, r))
+        .map(|r| v.body_ref(r))
         .collect();
+    let text_lang = if text_section.source.fallback || text_section.source.meta.body.is_none() {
+        v.lang_mark(&site.config.default_language)
+    } else {
+        v.lang_mark(&text_section.source.lang)
+    };
     json!({
         "id": entry.id,
-        "short_name": entry.body.short_name,
-        "secretariat": entry.body.secretariat,
-        "members": entry.body.members,
+        "short_name": texts.short_name,
+        "secretariat": texts.secretariat,
+        "members": texts.members,
+        "text_lang": text_lang,
         "related": related,
         "case_id_format": entry.body.case_id.get_ref(),
         "meetings_by_year": years.into_iter().map(|(y, list)| json!({
             "year": y,
             "meetings": list,
-            "archive": site.config.absolute_url(&reg.archive_path(b, y)),
+            "archive": v.absolute(&reg.archive_path(b, y, v.lang)),
         })).collect::<Vec<_>>(),
         "documents": documents,
         "meeting_plans": plans,
     })
 }
 
-/// The governance value a page's template gets, by its kind (`meeting`, `document`, …).
+/// The governance value a page's template gets, by its kind (`meeting`, `document`, …): the
+/// record of the page's original, seen in the page's language.
 pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
     let page = &site.pages[index];
     let reg = &site.governance;
-    let kind = page.source.meta.kind.as_ref()?;
+    // Records are indexed by the original's page; translations and stand-ins share its key.
+    let original = match site.get(&page.source.key, &site.config.default_language) {
+        Some(Target::Page(i)) => i,
+        _ => index,
+    };
+    let kind = site.pages[original].source.meta.kind.as_ref()?;
+    let v = View::new(site, &page.source.lang);
     Some(match kind {
         Kind::Meeting(_) => (
             "meeting",
             reg.meetings
                 .iter()
-                .position(|m| m.page == index)
-                .map_or(Value::Null, |m| meeting(site, m)),
+                .position(|m| m.page == original)
+                .map_or(Value::Null, |m| v.meeting(m)),
         ),
         Kind::Document(_) => (
             "document",
             reg.documents
                 .iter()
-                .position(|d| d.page == index)
-                .map_or(Value::Null, |d| document(site, d)),
+                .position(|d| d.page == original)
+                .map_or(Value::Null, |d| document(&v, d)),
         ),
         Kind::Roadmap(_) => (
             "roadmap",
             reg.roadmaps
                 .iter()
-                .position(|&p| p == index)
-                .map_or(Value::Null, |r| roadmap(site, r)),
+                .position(|&p| p == original)
+                .map_or(Value::Null, |r| roadmap(&v, r)),
         ),
         Kind::DeliveryPlan(_) => (
             "delivery_plan",
             reg.delivery_plans
                 .iter()
-                .position(|&p| p == index)
-                .map_or(Value::Null, |d| delivery_plan(site, d)),
+                .position(|&p| p == original)
+                .map_or(Value::Null, |d| delivery_plan(&v, d)),
         ),
-        Kind::MeetingPlan(_) => ("meeting_plan", meeting_plan(site, page)),
-        Kind::Dataset(_) => ("dataset", dataset(site, page)),
+        Kind::MeetingPlan(_) => ("meeting_plan", meeting_plan(&v, original)),
+        Kind::Dataset(_) => ("dataset", dataset(&v, original)),
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
