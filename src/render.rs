@@ -514,10 +514,54 @@ impl Renderer<'_> {
                 json!({"permalink": s.permalink, "lastmod": null, "alternates": alternates(&s.source.key)}),
             ));
         }
+        // Generated pages (case pages, registers, archives, the open-data page) exist in every
+        // language, each version an alternate of the others.
+        let reg = &site.governance;
+        let config = &site.config;
+        let mut generated: Vec<PathIn<'_>> = Vec::new();
+        for i in 0..reg.cases.len() {
+            generated.push(Box::new(move |lang| reg.case_path(i, lang)));
+        }
+        for (b, year) in reg.archive_years() {
+            generated.push(Box::new(move |lang| reg.archive_path(b, year, lang)));
+        }
+        for name in ["decisions", "follow-ups", "open-data"] {
+            if reg
+                .generated_path(name, &config.default_language, "/")
+                .is_some()
+            {
+                generated.push(Box::new(move |lang| {
+                    reg.generated_path(name, lang, &config.language_prefix(lang))
+                        .unwrap_or_default()
+                }));
+            }
+        }
+        for path_in in &generated {
+            let versions: Vec<Value> = config
+                .languages
+                .iter()
+                .map(|l| json!({"lang": l.code, "permalink": config.absolute_url(&path_in(&l.code))}))
+                .collect();
+            for v in &versions {
+                let permalink = v["permalink"].as_str().unwrap_or_default().to_string();
+                let alternates = if versions.len() > 1 {
+                    versions.clone()
+                } else {
+                    Vec::new()
+                };
+                entries.push((
+                    permalink.clone(),
+                    json!({"permalink": permalink, "lastmod": null, "alternates": alternates}),
+                ));
+            }
+        }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.into_iter().map(|(_, v)| v).collect()
     }
 }
+
+/// The path of one generated page in a given language.
+type PathIn<'a> = Box<dyn Fn(&str) -> String + 'a>;
 
 /// A redirect page for an alias: a meta refresh (allowed by a strict CSP, unlike a script),
 /// a canonical link, and a visible link for people.
