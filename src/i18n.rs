@@ -403,15 +403,23 @@ pub fn format_number(strings: &Value, n: f64) -> String {
 
 /// A list joined as the language writes it: "a, b og c".
 pub fn format_list(strings: &Value, items: &[String]) -> String {
-    let and = strings
-        .get("locale")
-        .and_then(|l| l.get("list_and"))
-        .and_then(Value::as_str)
-        .unwrap_or("and");
+    let locale = |key: &str| {
+        strings
+            .get("locale")
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str)
+    };
+    let and = locale("list_and").unwrap_or("and");
+    // `list_separator` between items (", "; Arabic "، "), and `list_end` joining the last two
+    // ("{0} and {1}" by default; Arabic "{0} و{1}", with "و" joined to the word).
+    let separator = locale("list_separator").unwrap_or(", ");
+    let end = locale("list_end").map_or_else(|| format!("{{0}} {and} {{1}}"), str::to_string);
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
+        [rest @ .., last] => end
+            .replace("{0}", &rest.join(separator))
+            .replace("{1}", last),
     }
 }
 

@@ -860,6 +860,21 @@ fn register_locale_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
             .ok_or_else(|| tera::Error::msg("`format_number` needs a number `n`"))?;
         Ok(Value::String(crate::i18n::format_number(strings, n)))
     });
+    let l = Arc::clone(lookup);
+    tera.register_function("format_list", move |args: &HashMap<String, Value>| {
+        let (_, strings) = strings_of(&l, args, "format_list")?;
+        let items: Vec<String> = args
+            .get("items")
+            .and_then(Value::as_array)
+            .ok_or_else(|| tera::Error::msg("`format_list` needs a list `items`"))?
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        Ok(Value::String(crate::i18n::format_list(strings, &items)))
+    });
 }
 
 fn string_arg(

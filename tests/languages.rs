@@ -44,7 +44,8 @@ fn dates_counts_and_numbers_in_every_language() {
     let root = dir.path();
     let template = "{% for d in [\"2023-01-05\", \"2023-11-30\", \"2024-06-21\"] %}{{ format_date(date=d, lang=lang) }}\n{% endfor %}\
 {% for n in [0, 1, 2, 3, 5, 11, 21, 22, 25, 101] %}{{ count(key=\"meetings\", n=n, lang=lang) }} | {{ count(key=\"cases\", n=n, lang=lang) }}\n{% endfor %}\
-{{ format_number(n=1234567.5, lang=lang) }} | {{ format_number(n=5260000, lang=lang) }}\n";
+{{ format_number(n=1234567.5, lang=lang) }} | {{ format_number(n=5260000, lang=lang) }}\n\
+{{ format_list(items=[\"A\", \"B\", \"C\"], lang=lang) }} | {{ format_list(items=[\"A\", \"B\"], lang=lang) }}\n";
     write_site(
         root,
         &[
