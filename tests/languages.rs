@@ -78,21 +78,8 @@ fn dates_counts_and_numbers_in_every_language() {
     insta::assert_snapshot!("dates_counts_numbers", all);
 }
 
-/// The bundled portal, copied.
 fn portal() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = manifest_dir();
-    // Unminified, so the assertions can quote the HTML as written.
-    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("config.toml"),
-        format!("minify_html = false\n{config}"),
-    )
-    .unwrap();
-    for sub in ["content", "themes", "i18n"] {
-        copy_tree(&root.join(sub), &dir.path().join(sub));
-    }
-    dir
+    common::portal_copy(false)
 }
 
 fn read(root: &Path, rel: &str) -> String {

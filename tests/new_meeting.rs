@@ -6,23 +6,14 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_tree, manifest_dir, read_tree, stderr, styre, write_site};
+use common::{read_tree, stderr, styre, write_site};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// A copy of the bundled portal (config, content, theme) in a temporary folder.
 fn portal() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = manifest_dir();
-    std::fs::copy(root.join("config.toml"), dir.path().join("config.toml")).unwrap();
-    for sub in ["content", "themes", "static", "i18n"] {
-        if root.join(sub).is_dir() {
-            copy_tree(&root.join(sub), &dir.path().join(sub));
-        }
-    }
-    dir
+    common::portal_copy(true)
 }
 
 fn new_meeting(root: &Path, args: &[&str]) -> std::process::Output {

@@ -69,3 +69,23 @@ pub fn write_site(root: &Path, files: &[(&str, &str)]) {
         std::fs::write(path, text).unwrap();
     }
 }
+
+/// A copy of the bundled portal (config, content, theme, site strings) in a temporary folder;
+/// with `minified = false` the HTML is written unminified, so tests can quote it.
+pub fn portal_copy(minified: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = manifest_dir();
+    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
+    let config = if minified {
+        config
+    } else {
+        format!("minify_html = false\n{config}")
+    };
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    for sub in ["content", "themes", "static", "i18n"] {
+        if root.join(sub).is_dir() {
+            copy_tree(&root.join(sub), &dir.path().join(sub));
+        }
+    }
+    dir
+}
