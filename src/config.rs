@@ -73,6 +73,8 @@ pub struct RawConfig {
     pub generate_sitemap: bool,
     #[serde(default = "yes")]
     pub generate_robots_txt: bool,
+    #[serde(default = "yes")]
+    pub build_search_index: bool,
     #[serde(default = "default_timezone")]
     pub timezone: String,
     #[serde(default = "yes")]
@@ -161,6 +163,8 @@ pub struct Config {
     pub feed_limit: usize,
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
+    /// Write a search index per language under `/search/`.
+    pub build_search_index: bool,
     pub timezone: jiff::tz::TimeZone,
     pub timezone_name: String,
     pub highlight_code: bool,
@@ -296,6 +300,7 @@ impl Config {
             feed_limit: raw.feed_limit,
             generate_sitemap: raw.generate_sitemap,
             generate_robots_txt: raw.generate_robots_txt,
+            build_search_index: raw.build_search_index,
             timezone,
             timezone_name: raw.timezone,
             highlight_code: raw.highlight_code,

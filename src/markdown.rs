@@ -45,6 +45,8 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Words in the text, for reading time.
     pub word_count: usize,
+    /// The text without markup (words of blocks kept apart), for the search index.
+    pub text: String,
     /// Case IDs written in the text (`sak 4-42/23`), linked when known.
     pub cases: Vec<CaseMention>,
 }
@@ -228,6 +230,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             }
             Event::Text(text) if heading.is_none() && in_link == 0 => {
                 out.word_count += text.split_whitespace().count();
+                out.text.push_str(&text);
                 link_cases(text, range.start, links, &mut events, &mut out.cases);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
@@ -235,9 +238,20 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                     heading_text.push_str(text);
                 }
                 out.word_count += text.split_whitespace().count();
+                out.text.push_str(text);
                 events.push(event);
             }
-            other => events.push(other),
+            other => {
+                if matches!(
+                    other,
+                    Event::End(_) | Event::SoftBreak | Event::HardBreak | Event::Start(_)
+                ) && !out.text.ends_with(' ')
+                    && !out.text.is_empty()
+                {
+                    out.text.push(' ');
+                }
+                events.push(other)
+            }
         }
     }
     // A heading is still open only on malformed input; keep its text rather than lose it.

@@ -165,6 +165,23 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
             output.insert_copy(format!("{dir}{rel}"), source.clone());
         }
     }
+    if config.build_search_index {
+        let indexes: Vec<crate::search::LanguageIndex> = config
+            .languages
+            .par_iter()
+            .map(|l| crate::search::build_language(site, &l.code))
+            .collect();
+        for li in indexes {
+            output.insert_bytes(
+                format!("search/{}.index.json", li.lang),
+                li.index.into_bytes(),
+            );
+            output.insert_bytes(
+                format!("search/{}.store.json", li.lang),
+                li.store.into_bytes(),
+            );
+        }
+    }
     for result in results {
         match result {
             Ok((path, bytes)) => output.insert_bytes(path, bytes),

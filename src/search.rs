@@ -1,0 +1,509 @@
+//! The search index: one elasticlunr index per language (elasticlunr-rs, the format
+//! elasticlunr.js 0.9.5 reads), built from the rendered text of pages and sections and from
+//! the governance items (cases and decisions, roadmap items, delivery projects), with a compact
+//! store of what a result shows (title, URL, type, date, body, a summary).
+//!
+//! Every language gets the same pipeline shape, written here so the browser client can repeat
+//! it exactly (docs/search.md): [`tokenize`] (identifiers such as `4-42/23` kept whole and
+//! normalised to `4-42-23`, other text split into words, lower-cased), the trimmer
+//! `styre-trimmer`, the stop-word filter `styre-stop-<lang>` (lists in
+//! `src/builtin/search/stopwords/`), and the stemmer `styre-stem-<lang>` where Snowball has one
+//! (nb and nn: Norwegian; en, ru, ar). Lithuanian, Polish, Northern Sámi, Somali and Ukrainian
+//! have no stemmer: their words are matched whole.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use elasticlunr::pipeline::{Pipeline, PipelineFn};
+use elasticlunr::{Index, IndexBuilder};
+use regex::Regex;
+use serde::Serialize;
+
+use crate::governance::model::Kind;
+use crate::resolve::Site;
+
+/// The fields of every index, in order; the client boosts `ids` over `title` over `body`.
+pub const FIELDS: [&str; 3] = ["title", "body", "ids"];
+
+/// The stop-word list of a language, when there is one.
+pub fn stop_words(lang: &str) -> &'static str {
+    match lang {
+        "nb" => include_str!("builtin/search/stopwords/nb.txt"),
+        "nn" => include_str!("builtin/search/stopwords/nn.txt"),
+        "en" => include_str!("builtin/search/stopwords/en.txt"),
+        "se" => include_str!("builtin/search/stopwords/se.txt"),
+        "ar" => include_str!("builtin/search/stopwords/ar.txt"),
+        "lt" => include_str!("builtin/search/stopwords/lt.txt"),
+        "pl" => include_str!("builtin/search/stopwords/pl.txt"),
+        "ru" => include_str!("builtin/search/stopwords/ru.txt"),
+        "so" => include_str!("builtin/search/stopwords/so.txt"),
+        "uk" => include_str!("builtin/search/stopwords/uk.txt"),
+        _ => "",
+    }
+}
+
+/// The Snowball stemmer of a language, when there is one.
+pub fn stemmer(lang: &str) -> Option<rust_stemmers::Algorithm> {
+    use rust_stemmers::Algorithm as A;
+    Some(match lang {
+        "nb" | "nn" | "no" => A::Norwegian,
+        "en" => A::English,
+        "ru" => A::Russian,
+        "ar" => A::Arabic,
+        _ => return None,
+    })
+}
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{N}+(?:[-/.]\p{N}+)+)|([\p{L}\p{M}\p{N}]+)").expect("the token pattern")
+});
+
+/// Splits text into tokens: identifiers (digits joined by `-`, `/` or `.`: `4-42/23`,
+/// `4/42-23`, `12/21`, `28.09.23`) as one token with `-` between the numbers, and words
+/// (letters, marks and digits) lower-cased.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    TOKEN
+        .captures_iter(&lower)
+        .map(|c| match c.get(1) {
+            Some(id) => id.as_str().replace(['/', '.'], "-"),
+            None => c[0].to_string(),
+        })
+        .collect()
+}
+
+/// Drops characters other than letters, marks and digits at either end of a token.
+struct Trimmer;
+
+impl PipelineFn for Trimmer {
+    fn name(&self) -> String {
+        "styre-trimmer".into()
+    }
+    fn filter(&self, token: String) -> Option<String> {
+        let keep = |c: char| c.is_alphanumeric() || c == '-';
+        let t = token.trim_matches(|c: char| !keep(c) || c == '-');
+        (!t.is_empty()).then(|| t.to_string())
+    }
+}
+
+struct StopWords {
+    name: String,
+    words: HashSet<&'static str>,
+}
+
+impl PipelineFn for StopWords {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn filter(&self, token: String) -> Option<String> {
+        (!self.words.contains(token.as_str())).then_some(token)
+    }
+}
+
+struct Stemmer {
+    name: String,
+    stemmer: rust_stemmers::Stemmer,
+}
+
+impl PipelineFn for Stemmer {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn filter(&self, token: String) -> Option<String> {
+        // Identifiers and numbers are matched as written.
+        if token.chars().any(|c| c.is_numeric()) {
+            return Some(token);
+        }
+        Some(self.stemmer.stem(&token).into_owned())
+    }
+}
+
+/// A language of the search index, as elasticlunr-rs wants it.
+pub struct SearchLanguage {
+    code: String,
+}
+
+impl SearchLanguage {
+    pub fn new(code: &str) -> Self {
+        SearchLanguage { code: code.into() }
+    }
+
+    /// The names of the pipeline functions, in order (what the index file lists and the client
+    /// registers).
+    pub fn pipeline_names(&self) -> Vec<String> {
+        use elasticlunr::lang::Language as _;
+        self.make_pipeline()
+            .queue
+            .iter()
+            .map(|f| f.name())
+            .collect()
+    }
+}
+
+impl elasticlunr::lang::Language for SearchLanguage {
+    fn name(&self) -> String {
+        self.code.clone()
+    }
+    fn code(&self) -> String {
+        self.code.clone()
+    }
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        tokenize(text)
+    }
+    fn make_pipeline(&self) -> Pipeline {
+        let mut queue: Vec<Box<dyn PipelineFn>> = vec![Box::new(Trimmer)];
+        let words: HashSet<&'static str> = stop_words(&self.code)
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        if !words.is_empty() {
+            queue.push(Box::new(StopWords {
+                name: format!("styre-stop-{}", self.code),
+                words,
+            }));
+        }
+        if let Some(algorithm) = stemmer(&self.code) {
+            queue.push(Box::new(Stemmer {
+                name: format!("styre-stem-{}", self.code),
+                stemmer: rust_stemmers::Stemmer::create(algorithm),
+            }));
+        }
+        Pipeline { queue }
+    }
+}
+
+/// What a search result shows; the document's ref in the index is its position in the store.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Entry {
+    /// Title.
+    pub t: String,
+    /// URL.
+    pub u: String,
+    /// Type: `page`, `section`, `meeting`, `document`, `roadmap`, `delivery_plan`,
+    /// `meeting_plan`, `dataset`, `case`, `decision`, `roadmap_item`, `project`.
+    pub k: &'static str,
+    /// Date, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+    /// The body (organ) it belongs to, by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b: Option<String>,
+    /// A short summary: the description, or the start of the text.
+    pub s: String,
+    /// The language of the texts, when it is not the index's (an untranslated page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l: Option<String>,
+}
+
+/// One document: its fields and what its result shows.
+struct Doc {
+    title: String,
+    body: String,
+    ids: String,
+    entry: Entry,
+}
+
+/// The index and the store of one language, as JSON.
+pub struct LanguageIndex {
+    pub lang: String,
+    pub index: String,
+    pub store: String,
+    pub documents: usize,
+}
+
+fn summary(description: Option<&str>, text: &str) -> String {
+    if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
+        return d.trim().to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.len() + word.len() > 200 {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Builds the index and the store of one language.
+pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
+    let default = &site.config.default_language;
+    let reg = &site.governance;
+    let view = crate::governance::view::View::new(site, lang);
+    let mut docs: Vec<Doc> = Vec::new();
+    let text_lang = |fallback: bool| fallback.then(|| default.clone());
+
+    for section in site
+        .sections
+        .iter()
+        .filter(|s| s.source.lang == lang && !s.synthetic && s.source.meta.in_search_index)
+    {
+        docs.push(Doc {
+            title: section.title().to_string(),
+            body: section.rendered.text.clone(),
+            ids: String::new(),
+            entry: Entry {
+                t: section.title().to_string(),
+                u: section.permalink.clone(),
+                k: if section.source.meta.body.is_some() {
+                    "body"
+                } else {
+                    "section"
+                },
+                d: None,
+                b: section
+                    .source
+                    .meta
+                    .body
+                    .as_ref()
+                    .map(|b| b.id.get_ref().clone()),
+                s: summary(
+                    section.source.meta.description.as_deref(),
+                    &section.rendered.text,
+                ),
+                l: text_lang(section.source.fallback),
+            },
+        });
+    }
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| p.source.lang == lang && p.source.meta.in_search_index)
+    {
+        // A translation without its record's table shows the original's record.
+        let kind =
+            page.source
+                .meta
+                .kind
+                .as_ref()
+                .or_else(|| match site.get(&page.source.key, default) {
+                    Some(crate::resolve::Target::Page(o)) => {
+                        site.pages[o].source.meta.kind.as_ref()
+                    }
+                    _ => None,
+                });
+        let (k, ids, body_id) = match kind {
+            Some(Kind::Meeting(m)) => {
+                let b = reg.body(m.body.get_ref());
+                let ids = b
+                    .and_then(|b| reg.bodies[b].format.as_ref())
+                    .map(|f| meeting_ids(f, *m.number.get_ref(), m.date.get_ref().year()))
+                    .unwrap_or_default();
+                ("meeting", ids, Some(m.body.get_ref().clone()))
+            }
+            Some(kind) => (
+                kind.table_name(),
+                String::new(),
+                match kind {
+                    Kind::Document(d) => d.body.as_ref().map(|b| b.get_ref().clone()),
+                    Kind::MeetingPlan(p) => Some(p.body.get_ref().clone()),
+                    _ => None,
+                },
+            ),
+            None => ("page", String::new(), None),
+        };
+        docs.push(Doc {
+            title: page.title().to_string(),
+            body: page.rendered.text.clone(),
+            ids,
+            entry: Entry {
+                t: page.title().to_string(),
+                u: page.permalink.clone(),
+                k,
+                d: page.date().map(|d| d.ymd()),
+                b: body_id,
+                s: summary(page.source.meta.description.as_deref(), &page.rendered.text),
+                l: text_lang(page.source.fallback),
+            },
+        });
+    }
+
+    // Cases and decisions, in the language's texts where a translation has them.
+    for (m, meeting_entry) in reg.meetings.iter().enumerate() {
+        let texts = meeting_entry.texts.get(lang);
+        let meeting = view_meeting(&view, m);
+        for (c, case) in meeting_entry.cases.iter().enumerate() {
+            let Some(i) = *case else { continue };
+            let value = &meeting["cases"][c];
+            let rendered = texts.and_then(|t| t.get(c));
+            let mut body = String::new();
+            for r in rendered
+                .into_iter()
+                .flat_map(|t| [&t.background, &t.proposal, &t.decision])
+                .flatten()
+            {
+                body.push_str(&r.text);
+                body.push(' ');
+            }
+            let decided = rendered.is_some_and(|t| t.decision.is_some());
+            let entry = &reg.cases[i];
+            let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
+            docs.push(Doc {
+                title: format!("{} {title}", entry.id),
+                body: body.clone(),
+                ids: case_ids(site, i),
+                entry: Entry {
+                    t: format!("{} {title}", entry.id),
+                    u: view.case_permalink(i),
+                    k: if decided { "decision" } else { "case" },
+                    d: meeting["date"].as_str().map(str::to_string),
+                    b: Some(reg.bodies[entry.body].id.clone()),
+                    s: summary(None, &body),
+                    l: value["text_lang"]["lang"].as_str().map(str::to_string),
+                },
+            });
+        }
+    }
+    // Roadmap items and delivery projects, each at its place on its page.
+    for (r, &p) in reg.roadmaps.iter().enumerate() {
+        let value = crate::governance::view::roadmap(&view, r);
+        let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(lang));
+        let page_url = view_page_url(site, p, lang);
+        for (i, item) in value["items"].as_array().into_iter().flatten().enumerate() {
+            let description = texts
+                .and_then(|t| t.get(i))
+                .and_then(|d| d.as_ref())
+                .map(|d| d.text.clone())
+                .unwrap_or_default();
+            let title = item["title"].as_str().unwrap_or_default().to_string();
+            docs.push(Doc {
+                title: title.clone(),
+                body: description.clone(),
+                ids: item["id"].as_str().unwrap_or_default().to_string(),
+                entry: Entry {
+                    t: title,
+                    u: format!("{page_url}#{}", item["id"].as_str().unwrap_or_default()),
+                    k: "roadmap_item",
+                    d: None,
+                    b: None,
+                    s: summary(None, &description),
+                    l: item["text_lang"]["lang"].as_str().map(str::to_string),
+                },
+            });
+        }
+    }
+    for (d, &p) in reg.delivery_plans.iter().enumerate() {
+        let value = crate::governance::view::delivery_plan(&view, d);
+        let page_url = view_page_url(site, p, lang);
+        for group in value["groups"].as_array().into_iter().flatten() {
+            for project in group["projects"].as_array().into_iter().flatten() {
+                let title = project["title"].as_str().unwrap_or_default().to_string();
+                let body: String = ["description", "note", "actor"]
+                    .iter()
+                    .filter_map(|k| project[*k].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                docs.push(Doc {
+                    title: title.clone(),
+                    body: body.clone(),
+                    ids: String::new(),
+                    entry: Entry {
+                        t: title,
+                        u: format!("{page_url}#{}", project["id"].as_str().unwrap_or_default()),
+                        k: "project",
+                        d: None,
+                        b: None,
+                        s: summary(None, &body),
+                        l: project["text_lang"]["lang"].as_str().map(str::to_string),
+                    },
+                });
+            }
+        }
+    }
+
+    let mut index: Index = IndexBuilder::with_language(Box::new(SearchLanguage::new(lang)))
+        .save_docs(false)
+        .add_fields(FIELDS)
+        .build();
+    for (n, doc) in docs.iter().enumerate() {
+        index.add_doc(&n.to_string(), [&doc.title, &doc.body, &doc.ids]);
+    }
+    let store: Vec<&Entry> = docs.iter().map(|d| &d.entry).collect();
+    LanguageIndex {
+        lang: lang.to_string(),
+        index: serde_json::to_string(&index).unwrap_or_default(),
+        store: serde_json::to_string(&store).unwrap_or_default(),
+        documents: docs.len(),
+    }
+}
+
+fn view_meeting(view: &crate::governance::view::View<'_>, m: usize) -> serde_json::Value {
+    view.meeting(m)
+}
+
+fn view_page_url(site: &Site, page: usize, lang: &str) -> String {
+    match site.get(&site.pages[page].source.key, lang) {
+        Some(crate::resolve::Target::Page(i)) => site.pages[i].permalink.clone(),
+        _ => site.pages[page].permalink.clone(),
+    }
+}
+
+/// Every way a case's ID is written (its body's formats), as the tokenizer normalises them, and
+/// the case's meeting (`42-23`), so that `4-42/23`, `4/42-23` and `42/23` all find it.
+fn case_ids(site: &Site, case: usize) -> String {
+    let reg = &site.governance;
+    let c = &reg.cases[case];
+    let body = &reg.bodies[c.body];
+    let mut ids: Vec<String> = [body.format.as_ref(), body.follow_up_format.as_ref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|f| tokenize(&f.write(c.numbers)))
+        .collect();
+    if let (Some(format), Some(meeting)) = (body.format.as_ref(), c.numbers.meeting) {
+        ids.push(meeting_ids(format, meeting, c.numbers.year));
+    }
+    ids.dedup();
+    ids.join(" ")
+}
+
+/// A meeting as case IDs name it: `42-23` for meeting 42 of 2023 (bodies whose IDs name the
+/// meeting), nothing otherwise.
+fn meeting_ids(format: &crate::governance::case_id::Format, number: u32, year: i32) -> String {
+    if !format.has_meeting() {
+        return String::new();
+    }
+    format!("{number}-{:02}", year.rem_euclid(100))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_one_token_whatever_the_separators() {
+        assert_eq!(tokenize("Sak 4-42/23"), ["sak", "4-42-23"]);
+        assert_eq!(
+            tokenize("sak 4/42-23 og 12/21."),
+            ["sak", "4-42-23", "og", "12-21"]
+        );
+        assert_eq!(tokenize("møtet 28.09.23"), ["møtet", "28-09-23"]);
+        assert_eq!(
+            tokenize("Åpne data: 5,26 mill."),
+            ["åpne", "data", "5", "26", "mill"]
+        );
+        assert_eq!(tokenize("الحالة 4-42/23"), ["الحالة", "4-42-23"]);
+    }
+
+    #[test]
+    fn pipelines_per_language() {
+        assert_eq!(
+            SearchLanguage::new("nb").pipeline_names(),
+            ["styre-trimmer", "styre-stop-nb", "styre-stem-nb"]
+        );
+        assert_eq!(
+            SearchLanguage::new("se").pipeline_names(),
+            ["styre-trimmer", "styre-stop-se"]
+        );
+        use elasticlunr::lang::Language as _;
+        let nb = SearchLanguage::new("nb").make_pipeline();
+        assert_eq!(
+            nb.run(tokenize("Møtene og vedtakene i sak 4-42/23")),
+            ["møt", "vedtak", "sak", "4-42-23"]
+        );
+    }
+}

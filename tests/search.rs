@@ -1,0 +1,237 @@
+//! The search index of every language, read back as a client would: the query is processed
+//! with the same tokenizer and pipeline, its terms looked up in the index's tries, and the
+//! documents found in the store.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use elasticlunr::lang::Language as _;
+use serde_json::Value;
+use styre::search::{SearchLanguage, tokenize};
+
+use common::{stderr, styre, write_site};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+struct Search {
+    index: Value,
+    store: Vec<Value>,
+    lang: String,
+}
+
+impl Search {
+    fn load(public: &Path, lang: &str) -> Search {
+        let read = |name: &str| -> Value {
+            serde_json::from_slice(&std::fs::read(public.join("search").join(name)).unwrap())
+                .unwrap()
+        };
+        Search {
+            index: read(&format!("{lang}.index.json")),
+            store: read(&format!("{lang}.store.json"))
+                .as_array()
+                .unwrap()
+                .clone(),
+            lang: lang.into(),
+        }
+    }
+
+    /// Refs of the documents whose `field` holds `term` exactly.
+    fn docs(&self, field: &str, term: &str) -> BTreeSet<usize> {
+        let mut node = &self.index["index"][field]["root"];
+        for ch in term.chars() {
+            node = &node[ch.to_string()];
+            if node.is_null() {
+                return BTreeSet::new();
+            }
+        }
+        node["docs"]
+            .as_object()
+            .map(|d| d.keys().map(|k| k.parse().unwrap()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Titles of the documents holding every term of the query, in any field.
+    fn query(&self, q: &str) -> Vec<String> {
+        let terms = SearchLanguage::new(&self.lang)
+            .make_pipeline()
+            .run(tokenize(q));
+        assert!(!terms.is_empty(), "{q} has no terms");
+        let mut hits: Option<BTreeSet<usize>> = None;
+        for term in &terms {
+            let found: BTreeSet<usize> = ["title", "body", "ids"]
+                .iter()
+                .flat_map(|f| self.docs(f, term))
+                .collect();
+            hits = Some(match hits {
+                None => found,
+                Some(h) => h.intersection(&found).copied().collect(),
+            });
+        }
+        hits.unwrap_or_default()
+            .into_iter()
+            .map(|i| self.store[i]["t"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The titles of documents whose `ids` field holds the query's identifier.
+    fn by_id(&self, q: &str) -> Vec<String> {
+        let terms = tokenize(q);
+        let id = terms
+            .iter()
+            .find(|t| t.contains('-'))
+            .expect("an identifier");
+        self.docs("ids", id)
+            .into_iter()
+            .map(|i| self.store[i]["t"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+#[test]
+fn the_portal_has_an_index_per_language_with_ids_findable() {
+    let site = common::portal_copy(true);
+    let out = styre(&["build", "--root", s(site.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path().join("public");
+    for lang in ["nb", "nn", "en", "se", "ar", "lt", "pl", "ru", "so", "uk"] {
+        let search = Search::load(&public, lang);
+        assert_eq!(search.index["version"], "0.9.5", "{lang}");
+        assert_eq!(
+            search.index["ref"], "id",
+            "{lang}: refs are positions in the store"
+        );
+        let stemmed = ["nb", "nn", "en", "ru", "ar"].contains(&lang);
+        let mut pipeline = vec!["styre-trimmer".to_string(), format!("styre-stop-{lang}")];
+        if stemmed {
+            pipeline.push(format!("styre-stem-{lang}"));
+        }
+        assert_eq!(
+            search.index["pipeline"],
+            serde_json::json!(pipeline),
+            "{lang}"
+        );
+        assert!(
+            search.index["documentStore"]["docs"]
+                .as_object()
+                .unwrap()
+                .values()
+                .all(|d| d.as_object().unwrap().is_empty()),
+            "{lang}: no document bodies in the index"
+        );
+        // Every written form of a case ID finds the case.
+        for q in ["4-42/23", "4/42-23", "sak 4-42/23"] {
+            assert_eq!(
+                search.by_id(q),
+                ["4-42/23 Veikart for Helsenorge"].map(|t| if lang == "en" {
+                    "4-42/23 Roadmap for Helsenorge".to_string()
+                } else {
+                    t.to_string()
+                }),
+                "{lang}: {q}"
+            );
+        }
+        let e_helse = search.by_id("12/21");
+        assert_eq!(e_helse.len(), 1, "{lang}: {e_helse:?}");
+        assert!(e_helse[0].starts_with("12/21 "));
+        // The meeting is found by its number too, with all its cases.
+        let meeting = search.by_id("42/23");
+        assert!(meeting.len() >= 11, "{lang}: {meeting:?}");
+    }
+
+    // Words, stemmed where the language has a stemmer.
+    let nb = Search::load(&public, "nb");
+    let found = nb.query("veikartene");
+    assert!(
+        found.iter().any(|t| t == "4-42/23 Veikart for Helsenorge"),
+        "{found:?}"
+    );
+    let en = Search::load(&public, "en");
+    let found = en.query("roadmaps");
+    assert!(
+        found.iter().any(|t| t == "4-42/23 Roadmap for Helsenorge"),
+        "{found:?}"
+    );
+    // Northern Sámi: the translated home page is found by its Sámi words.
+    let se = Search::load(&public, "se");
+    let found = se.query("geaidnokárta");
+    assert!(!found.is_empty(), "a Sámi word finds the Sámi pages");
+
+    // The store says what each result is, in the store's language.
+    let store = &en.store;
+    let case = store
+        .iter()
+        .find(|e| e["t"].as_str().unwrap().starts_with("4-42/23"))
+        .unwrap();
+    assert_eq!(case["k"], "case");
+    assert_eq!(
+        case["u"],
+        "https://styre.example.no/en/product-board/cases/4-42-23/"
+    );
+    assert_eq!(case["d"], "2023-11-30");
+    assert_eq!(case["b"], "produktstyret");
+    let ar = Search::load(&public, "ar");
+    let untranslated = ar
+        .store
+        .iter()
+        .find(|e| e["t"].as_str().unwrap().starts_with("4-42/23"))
+        .unwrap();
+    assert_eq!(
+        untranslated["l"], "nb",
+        "the Norwegian text is marked as such"
+    );
+    assert!(ar.store.iter().any(|e| e["k"] == "roadmap_item"));
+    assert!(ar.store.iter().any(|e| e["k"] == "project"));
+}
+
+#[test]
+fn pages_can_stay_out_and_the_index_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_site(
+        root,
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://x.example.no\"\ntitle = \"Styret\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Styret\"\n+++\n"),
+            (
+                "content/om.md",
+                "+++\ntitle = \"Om styret\"\n+++\nStyret gir råd om digitale tjenester.\n",
+            ),
+            (
+                "content/skjult.md",
+                "+++\ntitle = \"Internt\"\nin_search_index = false\n+++\nHemmelige planer.\n",
+            ),
+        ],
+    );
+    let out = styre(&["build", "--root", s(root)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nb = Search::load(&root.join("public"), "nb");
+    assert_eq!(
+        nb.query("tjenestene"),
+        ["Om styret"],
+        "stemmed: tjenester ~ tjenestene"
+    );
+    assert!(
+        nb.query("planer").is_empty(),
+        "in_search_index = false keeps a page out"
+    );
+    assert!(
+        nb.docs("body", "og").is_empty() && nb.docs("body", "om").is_empty(),
+        "stop words are not indexed"
+    );
+
+    std::fs::write(
+        root.join("config.toml"),
+        "base_url = \"https://x.example.no\"\ntitle = \"Styret\"\nbuild_search_index = false\n",
+    )
+    .unwrap();
+    let out = styre(&["build", "--root", s(root)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!root.join("public/search").exists());
+}
