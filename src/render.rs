@@ -51,6 +51,8 @@ pub enum Job {
     Calendar,
     /// The Atom feed of the decision register of a language.
     DecisionFeed(usize),
+    /// The search page of a language.
+    Search(usize),
     /// The meeting archive of a body for a year in a language: (body, year, language).
     Archive(usize, i32, usize),
 }
@@ -72,10 +74,20 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     let mut tera = crate::templates::build(&site.templates, diags);
     let lookup = Arc::new(Lookup::new(site));
     register_functions(&mut tera, &lookup);
+    let search: Vec<crate::search::LanguageIndex> = if site.config.build_search_index {
+        site.config
+            .languages
+            .par_iter()
+            .map(|l| crate::search::build_language(site, &l.code))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ctx = Renderer {
         site,
         tera: &tera,
         lookup: &lookup,
+        search: &search,
         data: if site.governance.has_content() {
             crate::governance::data::records(site)
         } else {
@@ -98,6 +110,9 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     let languages = 0..config.languages.len();
+    if config.build_search_index {
+        jobs.extend(languages.clone().map(Job::Search));
+    }
     for l in languages.clone() {
         jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
         if !site.governance.meetings.is_empty() {
@@ -196,6 +211,8 @@ struct Renderer<'a> {
     site: &'a Site,
     tera: &'a tera::Tera,
     lookup: &'a Lookup,
+    /// The search index of each language (in config order), when the site has search.
+    search: &'a [crate::search::LanguageIndex],
     /// The open-data records, computed once (they feed the data files and the data page).
     data: Vec<Vec<Value>>,
 }
@@ -338,6 +355,35 @@ impl Renderer<'_> {
                     self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
                 ctx.insert("archive", &View::new(site, lang).archive(b, year));
                 self.generated("archive.html", &ctx, &path)
+            }
+            Job::Search(l) => {
+                let (mut ctx, path) = self.generated_context(l, |lang| {
+                    site.governance
+                        .search_path(lang, &config.language_prefix(lang))
+                });
+                let lang = &config.languages[l].code;
+                let Some(index) = self.search.get(l) else {
+                    return Err(None);
+                };
+                let bodies: Vec<Value> = site
+                    .governance
+                    .bodies
+                    .iter()
+                    .map(|b| json!({"id": b.id, "title": site.sections[b.section].title()}))
+                    .collect();
+                ctx.insert(
+                    "search",
+                    &json!({
+                        "index": config.absolute_url(&format!("/search/{lang}.index.json")),
+                        "store": config.absolute_url(&format!("/search/{lang}.store.json")),
+                        "stemmer": crate::search::stemmer_script(lang).map(|s| config.absolute_url(&format!("/{s}"))),
+                        "script": config.absolute_url("/styre-search.js"),
+                        "types": index.types,
+                        "years": index.years,
+                        "bodies": bodies,
+                    }),
+                );
+                self.generated("search.html", &ctx, &path)
             }
             Job::Alias(i) => {
                 let alias = &site.aliases[i];

@@ -42,6 +42,17 @@ pub fn stop_words(lang: &str) -> &'static str {
     }
 }
 
+/// The file of the browser's stemmer for a language (`styre-stem-no.js`), when it has one.
+pub fn stemmer_script(lang: &str) -> Option<&'static str> {
+    Some(match stemmer(lang)? {
+        rust_stemmers::Algorithm::Norwegian => "styre-stem-no.js",
+        rust_stemmers::Algorithm::English => "styre-stem-en.js",
+        rust_stemmers::Algorithm::Russian => "styre-stem-ru.js",
+        rust_stemmers::Algorithm::Arabic => "styre-stem-ar.js",
+        _ => return None,
+    })
+}
+
 /// The Snowball stemmer of a language, when there is one.
 pub fn stemmer(lang: &str) -> Option<rust_stemmers::Algorithm> {
     use rust_stemmers::Algorithm as A;
@@ -204,12 +215,41 @@ struct Doc {
     entry: Entry,
 }
 
-/// The index and the store of one language, as JSON.
+/// The index and the store of one language, as JSON, and what the search page offers as
+/// filters.
 pub struct LanguageIndex {
     pub lang: String,
     pub index: String,
     pub store: String,
     pub documents: usize,
+    /// The types of document in this language's index, in [`TYPES`] order.
+    pub types: Vec<&'static str>,
+    /// The years of dated documents, newest first.
+    pub years: Vec<i32>,
+}
+
+/// Every type of document, in the order the search page lists them.
+pub const TYPES: [&str; 13] = [
+    "decision",
+    "case",
+    "meeting",
+    "document",
+    "roadmap",
+    "roadmap_item",
+    "delivery_plan",
+    "project",
+    "meeting_plan",
+    "dataset",
+    "body",
+    "section",
+    "page",
+];
+
+/// The store file: the stop words the client drops from queries, and one entry per document.
+#[derive(Serialize)]
+struct Store<'a> {
+    stop: Vec<&'static str>,
+    docs: Vec<&'a Entry>,
 }
 
 fn summary(description: Option<&str>, text: &str) -> String {
@@ -423,12 +463,33 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     for (n, doc) in docs.iter().enumerate() {
         index.add_doc(&n.to_string(), [&doc.title, &doc.body, &doc.ids]);
     }
-    let store: Vec<&Entry> = docs.iter().map(|d| &d.entry).collect();
+    let mut stop: Vec<&'static str> = stop_words(lang)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    stop.sort_unstable();
+    let store = Store {
+        stop,
+        docs: docs.iter().map(|d| &d.entry).collect(),
+    };
+    let types = TYPES
+        .into_iter()
+        .filter(|t| docs.iter().any(|d| d.entry.k == *t))
+        .collect();
+    let mut years: Vec<i32> = docs
+        .iter()
+        .filter_map(|d| d.entry.d.as_deref()?.get(..4)?.parse().ok())
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
     LanguageIndex {
         lang: lang.to_string(),
         index: serde_json::to_string(&index).unwrap_or_default(),
         store: serde_json::to_string(&store).unwrap_or_default(),
         documents: docs.len(),
+        types,
+        years,
     }
 }
 

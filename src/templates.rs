@@ -74,6 +74,30 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "decisions.xml",
         include_str!("builtin/templates/decisions.xml"),
     ),
+    ("search.html", include_str!("builtin/templates/search.html")),
+];
+
+/// The search client (docs/search.md), loaded by the search page.
+pub const SEARCH_JS: &str = include_str!("builtin/styre-search.js");
+
+/// The browser's Snowball stemmers, one module per algorithm, each matching rust-stemmers.
+pub const STEMMER_JS: &[(&str, &str)] = &[
+    (
+        "styre-stem-no.js",
+        include_str!("builtin/search/stem-no.js"),
+    ),
+    (
+        "styre-stem-en.js",
+        include_str!("builtin/search/stem-en.js"),
+    ),
+    (
+        "styre-stem-ru.js",
+        include_str!("builtin/search/stem-ru.js"),
+    ),
+    (
+        "styre-stem-ar.js",
+        include_str!("builtin/search/stem-ar.js"),
+    ),
 ];
 
 /// The register filter script (progressive enhancement of the decision register).
@@ -294,6 +318,7 @@ mod tests {
                 "page.html",
                 "roadmap.html",
                 "robots.txt",
+                "search.html",
                 "section.html",
                 "sitemap.xml"
             ]

@@ -31,7 +31,7 @@ impl Search {
         };
         Search {
             index: read(&format!("{lang}.index.json")),
-            store: read(&format!("{lang}.store.json"))
+            store: read(&format!("{lang}.store.json"))["docs"]
                 .as_array()
                 .unwrap()
                 .clone(),

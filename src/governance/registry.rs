@@ -101,6 +101,8 @@ pub struct Registry {
     pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
     body_index: HashMap<String, usize>,
     case_index: HashMap<(usize, CaseNumbers), usize>,
+    /// Whether the site has a search page (`build_search_index`).
+    search: bool,
     /// The site's languages (codes, in config order) and the URL segments of each.
     pub languages: Vec<String>,
     segments: HashMap<String, Segments>,
@@ -121,6 +123,7 @@ struct Segments {
     follow_ups: String,
     archive: String,
     data: String,
+    search: String,
 }
 
 impl Segments {
@@ -144,6 +147,7 @@ impl Segments {
             follow_ups: get("follow_ups", "oppfolging"),
             archive: get("archive", "arkiv"),
             data: get("data", "data"),
+            search: get("search", "search"),
         }
     }
 }
@@ -250,6 +254,11 @@ impl Registry {
         self.top_path(prefix, &self.segments(lang).follow_ups)
     }
 
+    /// The search page in `lang` (the index files are always under `/search/`).
+    pub fn search_path(&self, lang: &str, prefix: &str) -> String {
+        self.top_path(prefix, &self.segments(lang).search)
+    }
+
     /// The open-data page in `lang` (the data files are always under `/data/`).
     pub fn data_page_path(&self, lang: &str, prefix: &str) -> String {
         self.top_path(prefix, &self.segments(lang).data)
@@ -276,6 +285,7 @@ impl Registry {
             "follow-ups" if meetings => Some(self.follow_ups_path(lang, prefix)),
             "open-data" if self.has_content() => Some(self.data_page_path(lang, prefix)),
             "calendar" if meetings => Some("/data/moter.ics".into()),
+            "search" if self.search => Some(self.search_path(lang, prefix)),
             _ => None,
         }
     }
@@ -337,6 +347,7 @@ impl Registry {
         claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
     ) -> Registry {
         let mut reg = Registry {
+            search: config.build_search_index,
             languages: config.languages.iter().map(|l| l.code.clone()).collect(),
             segments: config
                 .languages
@@ -799,6 +810,13 @@ impl Registry {
             if reg.has_content() {
                 claim(
                     &reg.data_page_path(&lang, &prefix),
+                    Path::new("config.toml"),
+                    find.diags,
+                );
+            }
+            if config.build_search_index {
+                claim(
+                    &reg.search_path(&lang, &prefix),
                     Path::new("config.toml"),
                     find.diags,
                 );
