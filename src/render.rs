@@ -181,20 +181,19 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         }
     }
     if config.build_search_index {
-        let indexes: Vec<crate::search::LanguageIndex> = config
-            .languages
-            .par_iter()
-            .map(|l| crate::search::build_language(site, &l.code))
-            .collect();
-        for li in indexes {
+        for li in &search {
             output.insert_bytes(
                 format!("search/{}.index.json", li.lang),
-                li.index.into_bytes(),
+                li.index.as_bytes(),
             );
             output.insert_bytes(
                 format!("search/{}.store.json", li.lang),
-                li.store.into_bytes(),
+                li.store.as_bytes(),
             );
+        }
+        output.insert_bytes("styre-search.js", crate::templates::SEARCH_JS);
+        for (name, bytes) in crate::templates::STEMMER_JS {
+            output.insert_bytes(*name, *bytes);
         }
     }
     for result in results {

@@ -208,7 +208,11 @@ function connect(form) {
     clearTimeout(timer);
     timer = setTimeout(run, 120);
   });
-  form.addEventListener('change', run);
+  // Filters apply at once; the field's own change event (on leaving it) must not rebuild the
+  // list under the reader's focus.
+  form.addEventListener('change', (event) => {
+    if (event.target instanceof HTMLSelectElement) run();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     run();

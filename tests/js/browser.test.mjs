@@ -1,0 +1,121 @@
+// The search page in a real browser: Debian's Chromium driven by playwright-core. The bundled
+// portal is built for a loopback address and served by a small static server; no request may
+// leave 127.0.0.1. A reader types a word and a case ID, sees results, filters them and follows
+// one; without JavaScript the page explains itself and offers the registers; Arabic works
+// right to left.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const STYRE = process.env.STYRE_BIN || 'target/release/styre';
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml' };
+
+let server;
+let browser;
+let base;
+const outside = [];
+
+before(async () => {
+  server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  const out = mkdtempSync(join(tmpdir(), 'styre-browser-'));
+  execFileSync(STYRE, ['build', '--base-url', base, '--output-dir', out], { stdio: 'inherit' });
+  server.on('request', (req, res) => {
+    let path = normalize(decodeURIComponent(new URL(req.url, base).pathname));
+    if (path.endsWith('/')) path += 'index.html';
+    const file = join(out, path);
+    try {
+      if (!file.startsWith(out) || !statSync(file).isFile()) throw new Error('not found');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(readFileSync(join(out, '404.html')));
+    }
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  assert.deepEqual(outside, [], 'no request leaves 127.0.0.1');
+});
+
+async function page(options = {}) {
+  const context = await browser.newContext(options);
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname !== '127.0.0.1') {
+      outside.push(url.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { p, errors, context };
+}
+
+test('a word and a case ID find results, which filter and lead to the case', async () => {
+  const { p, errors, context } = await page();
+  const fetched = [];
+  p.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await p.goto(`${base}/sok/`);
+  assert.ok(!fetched.some((f) => f.startsWith('/search/')), 'nothing is loaded before search is used');
+  const input = p.getByLabel('Søk i saker, vedtak og dokumenter');
+  await input.focus();
+  await input.fill('veikart');
+  await p.locator('#search-results li').first().waitFor();
+  assert.ok(fetched.includes('/search/nb.index.json') && fetched.includes('/styre-stem-no.js'));
+  const status = await p.locator('#search-status').textContent();
+  assert.match(status, /^\d+ treff$/, status);
+  assert.ok(await p.locator('#search-results mark').count() > 0, 'matched words are marked');
+
+  await p.getByLabel('Type').selectOption('roadmap_item');
+  await p.waitForFunction(() => [...document.querySelectorAll('#search-results .meta')].every((m) => m.textContent.startsWith('Tiltak i veikartet')));
+
+  await p.getByLabel('Type').selectOption('');
+  await input.fill('4/42-23');
+  await p.waitForFunction(() => document.querySelector('#search-results li a')?.textContent.startsWith('4-42/23'));
+  // Followed by keyboard.
+  await p.locator('#search-results li a').first().focus();
+  await p.keyboard.press('Enter');
+  await p.waitForURL(`${base}/produktstyret/saker/4-42-23/`);
+  assert.match(await p.locator('h1').textContent(), /4-42\/23/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an Arabic reader searches right to left', async () => {
+  const { p, errors, context } = await page();
+  await p.goto(`${base}/ar/search/`);
+  assert.equal(await p.getAttribute('html', 'dir'), 'rtl');
+  const input = p.locator('#search-query');
+  await input.fill('12/21');
+  await p.waitForFunction(() => document.querySelector('#search-results li a')?.textContent.startsWith('12/21'));
+  assert.equal(await p.locator('#search-results li a').first().getAttribute('lang'), 'nb', 'the Norwegian title is marked');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('without JavaScript the page explains itself and offers the registers', async () => {
+  const { p, context } = await page({ javaScriptEnabled: false });
+  await p.goto(`${base}/en/search/`);
+  assert.equal(await p.locator('form.search').isVisible(), false);
+  assert.match(await p.locator('.search-fallback').textContent(), /needs JavaScript/);
+  assert.equal(await p.locator('.search-fallback a[href$="/en/decisions/"]').count(), 1);
+  await context.close();
+});
