@@ -192,8 +192,15 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
             );
         }
         output.insert_bytes("styre-search.js", crate::templates::SEARCH_JS);
+        // The stemmers the site's languages need, and no others.
         for (name, bytes) in crate::templates::STEMMER_JS {
-            output.insert_bytes(*name, *bytes);
+            let needed = config
+                .languages
+                .iter()
+                .any(|l| crate::search::stemmer_script(&l.code) == Some(*name));
+            if needed {
+                output.insert_bytes(*name, *bytes);
+            }
         }
     }
     for result in results {

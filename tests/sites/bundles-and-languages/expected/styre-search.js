@@ -1,0 +1,231 @@
+// The site search of styre: an ES module written for this project, with no third-party code.
+//
+// It reads the elasticlunr index and the store that `styre build` writes per language
+// (docs/search.md), processes a query exactly as the index side processed the text (the same
+// tokenizer, trimmer, stop words and Snowball stemmer), ranks as elasticlunr 0.9.5 does (field
+// boosts, tf-idf, field-length normalisation, coordination), and shows the results with the
+// matched words marked. It loads nothing until the search is first used. Results are built with
+// DOM methods and text nodes only, so no content can inject markup.
+
+/** Identifiers (digits joined by - / .) and words (letters, marks, digits). */
+const TOKEN = /(\p{N}+(?:[-/.]\p{N}+)+)|([\p{L}\p{M}\p{N}]+)/gu;
+
+/** Splits text into tokens as the index side does: `4/42-23` → `4-42-23`, words lower-cased. */
+export function tokenize(text) {
+  const out = [];
+  for (const m of String(text).toLowerCase().matchAll(TOKEN)) {
+    out.push(m[1] ? m[1].replace(/[/.]/g, '-') : m[0]);
+  }
+  return out;
+}
+
+const EDGE = /^[^\p{Alphabetic}\p{N}]+|[^\p{Alphabetic}\p{N}]+$/gu;
+
+/** `styre-trimmer`: letters and digits only at either end. */
+export function trim(token) {
+  const t = token.replace(EDGE, '');
+  return t === '' ? null : t;
+}
+
+/** The pipeline of a language: trimmer, stop words, stemmer (when the language has one). */
+export function pipeline(stopWords, stem) {
+  const stop = new Set(stopWords);
+  return (tokens) => {
+    const out = [];
+    for (const token of tokens) {
+      let t = trim(token);
+      if (t === null || stop.has(t)) continue;
+      if (stem && !/\p{N}/u.test(t)) t = stem(t);
+      if (t) out.push(t);
+    }
+    return out;
+  };
+}
+
+/** Field boosts: an identifier match outranks a title match, which outranks the text. */
+export const BOOSTS = { title: 3, body: 1, ids: 10 };
+
+/**
+ * Ranks as elasticlunr 0.9.5 does with `{fields: BOOSTS, bool: "OR", expand}`. `index` is the
+ * parsed index file; returns `[{ref, score}]`, best first (ties in ref order, as elasticlunr's).
+ */
+export function rank(index, terms, expand = false) {
+  const total = index.documentStore.length;
+  const results = new Map();
+  for (const [field, boost] of Object.entries(BOOSTS)) {
+    const root = index.index[field] && index.index[field].root;
+    if (!root || boost === 0) continue;
+    const scores = new Map();
+    const matched = new Map();
+    for (const token of terms) {
+      const keys = expand ? expandToken(root, token) : [token];
+      for (const key of keys) {
+        const node = find(root, key);
+        if (!node) continue;
+        const idf = 1 + Math.log(total / ((node.df || 0) + 1));
+        const penalty = key === token ? 1 : (1 - (key.length - token.length) / key.length) * 0.15;
+        for (const [ref, posting] of Object.entries(node.docs || {})) {
+          if (key === token) {
+            matched.set(ref, (matched.get(ref) || 0) + 1);
+          }
+          const length = index.documentStore.docInfo[ref]?.[field] || 0;
+          const norm = length === 0 ? 1 : 1 / Math.sqrt(length);
+          const score = posting.tf * idf * norm * penalty;
+          scores.set(ref, (scores.get(ref) || 0) + score);
+        }
+      }
+    }
+    for (const [ref, score] of scores) {
+      const coord = matched.has(ref) ? matched.get(ref) / terms.length : 1;
+      results.set(ref, (results.get(ref) || 0) + score * coord * boost);
+    }
+  }
+  return [...results]
+    .map(([ref, score]) => ({ ref, score }))
+    .sort((a, b) => b.score - a.score || Number(a.ref) - Number(b.ref));
+}
+
+function find(root, key) {
+  let node = root;
+  for (const ch of key) {
+    node = node[ch];
+    if (!node) return null;
+  }
+  return node;
+}
+
+/** Every indexed term that starts with `token` (elasticlunr's `expandToken`). */
+function expandToken(root, token) {
+  const start = find(root, token);
+  if (!start) return [];
+  const out = [];
+  const walk = (node, prefix) => {
+    if (node.docs && Object.keys(node.docs).length > 0) out.push(prefix);
+    for (const [ch, child] of Object.entries(node)) {
+      if (ch !== 'docs' && ch !== 'df') walk(child, prefix + ch);
+    }
+  };
+  walk(start, token);
+  return out;
+}
+
+/** The words of `text` as text nodes, with those whose terms are in `terms` in `<mark>`. */
+function highlight(text, terms, process) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    const word = m[0];
+    const hit = process(tokenize(word)).some((t) => terms.has(t));
+    if (!hit) continue;
+    if (m.index > last) frag.append(text.slice(last, m.index));
+    const mark = document.createElement('mark');
+    mark.textContent = word;
+    frag.append(mark);
+    last = m.index + word.length;
+  }
+  if (last < text.length) frag.append(text.slice(last));
+  return frag;
+}
+
+function plural(forms, lang, n) {
+  let category = 'other';
+  try {
+    category = new Intl.PluralRules(lang).select(n);
+  } catch {
+    category = n === 1 ? 'one' : 'other';
+  }
+  const form = forms[category] || forms.other || '{n}';
+  return form.replace('{n}', new Intl.NumberFormat(lang).format(n));
+}
+
+/** Connects a search form (`form[data-styre-search]`) to its results list. */
+function connect(form) {
+  const d = form.dataset;
+  const input = form.querySelector('input[type=search]');
+  const status = document.getElementById('search-status');
+  const list = document.getElementById('search-results');
+  const title = document.getElementById('search-results-title');
+  const types = JSON.parse(d.types || '{}');
+  const counts = JSON.parse(d.count || '{}');
+  let loaded = null;
+
+  const load = () => {
+    if (!loaded) {
+      if (status) status.textContent = d.loading || '';
+      loaded = Promise.all([
+        fetch(d.index).then((r) => r.json()),
+        fetch(d.store).then((r) => r.json()),
+        d.stemmer ? import(d.stemmer).then((m) => m.stem) : Promise.resolve(null),
+      ]).then(([index, store, stem]) => ({ index, store, process: pipeline(store.stop, stem) }));
+    }
+    return loaded;
+  };
+
+  const run = async () => {
+    const query = input.value.trim();
+    const { index, store, process } = await load();
+    const terms = process(tokenize(query));
+    const filters = Object.fromEntries(
+      [...form.querySelectorAll('select')].filter((s) => s.value).map((s) => [s.name, s.value]),
+    );
+    const hits = terms.length === 0 ? [] : rank(index, terms, true)
+      .map((h) => ({ ...h, doc: store.docs[Number(h.ref)] }))
+      .filter(({ doc }) => doc
+        && (!filters.type || doc.k === filters.type)
+        && (!filters.body || doc.b === filters.body)
+        && (!filters.year || (doc.d || '').startsWith(filters.year)));
+    list.replaceChildren();
+    const wanted = new Set(terms);
+    for (const { doc } of hits.slice(0, 50)) {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = doc.u;
+      link.append(highlight(doc.t, wanted, process));
+      if (doc.l) link.lang = doc.l;
+      const heading = document.createElement('h3');
+      heading.append(link);
+      const meta = document.createElement('p');
+      meta.className = 'meta';
+      meta.textContent = [types[doc.k] || doc.k, doc.d].filter(Boolean).join(' · ');
+      const summary = document.createElement('p');
+      summary.append(highlight(doc.s || '', wanted, process));
+      if (doc.l) summary.lang = doc.l;
+      item.append(heading, meta, summary);
+      list.append(item);
+    }
+    if (title) title.hidden = query === '';
+    if (status) {
+      status.textContent = query === '' ? '' : hits.length === 0 ? d.none || '' : plural(counts, d.lang, hits.length);
+    }
+    const url = new URL(window.location.href);
+    if (query) url.searchParams.set('q', query); else url.searchParams.delete('q');
+    window.history.replaceState(null, '', url);
+  };
+
+  let timer = 0;
+  input.addEventListener('focus', load, { once: true });
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+  // Filters apply at once; the field's own change event (on leaving it) must not rebuild the
+  // list under the reader's focus.
+  form.addEventListener('change', (event) => {
+    if (event.target instanceof HTMLSelectElement) run();
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    run();
+  });
+  form.hidden = false;
+  for (const fallback of document.querySelectorAll('[data-search-fallback]')) fallback.hidden = true;
+  const initial = new URL(window.location.href).searchParams.get('q');
+  if (initial) {
+    input.value = initial;
+    run();
+  }
+}
+
+if (typeof document !== 'undefined') {
+  for (const form of document.querySelectorAll('form[data-styre-search]')) connect(form);
+}
