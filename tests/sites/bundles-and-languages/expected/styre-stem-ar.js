@@ -127,7 +127,9 @@ function nounSuffixes(st, isDefined) {
     // done
   } else if (!isDefined && dropSuffix(st, NOUN_STEP1A)) {
     // Snowball's `or next`: with no step-2 suffix the cursor steps back one
-    // letter, so step 3 then looks for a yeh just before the last letter.
+    // letter, so step 3 then looks for a yeh just before the last letter. (Kept
+    // for fidelity; unreachable in practice, as verb step 1 takes every suffix
+    // that step 1a would, and the verb branch runs first for undefined words.)
     if (!step2()) st.c -= 1;
   } else if (dropSuffix(st, NOUN_STEP1B) && step2()) {
     // done (a lone step-1b deletion of final noon is kept, and we go on)
