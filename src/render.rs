@@ -387,6 +387,7 @@ impl Renderer<'_> {
                         "types": index.types,
                         "years": index.years,
                         "bodies": bodies,
+                        "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
                     }),
                 );
                 self.generated("search.html", &ctx, &path)

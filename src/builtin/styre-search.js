@@ -146,6 +146,7 @@ function connect(form) {
   const list = document.getElementById('search-results');
   const title = document.getElementById('search-results-title');
   const types = JSON.parse(d.types || '{}');
+  const dirs = JSON.parse(d.dirs || '{}');
   const counts = JSON.parse(d.count || '{}');
   let loaded = null;
 
@@ -181,15 +182,29 @@ function connect(form) {
       const link = document.createElement('a');
       link.href = doc.u;
       link.append(highlight(doc.t, wanted, process));
-      if (doc.l) link.lang = doc.l;
+      // Texts in another language carry its lang and direction (a Norwegian title on an
+      // Arabic page reads left to right).
+      const foreign = (el) => {
+        if (!doc.l) return;
+        el.lang = doc.l;
+        el.dir = dirs[doc.l] || 'auto';
+      };
+      foreign(link);
       const heading = document.createElement('h3');
       heading.append(link);
       const meta = document.createElement('p');
       meta.className = 'meta';
-      meta.textContent = [types[doc.k] || doc.k, doc.d].filter(Boolean).join(' · ');
+      meta.append(types[doc.k] || doc.k);
+      if (doc.d) {
+        const time = document.createElement('time');
+        time.dateTime = doc.d;
+        time.dir = 'ltr';
+        time.textContent = doc.d;
+        meta.append(' · ', time);
+      }
       const summary = document.createElement('p');
       summary.append(highlight(doc.s || '', wanted, process));
-      if (doc.l) summary.lang = doc.l;
+      foreign(summary);
       item.append(heading, meta, summary);
       list.append(item);
     }

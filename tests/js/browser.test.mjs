@@ -106,7 +106,11 @@ test('an Arabic reader searches right to left', async () => {
   const input = p.locator('#search-query');
   await input.fill('12/21');
   await p.waitForFunction(() => document.querySelector('#search-results li a')?.textContent.startsWith('12/21'));
-  assert.equal(await p.locator('#search-results li a').first().getAttribute('lang'), 'nb', 'the Norwegian title is marked');
+  const first = p.locator('#search-results li a').first();
+  assert.equal(await first.getAttribute('lang'), 'nb', 'the Norwegian title is marked');
+  assert.equal(await first.getAttribute('dir'), 'ltr', 'and reads left to right');
+  assert.equal(await p.locator('#search-results li time').first().getAttribute('dir'), 'ltr');
+  assert.equal(await p.locator('.search-page > p span[dir="ltr"]').first().textContent(), '4-42/23');
   assert.deepEqual(errors, []);
   await context.close();
 });
