@@ -182,14 +182,9 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     }
     if config.build_search_index {
         for li in &search {
-            output.insert_bytes(
-                format!("search/{}.index.json", li.lang),
-                li.index.as_bytes(),
-            );
-            output.insert_bytes(
-                format!("search/{}.store.json", li.lang),
-                li.store.as_bytes(),
-            );
+            for (path, bytes) in &li.files {
+                output.insert_bytes(path.clone(), bytes.clone());
+            }
         }
         output.insert_bytes("styre-search.js", crate::templates::SEARCH_JS);
         // The stemmers the site's languages need, and no others.
@@ -380,8 +375,7 @@ impl Renderer<'_> {
                 ctx.insert(
                     "search",
                     &json!({
-                        "index": config.absolute_url(&format!("/search/{lang}.index.json")),
-                        "store": config.absolute_url(&format!("/search/{lang}.store.json")),
+                        "base": config.absolute_url(&format!("/search/{lang}/")),
                         "stemmer": crate::search::stemmer_script(lang).map(|s| config.absolute_url(&format!("/{s}"))),
                         "script": config.absolute_url("/styre-search.js"),
                         "types": index.types,

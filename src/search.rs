@@ -18,9 +18,15 @@ use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use elasticlunr::{Index, IndexBuilder};
 use regex::Regex;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::governance::model::Kind;
 use crate::resolve::Site;
+
+pub mod split;
+
+/// Summaries are fetched in chunks of this many documents.
+pub const SUMMARY_CHUNK: usize = 50;
 
 /// The fields of every index, in order; the client boosts `ids` over `title` over `body`.
 pub const FIELDS: [&str; 3] = ["title", "body", "ids"];
@@ -219,8 +225,8 @@ struct Doc {
 /// filters.
 pub struct LanguageIndex {
     pub lang: String,
-    pub index: String,
-    pub store: String,
+    /// The files under `/search/<lang>/`: `meta.json`, `terms-<n>.json`, `text-<n>.json`.
+    pub files: Vec<(String, Vec<u8>)>,
     pub documents: usize,
     /// The types of document in this language's index, in [`TYPES`] order.
     pub types: Vec<&'static str>,
@@ -245,11 +251,32 @@ pub const TYPES: [&str; 13] = [
     "page",
 ];
 
-/// The store file: the stop words the client drops from queries, and one entry per document.
+/// The language's `meta.json`: what every query needs (the index's settings and document
+/// statistics, the stop words, which part holds which term prefixes, and per document what a
+/// result shows but its summary).
 #[derive(Serialize)]
-struct Store<'a> {
+struct Meta<'a> {
+    version: &'a Value,
+    fields: &'a Value,
+    #[serde(rename = "ref")]
+    reference: &'a Value,
+    pipeline: &'a Value,
+    #[serde(rename = "documentStore")]
+    document_store: &'a Value,
     stop: Vec<&'static str>,
-    docs: Vec<&'a Entry>,
+    /// `[prefix, part]`: the terms starting with `prefix` are in `terms-<part>.json`.
+    parts: Vec<(String, usize)>,
+    /// Per document: title, URL, type, date, body, language of its texts.
+    docs: Vec<(
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    )>,
+    /// Summaries are in `text-<n>.json`, `chunk` documents a file.
+    chunk: usize,
 }
 
 fn summary(description: Option<&str>, text: &str) -> String {
@@ -469,10 +496,54 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect();
     stop.sort_unstable();
-    let store = Store {
+    let whole = serde_json::to_value(&index).unwrap_or_default();
+    let parts = split::split(&whole, split::PART_BYTES);
+    let meta = Meta {
+        version: &whole["version"],
+        fields: &whole["fields"],
+        reference: &whole["ref"],
+        pipeline: &whole["pipeline"],
+        document_store: &whole["documentStore"],
         stop,
-        docs: docs.iter().map(|d| &d.entry).collect(),
+        parts: parts
+            .iter()
+            .enumerate()
+            .flat_map(|(n, p)| p.prefixes.iter().map(move |x| (x.clone(), n)))
+            .collect(),
+        docs: docs
+            .iter()
+            .map(|d| {
+                let e = &d.entry;
+                (
+                    e.t.as_str(),
+                    e.u.as_str(),
+                    e.k,
+                    e.d.as_deref(),
+                    e.b.as_deref(),
+                    e.l.as_deref(),
+                )
+            })
+            .collect(),
+        chunk: SUMMARY_CHUNK,
     };
+    let dir = format!("search/{lang}");
+    let mut files = vec![(
+        format!("{dir}/meta.json"),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    )];
+    for (n, part) in parts.iter().enumerate() {
+        files.push((
+            format!("{dir}/terms-{n}.json"),
+            serde_json::to_vec(&part.index).unwrap_or_default(),
+        ));
+    }
+    for (n, chunk) in docs.chunks(SUMMARY_CHUNK).enumerate() {
+        let texts: Vec<&str> = chunk.iter().map(|d| d.entry.s.as_str()).collect();
+        files.push((
+            format!("{dir}/text-{n}.json"),
+            serde_json::to_vec(&texts).unwrap_or_default(),
+        ));
+    }
     let types = TYPES
         .into_iter()
         .filter(|t| docs.iter().any(|d| d.entry.k == *t))
@@ -485,8 +556,7 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     years.dedup();
     LanguageIndex {
         lang: lang.to_string(),
-        index: serde_json::to_string(&index).unwrap_or_default(),
-        store: serde_json::to_string(&store).unwrap_or_default(),
+        files,
         documents: docs.len(),
         types,
         years,

@@ -24,17 +24,59 @@ struct Search {
 }
 
 impl Search {
+    /// Loads the language's `meta.json` and every part of its index, merged back into one
+    /// elasticlunr index.
     fn load(public: &Path, lang: &str) -> Search {
+        let dir = public.join("search").join(lang);
         let read = |name: &str| -> Value {
-            serde_json::from_slice(&std::fs::read(public.join("search").join(name)).unwrap())
-                .unwrap()
+            serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
         };
+        let meta = read("meta.json");
+        let mut index = serde_json::json!({
+            "version": meta["version"], "fields": meta["fields"], "ref": meta["ref"],
+            "pipeline": meta["pipeline"], "documentStore": meta["documentStore"], "index": {},
+        });
+        let parts: BTreeSet<u64> = meta["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[1].as_u64().unwrap())
+            .collect();
+        for field in meta["fields"].as_array().unwrap() {
+            let field = field.as_str().unwrap();
+            index["index"][field] = serde_json::json!({"root": {"docs": {}, "df": 0}});
+        }
+        for n in &parts {
+            let part = read(&format!("terms-{n}.json"));
+            assert_eq!(
+                part["version"], "0.9.5",
+                "every part is an elasticlunr index"
+            );
+            for field in meta["fields"].as_array().unwrap() {
+                let field = field.as_str().unwrap();
+                merge(
+                    &mut index["index"][field]["root"],
+                    &part["index"][field]["root"],
+                );
+            }
+        }
+        let chunk = meta["chunk"].as_u64().unwrap() as usize;
+        let store: Vec<Value> = meta["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let texts = read(&format!("text-{}.json", i / chunk));
+                serde_json::json!({
+                    "t": d[0], "u": d[1], "k": d[2], "d": d[3], "b": d[4], "l": d[5],
+                    "s": texts[i % chunk],
+                })
+            })
+            .collect();
         Search {
-            index: read(&format!("{lang}.index.json")),
-            store: read(&format!("{lang}.store.json"))["docs"]
-                .as_array()
-                .unwrap()
-                .clone(),
+            index,
+            store,
             lang: lang.into(),
         }
     }
@@ -88,6 +130,23 @@ impl Search {
             .into_iter()
             .map(|i| self.store[i]["t"].as_str().unwrap().to_string())
             .collect()
+    }
+}
+
+/// Merges the trie `from` into `into`; each term's postings are in exactly one part.
+fn merge(into: &mut Value, from: &Value) {
+    for (k, v) in from.as_object().unwrap() {
+        match k.as_str() {
+            "docs" if !v.as_object().unwrap().is_empty() => into["docs"] = v.clone(),
+            "df" if v != &serde_json::json!(0) => into["df"] = v.clone(),
+            "docs" | "df" => {}
+            _ => {
+                if into.get(k).is_none() {
+                    into[k.as_str()] = serde_json::json!({"docs": {}, "df": 0});
+                }
+                merge(&mut into[k.as_str()], v);
+            }
+        }
     }
 }
 
@@ -234,4 +293,8 @@ fn pages_can_stay_out_and_the_index_can_be_turned_off() {
     let out = styre(&["build", "--root", s(root)]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!root.join("public/search").exists());
+    assert!(
+        !root.join("public/search/index.html").exists()
+            && !root.join("public/styre-search.js").exists()
+    );
 }

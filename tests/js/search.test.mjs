@@ -8,18 +8,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import elasticlunr from 'elasticlunr';
-import { tokenize, trim, pipeline, rank, BOOSTS } from '../../src/builtin/styre-search.js';
+import { tokenize, trim, pipeline, rank, BOOSTS, SearchData } from '../../src/builtin/styre-search.js';
 
 const PUBLIC = process.env.STYRE_PUBLIC || 'public';
 const STEMMERS = { nb: 'no', nn: 'no', en: 'en', ru: 'ru', ar: 'ar' };
 
-async function load(lang) {
-  const index = JSON.parse(readFileSync(join(PUBLIC, 'search', `${lang}.index.json`), 'utf8'));
-  const store = JSON.parse(readFileSync(join(PUBLIC, 'search', `${lang}.store.json`), 'utf8'));
+const fetchJson = async (url) => JSON.parse(readFileSync(url, 'utf8'));
+
+/** The language's search data as the client loads it; with `all`, every part of the index. */
+async function load(lang, all = true) {
+  const data = await new SearchData(join(PUBLIC, 'search', lang) + '/', fetchJson).init();
+  if (all) await data.need(['']);
   const stem = STEMMERS[lang]
     ? (await import(`../../src/builtin/search/stem-${STEMMERS[lang]}.js`)).stem
     : null;
-  return { index, store, stem, process: pipeline(store.stop, stem) };
+  return { data, index: data.index, store: { stop: data.meta.stop }, stem, process: pipeline(data.meta.stop, stem) };
 }
 
 /** elasticlunr.js with our tokenizer and pipeline functions registered under their names. */
@@ -59,7 +62,12 @@ for (const [lang, queries] of Object.entries(QUERIES)) {
     const idx = elasticlunrIndex(data);
     for (const q of queries) {
       const theirs = idx.search(q, CONFIG).map((r) => r.ref);
-      const ours = rank(data.index, data.process(tokenize(q)), true).map((r) => r.ref);
+      // Our client loads only the parts the query needs.
+      const partial = await load(lang, false);
+      const terms = partial.process(tokenize(q));
+      await partial.data.need(terms);
+      assert.ok(partial.data.loadedParts.size <= partial.data.meta.parts.length);
+      const ours = rank(partial.index, terms, true).map((r) => r.ref);
       assert.ok(ours.length > 0, `${lang} "${q}" finds something`);
       assert.deepEqual(ours.slice(0, 10), theirs.slice(0, 10), `${lang} "${q}"`);
     }
@@ -71,10 +79,10 @@ test('case IDs in every written form bring the case first', async () => {
     const data = await load(lang);
     for (const q of ['4-42/23', '4/42-23', 'sak 4-42/23']) {
       const [first] = rank(data.index, data.process(tokenize(q)), true);
-      assert.match(data.store.docs[Number(first.ref)].t, /^4-42\/23 /, `${lang} "${q}"`);
+      assert.match(data.data.doc(Number(first.ref)).t, /^4-42\/23 /, `${lang} "${q}"`);
     }
     const [first] = rank(data.index, data.process(tokenize('12/21')), true);
-    assert.match(data.store.docs[Number(first.ref)].t, /^12\/21 /, `${lang} 12/21`);
+    assert.match(data.data.doc(Number(first.ref)).t, /^12\/21 /, `${lang} 12/21`);
   }
 });
 
@@ -84,4 +92,14 @@ test('the tokenizer and trimmer match the index side', () => {
   assert.deepEqual(tokenize('الحالة 4-42/23'), ['الحالة', '4-42-23']);
   assert.equal(trim('--x--'), 'x');
   assert.equal(trim('…'), null);
+});
+
+test('every part of an index loads in elasticlunr.js on its own', async () => {
+  const { data } = await load('nb', false);
+  const parts = new Set(data.meta.parts.map(([, n]) => n));
+  for (const n of parts) {
+    const part = JSON.parse(readFileSync(join(PUBLIC, 'search', 'nb', `terms-${n}.json`), 'utf8'));
+    const idx = elasticlunr.Index.load(part);
+    assert.deepEqual(idx.getFields(), ['title', 'body', 'ids']);
+  }
 });

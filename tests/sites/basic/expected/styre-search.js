@@ -1,7 +1,7 @@
 // The site search of styre: an ES module written for this project, with no third-party code.
 //
-// It reads the elasticlunr index and the store that `styre build` writes per language
-// (docs/search.md), processes a query exactly as the index side processed the text (the same
+// It reads the search data that `styre build` writes per language (docs/search.md): the
+// language's meta.json, then only the parts of the elasticlunr index a query needs, processes a query exactly as the index side processed the text (the same
 // tokenizer, trimmer, stop words and Snowball stemmer), ranks as elasticlunr 0.9.5 does (field
 // boosts, tf-idf, field-length normalisation, coordination), and shows the results with the
 // matched words marked. It loads nothing until the search is first used. Results are built with
@@ -109,6 +109,69 @@ function expandToken(root, token) {
   return out;
 }
 
+/** Merges the trie `from` into `into` (each term's postings live in exactly one part). */
+function mergeTrie(into, from) {
+  for (const [key, value] of Object.entries(from)) {
+    if (key === 'docs') {
+      if (Object.keys(value).length > 0) into.docs = value;
+    } else if (key === 'df') {
+      if (value) into.df = value;
+    } else {
+      if (!into[key]) into[key] = { docs: {}, df: 0 };
+      mergeTrie(into[key], value);
+    }
+  }
+}
+
+/**
+ * A language's search data, loaded piece by piece from `base` (`/search/nb/`): `meta.json`
+ * first, then the parts of the index that a query's terms need, and the summaries of the
+ * results shown. `index` is an elasticlunr index holding the parts loaded so far.
+ */
+export class SearchData {
+  constructor(base, fetchJson) {
+    this.base = base;
+    this.fetchJson = fetchJson;
+    this.loadedParts = new Set();
+    this.texts = new Map();
+  }
+
+  async init() {
+    const meta = await this.fetchJson(`${this.base}meta.json`);
+    this.meta = meta;
+    this.index = { version: meta.version, fields: meta.fields, ref: meta.ref, pipeline: meta.pipeline, documentStore: meta.documentStore, index: {} };
+    for (const field of meta.fields) this.index.index[field] = { root: { docs: {}, df: 0 } };
+    return this;
+  }
+
+  /** Loads the parts holding terms that start with, or begin, any of `terms`. */
+  async need(terms) {
+    const wanted = new Set();
+    for (const [prefix, part] of this.meta.parts) {
+      if (terms.some((t) => t.startsWith(prefix) || prefix.startsWith(t))) wanted.add(part);
+    }
+    const missing = [...wanted].filter((p) => !this.loadedParts.has(p));
+    const parts = await Promise.all(missing.map((p) => this.fetchJson(`${this.base}terms-${p}.json`)));
+    parts.forEach((part, i) => {
+      this.loadedParts.add(missing[i]);
+      for (const field of this.meta.fields) mergeTrie(this.index.index[field].root, part.index[field].root);
+    });
+  }
+
+  /** The summary of document `ref` (loading its chunk). */
+  async summary(ref) {
+    const chunk = Math.floor(ref / this.meta.chunk);
+    if (!this.texts.has(chunk)) this.texts.set(chunk, this.fetchJson(`${this.base}text-${chunk}.json`));
+    return (await this.texts.get(chunk))[ref % this.meta.chunk] || '';
+  }
+
+  /** What a result shows of document `ref`, but its summary. */
+  doc(ref) {
+    const [t, u, k, d, b, l] = this.meta.docs[ref];
+    return { t, u, k, d, b, l };
+  }
+}
+
 /** The words of `text` as text nodes, with those whose terms are in `terms` in `<mark>`. */
 function highlight(text, terms, process) {
   const frag = document.createDocumentFragment();
@@ -153,31 +216,33 @@ function connect(form) {
   const load = () => {
     if (!loaded) {
       if (status) status.textContent = d.loading || '';
+      const fetchJson = (url) => fetch(url).then((r) => r.json());
       loaded = Promise.all([
-        fetch(d.index).then((r) => r.json()),
-        fetch(d.store).then((r) => r.json()),
+        new SearchData(d.base, fetchJson).init(),
         d.stemmer ? import(d.stemmer).then((m) => m.stem) : Promise.resolve(null),
-      ]).then(([index, store, stem]) => ({ index, store, process: pipeline(store.stop, stem) }));
+      ]).then(([data, stem]) => ({ data, process: pipeline(data.meta.stop, stem) }));
     }
     return loaded;
   };
 
   const run = async () => {
     const query = input.value.trim();
-    const { index, store, process } = await load();
+    const { data, process } = await load();
     const terms = process(tokenize(query));
+    await data.need(terms);
     const filters = Object.fromEntries(
       [...form.querySelectorAll('select')].filter((s) => s.value).map((s) => [s.name, s.value]),
     );
-    const hits = terms.length === 0 ? [] : rank(index, terms, true)
-      .map((h) => ({ ...h, doc: store.docs[Number(h.ref)] }))
+    const hits = terms.length === 0 ? [] : rank(data.index, terms, true)
+      .map((h) => ({ ...h, doc: data.doc(Number(h.ref)) }))
       .filter(({ doc }) => doc
         && (!filters.type || doc.k === filters.type)
         && (!filters.body || doc.b === filters.body)
         && (!filters.year || (doc.d || '').startsWith(filters.year)));
+    if (input.value.trim() !== query) return; // a newer query is on its way
     list.replaceChildren();
     const wanted = new Set(terms);
-    for (const { doc } of hits.slice(0, 50)) {
+    for (const { ref, doc } of hits.slice(0, 20)) {
       const item = document.createElement('li');
       const link = document.createElement('a');
       link.href = doc.u;
@@ -203,10 +268,10 @@ function connect(form) {
         meta.append(' · ', time);
       }
       const summary = document.createElement('p');
-      summary.append(highlight(doc.s || '', wanted, process));
       foreign(summary);
       item.append(heading, meta, summary);
       list.append(item);
+      data.summary(Number(ref)).then((text) => summary.append(highlight(text, wanted, process)));
     }
     if (title) title.hidden = query === '';
     if (status) {
