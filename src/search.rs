@@ -251,6 +251,16 @@ pub const TYPES: [&str; 13] = [
     "page",
 ];
 
+/// What a result shows of a document but its summary: title, URL, type, date, body, language.
+type DocRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 /// The language's `meta.json`: what every query needs (the index's settings and document
 /// statistics, the stop words, which part holds which term prefixes, and per document what a
 /// result shows but its summary).
@@ -267,14 +277,7 @@ struct Meta<'a> {
     /// `[prefix, part]`: the terms starting with `prefix` are in `terms-<part>.json`.
     parts: Vec<(String, usize)>,
     /// Per document: title, URL, type, date, body, language of its texts.
-    docs: Vec<(
-        &'a str,
-        &'a str,
-        &'a str,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-    )>,
+    docs: Vec<DocRow<'a>>,
     /// Summaries are in `text-<n>.json`, `chunk` documents a file.
     chunk: usize,
 }
