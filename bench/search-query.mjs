@@ -4,7 +4,7 @@
 //     node bench/search-query.mjs SITE/public nb "veikart" "4-42/23" "budsjett høring"
 //
 // For each query, in a fresh client: meta.json, the parts of the index its terms need and the
-// summaries of the 20 results shown (gzip -9 sizes), then the ranking run 41 times (median).
+// texts of the 20 results shown (gzip -9 sizes), then the ranking run 41 times (median).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ for (const q of queries) {
   const terms = process_(tokenize(q));
   await data.need(terms);
   const hits = rank(data.index, terms, true);
-  await Promise.all(hits.slice(0, 20).map((h) => data.summary(Number(h.ref))));
+  await Promise.all(hits.slice(0, 20).map((h) => data.doc(Number(h.ref))));
   const times = [];
   for (let i = 0; i < 41; i += 1) {
     const t = performance.now();

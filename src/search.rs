@@ -25,8 +25,8 @@ use crate::resolve::Site;
 
 pub mod split;
 
-/// Summaries are fetched in chunks of this many documents.
-pub const SUMMARY_CHUNK: usize = 50;
+/// What a result shows (title, URL, summary) is fetched in chunks of this many documents.
+pub const SUMMARY_CHUNK: usize = 25;
 
 /// The fields of every index, in order; the client boosts `ids` over `title` over `body`.
 pub const FIELDS: [&str; 3] = ["title", "body", "ids"];
@@ -251,15 +251,11 @@ pub const TYPES: [&str; 13] = [
     "page",
 ];
 
-/// What a result shows of a document but its summary: title, URL, type, date, body, language.
-type DocRow<'a> = (
-    &'a str,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<&'a str>,
-);
+/// What the filters need of every document: type, date, body.
+type Facets<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+/// What a shown result needs: title, URL, summary, language of its texts.
+type TextRow<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
 
 /// The language's `meta.json`: what every query needs (the index's settings and document
 /// statistics, the stop words, which part holds which term prefixes, and per document what a
@@ -276,9 +272,9 @@ struct Meta<'a> {
     stop: Vec<&'static str>,
     /// `[prefix, part]`: the terms starting with `prefix` are in `terms-<part>.json`.
     parts: Vec<(String, usize)>,
-    /// Per document: title, URL, type, date, body, language of its texts.
-    docs: Vec<DocRow<'a>>,
-    /// Summaries are in `text-<n>.json`, `chunk` documents a file.
+    /// Per document, what the filters need: type, date, body.
+    docs: Vec<Facets<'a>>,
+    /// Titles, URLs and summaries are in `text-<n>.json`, `chunk` documents a file.
     chunk: usize,
 }
 
@@ -515,17 +511,7 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
             .collect(),
         docs: docs
             .iter()
-            .map(|d| {
-                let e = &d.entry;
-                (
-                    e.t.as_str(),
-                    e.u.as_str(),
-                    e.k,
-                    e.d.as_deref(),
-                    e.b.as_deref(),
-                    e.l.as_deref(),
-                )
-            })
+            .map(|d| (d.entry.k, d.entry.d.as_deref(), d.entry.b.as_deref()))
             .collect(),
         chunk: SUMMARY_CHUNK,
     };
@@ -541,7 +527,13 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         ));
     }
     for (n, chunk) in docs.chunks(SUMMARY_CHUNK).enumerate() {
-        let texts: Vec<&str> = chunk.iter().map(|d| d.entry.s.as_str()).collect();
+        let texts: Vec<TextRow<'_>> = chunk
+            .iter()
+            .map(|d| {
+                let e = &d.entry;
+                (e.t.as_str(), e.u.as_str(), e.s.as_str(), e.l.as_deref())
+            })
+            .collect();
         files.push((
             format!("{dir}/text-{n}.json"),
             serde_json::to_vec(&texts).unwrap_or_default(),

@@ -68,9 +68,10 @@ impl Search {
             .enumerate()
             .map(|(i, d)| {
                 let texts = read(&format!("text-{}.json", i / chunk));
+                let row = &texts[i % chunk];
                 serde_json::json!({
-                    "t": d[0], "u": d[1], "k": d[2], "d": d[3], "b": d[4], "l": d[5],
-                    "s": texts[i % chunk],
+                    "k": d[0], "d": d[1], "b": d[2],
+                    "t": row[0], "u": row[1], "s": row[2], "l": row[3],
                 })
             })
             .collect();

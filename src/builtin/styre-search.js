@@ -158,17 +158,18 @@ export class SearchData {
     });
   }
 
-  /** The summary of document `ref` (loading its chunk). */
-  async summary(ref) {
-    const chunk = Math.floor(ref / this.meta.chunk);
-    if (!this.texts.has(chunk)) this.texts.set(chunk, this.fetchJson(`${this.base}text-${chunk}.json`));
-    return (await this.texts.get(chunk))[ref % this.meta.chunk] || '';
+  /** What the filters need of document `ref`: type, date, body. */
+  facets(ref) {
+    const [k, d, b] = this.meta.docs[ref];
+    return { k, d, b };
   }
 
-  /** What a result shows of document `ref`, but its summary. */
-  doc(ref) {
-    const [t, u, k, d, b, l] = this.meta.docs[ref];
-    return { t, u, k, d, b, l };
+  /** Everything a result shows of document `ref` (loading the chunk that holds its texts). */
+  async doc(ref) {
+    const chunk = Math.floor(ref / this.meta.chunk);
+    if (!this.texts.has(chunk)) this.texts.set(chunk, this.fetchJson(`${this.base}text-${chunk}.json`));
+    const [t, u, s, l] = (await this.texts.get(chunk))[ref % this.meta.chunk];
+    return { ...this.facets(ref), t, u, s, l };
   }
 }
 
@@ -234,15 +235,17 @@ function connect(form) {
       [...form.querySelectorAll('select')].filter((s) => s.value).map((s) => [s.name, s.value]),
     );
     const hits = terms.length === 0 ? [] : rank(data.index, terms, true)
-      .map((h) => ({ ...h, doc: data.doc(Number(h.ref)) }))
-      .filter(({ doc }) => doc
-        && (!filters.type || doc.k === filters.type)
-        && (!filters.body || doc.b === filters.body)
-        && (!filters.year || (doc.d || '').startsWith(filters.year)));
+      .filter(({ ref }) => {
+        const f = data.facets(Number(ref));
+        return (!filters.type || f.k === filters.type)
+          && (!filters.body || f.b === filters.body)
+          && (!filters.year || (f.d || '').startsWith(filters.year));
+      });
+    const shown = await Promise.all(hits.slice(0, 20).map((h) => data.doc(Number(h.ref))));
     if (input.value.trim() !== query) return; // a newer query is on its way
     list.replaceChildren();
     const wanted = new Set(terms);
-    for (const { ref, doc } of hits.slice(0, 20)) {
+    for (const doc of shown) {
       const item = document.createElement('li');
       const link = document.createElement('a');
       link.href = doc.u;
@@ -268,10 +271,10 @@ function connect(form) {
         meta.append(' · ', time);
       }
       const summary = document.createElement('p');
+      summary.append(highlight(doc.s || '', wanted, process));
       foreign(summary);
       item.append(heading, meta, summary);
       list.append(item);
-      data.summary(Number(ref)).then((text) => summary.append(highlight(text, wanted, process)));
     }
     if (title) title.hidden = query === '';
     if (status) {

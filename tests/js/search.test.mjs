@@ -79,10 +79,10 @@ test('case IDs in every written form bring the case first', async () => {
     const data = await load(lang);
     for (const q of ['4-42/23', '4/42-23', 'sak 4-42/23']) {
       const [first] = rank(data.index, data.process(tokenize(q)), true);
-      assert.match(data.data.doc(Number(first.ref)).t, /^4-42\/23 /, `${lang} "${q}"`);
+      assert.match((await data.data.doc(Number(first.ref))).t, /^4-42\/23 /, `${lang} "${q}"`);
     }
     const [first] = rank(data.index, data.process(tokenize('12/21')), true);
-    assert.match(data.data.doc(Number(first.ref)).t, /^12\/21 /, `${lang} 12/21`);
+    assert.match((await data.data.doc(Number(first.ref))).t, /^12\/21 /, `${lang} 12/21`);
   }
 });
 
