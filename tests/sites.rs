@@ -1,6 +1,8 @@
 //! Fixture sites under `tests/sites/<name>/` are built whole and compared file by file with
 //! `tests/sites/<name>/expected/`. A missing, different or stale expected file fails the test.
 //! `STYRE_BLESS=1 cargo test --test sites` rewrites the expected trees after a deliberate change.
+//! Built-in assets copied unchanged into the output (stylesheets, scripts, stemmers) are checked
+//! against their sources instead of being kept in every `expected/`.
 
 mod common;
 
@@ -23,6 +25,25 @@ fn check_site(name: &str) {
         .keys()
         .map(|path| (path.clone(), output.read(path).expect("readable output")))
         .collect();
+    // Built-in assets written as they are: checked against their sources, not kept in expected/.
+    let builtin: BTreeMap<&str, &str> = [
+        ("styre.css", styre::templates::BUILTIN_CSS),
+        ("styre-governance.css", styre::templates::GOVERNANCE_CSS),
+        ("styre-filter.js", styre::templates::FILTER_JS),
+        ("styre-search.js", styre::templates::SEARCH_JS),
+    ]
+    .into_iter()
+    .chain(styre::templates::STEMMER_JS.iter().copied())
+    .collect();
+    let (copies, mut actual): (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) =
+        actual.into_iter().partition(|(path, bytes)| {
+            builtin
+                .get(path.as_str())
+                .is_some_and(|b| b.as_bytes() == bytes)
+        });
+    // Which built-in assets the site gets is part of the expected output.
+    let listed: String = copies.keys().map(|k| format!("{k}\n")).collect();
+    actual.insert("BUILTIN-ASSETS.txt".into(), listed.into_bytes());
     let expected_dir = root.join("expected");
     if bless() {
         let _ = std::fs::remove_dir_all(&expected_dir);
