@@ -267,8 +267,11 @@ struct Meta<'a> {
     #[serde(rename = "ref")]
     reference: &'a Value,
     pipeline: &'a Value,
-    #[serde(rename = "documentStore")]
-    document_store: &'a Value,
+    /// The number of documents.
+    length: usize,
+    /// Per field, the length (in terms) of that field in each document, in ref order: what
+    /// elasticlunr keeps as `documentStore.docInfo`, in a compact form.
+    lengths: std::collections::BTreeMap<String, Vec<u64>>,
     stop: Vec<&'static str>,
     /// `[prefix, part]`: the terms starting with `prefix` are in `terms-<part>.json`.
     parts: Vec<(String, usize)>,
@@ -502,7 +505,17 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         fields: &whole["fields"],
         reference: &whole["ref"],
         pipeline: &whole["pipeline"],
-        document_store: &whole["documentStore"],
+        length: docs.len(),
+        lengths: FIELDS
+            .iter()
+            .map(|f| {
+                let info = &whole["documentStore"]["docInfo"];
+                let column = (0..docs.len())
+                    .map(|n| info[n.to_string()][*f].as_u64().unwrap_or(0))
+                    .collect();
+                (f.to_string(), column)
+            })
+            .collect(),
         stop,
         parts: parts
             .iter()

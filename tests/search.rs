@@ -32,9 +32,20 @@ impl Search {
             serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
         };
         let meta = read("meta.json");
+        let length = meta["length"].as_u64().unwrap() as usize;
+        let doc_info: serde_json::Map<String, Value> = (0..length)
+            .map(|n| {
+                let info: serde_json::Map<String, Value> = ["title", "body", "ids"]
+                    .iter()
+                    .map(|f| (f.to_string(), meta["lengths"][*f][n].clone()))
+                    .collect();
+                (n.to_string(), Value::Object(info))
+            })
+            .collect();
         let mut index = serde_json::json!({
             "version": meta["version"], "fields": meta["fields"], "ref": meta["ref"],
-            "pipeline": meta["pipeline"], "documentStore": meta["documentStore"], "index": {},
+            "pipeline": meta["pipeline"], "index": {},
+            "documentStore": {"save": false, "docs": {}, "docInfo": doc_info, "length": length},
         });
         let parts: BTreeSet<u64> = meta["parts"]
             .as_array()

@@ -139,7 +139,18 @@ export class SearchData {
   async init() {
     const meta = await this.fetchJson(`${this.base}meta.json`);
     this.meta = meta;
-    this.index = { version: meta.version, fields: meta.fields, ref: meta.ref, pipeline: meta.pipeline, documentStore: meta.documentStore, index: {} };
+    // elasticlunr's documentStore, rebuilt from the compact field lengths (with an empty
+    // entry per document in `docs`, as an index without saved documents has).
+    const docInfo = {};
+    const docs = {};
+    for (let n = 0; n < meta.length; n += 1) {
+      const info = {};
+      for (const field of meta.fields) info[field] = meta.lengths[field][n];
+      docInfo[n] = info;
+      docs[n] = {};
+    }
+    const documentStore = { save: false, docs, docInfo, length: meta.length };
+    this.index = { version: meta.version, fields: meta.fields, ref: meta.ref, pipeline: meta.pipeline, documentStore, index: {} };
     for (const field of meta.fields) this.index.index[field] = { root: { docs: {}, df: 0 } };
     return this;
   }
