@@ -42,12 +42,21 @@ export function pipeline(stopWords, stem) {
   };
 }
 
+/**
+ * Terms shorter than this are matched exactly, not expanded to every term they begin: a first
+ * keystroke would otherwise fetch and rank a large share of the index.
+ */
+export const MIN_EXPAND = 2;
+
+const expands = (term) => [...term].length >= MIN_EXPAND;
+
 /** Field boosts: an identifier match outranks a title match, which outranks the text. */
 export const BOOSTS = { title: 3, body: 1, ids: 10 };
 
 /**
- * Ranks as elasticlunr 0.9.5 does with `{fields: BOOSTS, bool: "OR", expand}`. `index` is the
- * parsed index file; returns `[{ref, score}]`, best first (ties in ref order, as elasticlunr's).
+ * Ranks as elasticlunr 0.9.5 does with `{fields: BOOSTS, bool: "OR", expand}` (expanding terms
+ * of at least `MIN_EXPAND` characters). `index` is the parsed index; returns `[{ref, score}]`,
+ * best first (ties in ref order, as elasticlunr's).
  */
 export function rank(index, terms, expand = false) {
   const total = index.documentStore.length;
@@ -58,7 +67,7 @@ export function rank(index, terms, expand = false) {
     const scores = new Map();
     const matched = new Map();
     for (const token of terms) {
-      const keys = expand ? expandToken(root, token) : [token];
+      const keys = expand && expands(token) ? expandToken(root, token) : [token];
       for (const key of keys) {
         const node = find(root, key);
         if (!node) continue;
@@ -159,7 +168,7 @@ export class SearchData {
   async need(terms) {
     const wanted = new Set();
     for (const [prefix, part] of this.meta.parts) {
-      if (terms.some((t) => t.startsWith(prefix) || prefix.startsWith(t))) wanted.add(part);
+      if (terms.some((t) => t.startsWith(prefix) || (expands(t) && prefix.startsWith(t)))) wanted.add(part);
     }
     const missing = [...wanted].filter((p) => !this.loadedParts.has(p));
     const parts = await Promise.all(missing.map((p) => this.fetchJson(`${this.base}terms-${p}.json`)));

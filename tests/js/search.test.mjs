@@ -18,7 +18,7 @@ const fetchJson = async (url) => JSON.parse(readFileSync(url, 'utf8'));
 /** The language's search data as the client loads it; with `all`, every part of the index. */
 async function load(lang, all = true) {
   const data = await new SearchData(join(PUBLIC, 'search', lang) + '/', fetchJson).init();
-  if (all) await data.need(['']);
+  if (all) await data.need(data.meta.parts.map(([prefix]) => prefix));
   const stem = STEMMERS[lang]
     ? (await import(`../../src/builtin/search/stem-${STEMMERS[lang]}.js`)).stem
     : null;
@@ -102,4 +102,15 @@ test('every part of an index loads in elasticlunr.js on its own', async () => {
     const idx = elasticlunr.Index.load(part);
     assert.deepEqual(idx.getFields(), ['title', 'body', 'ids']);
   }
+});
+
+test('a one-letter term is matched exactly, not expanded', async () => {
+  const data = await load('nb', false);
+  await data.data.need(['s']);
+  const all = new Set(data.data.meta.parts.map(([, n]) => n));
+  assert.ok(data.data.loadedParts.size <= 1, `one part at most, of ${all.size}`);
+  const full = await load('nb');
+  const exact = rank(full.index, ['s'], true).length;
+  const expanded = elasticlunrIndex(full).search('s', CONFIG).length;
+  assert.ok(exact < expanded, `${exact} exact matches, ${expanded} by expansion`);
 });
