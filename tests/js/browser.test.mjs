@@ -14,6 +14,8 @@ import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const STYRE = process.env.STYRE_BIN || 'target/release/styre';
+/** The strict policy of docs/deploy.md: the site must work under it. */
+const CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml' };
 
 let server;
@@ -33,7 +35,10 @@ before(async () => {
     const file = join(out, path);
     try {
       if (!file.startsWith(out) || !statSync(file).isFile()) throw new Error('not found');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] || 'application/octet-stream',
+        'content-security-policy': CSP,
+      });
       res.end(readFileSync(file));
     } catch {
       res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
@@ -65,6 +70,7 @@ async function page(options = {}) {
   const p = await context.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
+  // Console errors include every Content-Security-Policy violation ("Refused to …").
   p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   return { p, errors, context };
 }
