@@ -290,7 +290,7 @@ impl Renderer<'_> {
                 let lang = &config.languages[l].code;
                 let view = View::new(site, lang);
                 let (mut ctx, path) =
-                    self.generated_context(l, |lang| View::new(site, lang).decisions_path());
+                    self.generated_context(l, |lang| site.governance.decisions_path(lang));
                 ctx.insert("register", &view.decisions());
                 self.generated("decisions.html", &ctx, &path)
             }
@@ -298,7 +298,7 @@ impl Renderer<'_> {
                 let lang = &config.languages[l].code;
                 let view = View::new(site, lang);
                 let (mut ctx, path) =
-                    self.generated_context(l, |lang| View::new(site, lang).follow_ups_path());
+                    self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
                 ctx.insert("tracker", &view.follow_ups());
                 self.generated("follow-ups.html", &ctx, &path)
             }
@@ -323,7 +323,7 @@ impl Renderer<'_> {
             }
             Job::DataPage(l) => {
                 let (mut ctx, path) =
-                    self.generated_context(l, |lang| View::new(site, lang).data_page_path());
+                    self.generated_context(l, |lang| site.governance.data_page_path(lang));
                 ctx.insert(
                     "catalogue",
                     &crate::governance::data::catalogue(site, &self.data),
@@ -358,10 +358,8 @@ impl Renderer<'_> {
                 self.generated("archive.html", &ctx, &path)
             }
             Job::Search(l) => {
-                let (mut ctx, path) = self.generated_context(l, |lang| {
-                    site.governance
-                        .search_path(lang, &config.language_prefix(lang))
-                });
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.search_path(lang));
                 let lang = &config.languages[l].code;
                 let Some(index) = self.search.get(l) else {
                     return Err(None);
@@ -590,13 +588,9 @@ impl Renderer<'_> {
             generated.push(Box::new(move |lang| reg.archive_path(b, year, lang)));
         }
         for name in ["decisions", "follow-ups", "open-data"] {
-            if reg
-                .generated_path(name, &config.default_language, "/")
-                .is_some()
-            {
+            if reg.generated_path(name, &config.default_language).is_some() {
                 generated.push(Box::new(move |lang| {
-                    reg.generated_path(name, lang, &config.language_prefix(lang))
-                        .unwrap_or_default()
+                    reg.generated_path(name, lang).unwrap_or_default()
                 }));
             }
         }

@@ -603,9 +603,8 @@ impl LinkResolver for KeyResolver<'_> {
     }
 
     fn generated(&self, name: &str) -> Option<String> {
-        let prefix = self.config.language_prefix(&self.lang);
         self.governance
-            .generated_path(name, &self.lang, &prefix)
+            .generated_path(name, &self.lang)
             .map(|p| self.config.absolute_url(&p))
     }
 }
@@ -730,11 +729,10 @@ fn check_links(site: &Site, failed: &std::collections::BTreeSet<String>, diags: 
             let span = link.span.start + offset..link.span.end + offset;
             if let Some(name) = link.key.strip_prefix('@') {
                 if !link.resolved {
-                    let prefix = site.config.language_prefix(lang);
                     let known: Vec<&str> = Registry::GENERATED
                         .iter()
                         .copied()
-                        .filter(|n| site.governance.generated_path(n, lang, &prefix).is_some())
+                        .filter(|n| site.governance.generated_path(n, lang).is_some())
                         .collect();
                     let d = Diagnostic::at(
                         file,

@@ -227,7 +227,6 @@ pub struct LanguageIndex {
     pub lang: String,
     /// The files under `/search/<lang>/`: `meta.json`, `terms-<n>.json`, `text-<n>.json`.
     pub files: Vec<(String, Vec<u8>)>,
-    pub documents: usize,
     /// The types of document in this language's index, in [`TYPES`] order.
     pub types: Vec<&'static str>,
     /// The years of dated documents, newest first.
@@ -393,12 +392,15 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     }
 
     // Cases and decisions, in the language's texts where a translation has them.
-    for (m, meeting_entry) in reg.meetings.iter().enumerate() {
+    for meeting_entry in &reg.meetings {
         let texts = meeting_entry.texts.get(lang);
-        let meeting = view_meeting(&view, m);
+        let date = match &site.pages[meeting_entry.page].source.meta.kind {
+            Some(Kind::Meeting(meeting)) => Some(meeting.date.get_ref().ymd()),
+            _ => None,
+        };
         for (c, case) in meeting_entry.cases.iter().enumerate() {
             let Some(i) = *case else { continue };
-            let value = &meeting["cases"][c];
+            let value = view.case_ref(i);
             let rendered = texts.and_then(|t| t.get(c));
             let mut body = String::new();
             for r in rendered
@@ -420,7 +422,7 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
                     t: format!("{} {title}", entry.id),
                     u: view.case_permalink(i),
                     k: if decided { "decision" } else { "case" },
-                    d: meeting["date"].as_str().map(str::to_string),
+                    d: date.clone(),
                     b: Some(reg.bodies[entry.body].id.clone()),
                     s: summary(None, &body),
                     l: value["text_lang"]["lang"].as_str().map(str::to_string),
@@ -432,7 +434,7 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     for (r, &p) in reg.roadmaps.iter().enumerate() {
         let value = crate::governance::view::roadmap(&view, r);
         let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(lang));
-        let page_url = view_page_url(site, p, lang);
+        let page_url = view.page(p).permalink.clone();
         for (i, item) in value["items"].as_array().into_iter().flatten().enumerate() {
             let description = texts
                 .and_then(|t| t.get(i))
@@ -458,7 +460,7 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     }
     for (d, &p) in reg.delivery_plans.iter().enumerate() {
         let value = crate::governance::view::delivery_plan(&view, d);
-        let page_url = view_page_url(site, p, lang);
+        let page_url = view.page(p).permalink.clone();
         for group in value["groups"].as_array().into_iter().flatten() {
             for project in group["projects"].as_array().into_iter().flatten() {
                 let title = project["title"].as_str().unwrap_or_default().to_string();
@@ -498,8 +500,9 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect();
     stop.sort_unstable();
-    let whole = serde_json::to_value(&index).unwrap_or_default();
-    let parts = split::split(&whole, split::PART_BYTES);
+    let mut whole = serde_json::to_value(&index).unwrap_or_default();
+    drop(index);
+    let parts = split::split(&mut whole, split::PART_BYTES);
     let meta = Meta {
         version: &whole["version"],
         fields: &whole["fields"],
@@ -565,20 +568,8 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     LanguageIndex {
         lang: lang.to_string(),
         files,
-        documents: docs.len(),
         types,
         years,
-    }
-}
-
-fn view_meeting(view: &crate::governance::view::View<'_>, m: usize) -> serde_json::Value {
-    view.meeting(m)
-}
-
-fn view_page_url(site: &Site, page: usize, lang: &str) -> String {
-    match site.get(&site.pages[page].source.key, lang) {
-        Some(crate::resolve::Target::Page(i)) => site.pages[i].permalink.clone(),
-        _ => site.pages[page].permalink.clone(),
     }
 }
 

@@ -26,7 +26,10 @@ fn check_site(name: &str) {
         .map(|path| (path.clone(), output.read(path).expect("readable output")))
         .collect();
     // Built-in assets written as they are: checked against their sources, not kept in expected/.
+    // (The fixtures use the default highlighting themes.)
+    let syntax = styre::highlight::stylesheet("InspiredGitHub", "base16-ocean.dark");
     let builtin: BTreeMap<&str, &str> = [
+        ("syntax.css", syntax.as_str()),
         ("styre.css", styre::templates::BUILTIN_CSS),
         ("styre-governance.css", styre::templates::GOVERNANCE_CSS),
         ("styre-filter.js", styre::templates::FILTER_JS),

@@ -106,6 +106,8 @@ pub struct Registry {
     /// The site's languages (codes, in config order) and the URL segments of each.
     pub languages: Vec<String>,
     segments: HashMap<String, Segments>,
+    /// The URL prefix of each language (`/`, `/en/`).
+    prefixes: HashMap<String, String>,
     /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
     body_paths: HashMap<(usize, String), String>,
     /// Translations that carry the record's table, checked against the original: (record
@@ -240,28 +242,29 @@ impl Registry {
     }
 
     /// A generated page at the top of `lang`'s tree: `/en/decisions/`.
-    fn top_path(&self, prefix: &str, segment: &str) -> String {
+    fn top_path(&self, lang: &str, segment: &str) -> String {
+        let prefix = self.prefixes.get(lang).map_or("/", String::as_str);
         format!("{prefix}{segment}/")
     }
 
     /// The decision register in `lang`.
-    pub fn decisions_path(&self, lang: &str, prefix: &str) -> String {
-        self.top_path(prefix, &self.segments(lang).decisions)
+    pub fn decisions_path(&self, lang: &str) -> String {
+        self.top_path(lang, &self.segments(lang).decisions)
     }
 
     /// The follow-up tracker in `lang`.
-    pub fn follow_ups_path(&self, lang: &str, prefix: &str) -> String {
-        self.top_path(prefix, &self.segments(lang).follow_ups)
+    pub fn follow_ups_path(&self, lang: &str) -> String {
+        self.top_path(lang, &self.segments(lang).follow_ups)
     }
 
     /// The search page in `lang` (the index files are always under `/search/`).
-    pub fn search_path(&self, lang: &str, prefix: &str) -> String {
-        self.top_path(prefix, &self.segments(lang).search)
+    pub fn search_path(&self, lang: &str) -> String {
+        self.top_path(lang, &self.segments(lang).search)
     }
 
     /// The open-data page in `lang` (the data files are always under `/data/`).
-    pub fn data_page_path(&self, lang: &str, prefix: &str) -> String {
-        self.top_path(prefix, &self.segments(lang).data)
+    pub fn data_page_path(&self, lang: &str) -> String {
+        self.top_path(lang, &self.segments(lang).data)
     }
 
     /// The generated pages that links and menus can name (`@decisions`), in `lang`.
@@ -275,17 +278,15 @@ impl Registry {
 
     /// The path of the generated page `name` (one of [`Registry::GENERATED`]) in `lang`, when
     /// the site has it.
-    pub fn generated_path(&self, name: &str, lang: &str, prefix: &str) -> Option<String> {
+    pub fn generated_path(&self, name: &str, lang: &str) -> Option<String> {
         let meetings = !self.meetings.is_empty();
         match name {
-            "decisions" if meetings => Some(self.decisions_path(lang, prefix)),
-            "decision-feed" if meetings => {
-                Some(format!("{}atom.xml", self.decisions_path(lang, prefix)))
-            }
-            "follow-ups" if meetings => Some(self.follow_ups_path(lang, prefix)),
-            "open-data" if self.has_content() => Some(self.data_page_path(lang, prefix)),
+            "decisions" if meetings => Some(self.decisions_path(lang)),
+            "decision-feed" if meetings => Some(format!("{}atom.xml", self.decisions_path(lang))),
+            "follow-ups" if meetings => Some(self.follow_ups_path(lang)),
+            "open-data" if self.has_content() => Some(self.data_page_path(lang)),
             "calendar" if meetings => Some("/data/moter.ics".into()),
-            "search" if self.search => Some(self.search_path(lang, prefix)),
+            "search" if self.search => Some(self.search_path(lang)),
             _ => None,
         }
     }
@@ -348,6 +349,11 @@ impl Registry {
     ) -> Registry {
         let mut reg = Registry {
             search: config.build_search_index,
+            prefixes: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
+                .collect(),
             languages: config.languages.iter().map(|l| l.code.clone()).collect(),
             segments: config
                 .languages
@@ -791,12 +797,11 @@ impl Registry {
         reg.check_translations(config, pages, sections, find.diags);
         // The generated pages, in every language.
         for lang in reg.languages.clone() {
-            let prefix = config.language_prefix(&lang);
             // The registers exist once there is a meeting to list.
             if let Some(first) = reg.meetings.first() {
                 let file = &pages[first.page].source.file;
-                claim(&reg.decisions_path(&lang, &prefix), file, find.diags);
-                claim(&reg.follow_ups_path(&lang, &prefix), file, find.diags);
+                claim(&reg.decisions_path(&lang), file, find.diags);
+                claim(&reg.follow_ups_path(&lang), file, find.diags);
             }
             for (b, year) in reg.archive_years() {
                 let first = reg
@@ -809,14 +814,14 @@ impl Registry {
             }
             if reg.has_content() {
                 claim(
-                    &reg.data_page_path(&lang, &prefix),
+                    &reg.data_page_path(&lang),
                     Path::new("config.toml"),
                     find.diags,
                 );
             }
             if config.build_search_index {
                 claim(
-                    &reg.search_path(&lang, &prefix),
+                    &reg.search_path(&lang),
                     Path::new("config.toml"),
                     find.diags,
                 );
@@ -1022,12 +1027,7 @@ impl Registry {
             });
             return None;
         }
-        if let Some(&other) = self.case_index.get(&(b, numbers)) {
-            let first = match self.cases[other].origin {
-                CaseOrigin::Agenda { meeting, .. } => meeting,
-                CaseOrigin::Declared { .. } => m_index,
-            };
-            let _ = first;
+        if self.case_index.contains_key(&(b, numbers)) {
             find.at(
                 page,
                 span,

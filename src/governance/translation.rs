@@ -102,10 +102,8 @@ impl Walk<'_, '_> {
                 for (k, ov) in ot {
                     let key = k.get_ref();
                     match tt.iter().find(|(tk, _)| tk.get_ref() == key) {
-                        Some((_, tv)) if TEXT_KEYS.contains(&key.as_ref()) => {
-                            // Text: translated freely, but still text.
-                            let _ = (ov, tv);
-                        }
+                        // Text is translated freely.
+                        Some(_) if TEXT_KEYS.contains(&key.as_ref()) => {}
                         Some((_, tv)) => {
                             self.value(&format!("{path}.{key}"), ov, tv, key == "rows");
                         }

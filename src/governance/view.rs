@@ -33,7 +33,7 @@ impl<'s> View<'s> {
     }
 
     /// The page of a record (index of the original) as published in this language.
-    fn page(&self, p: usize) -> &'s Page {
+    pub fn page(&self, p: usize) -> &'s Page {
         let key = &self.site.pages[p].source.key;
         match self.site.get(key, self.lang) {
             Some(Target::Page(i)) => &self.site.pages[i],
@@ -60,51 +60,53 @@ impl<'s> View<'s> {
         json!({"lang": lang, "dir": dir})
     }
 
+    /// The language mark of a file's texts: a stand-in's are in the default language.
+    fn mark_of<M>(&self, source: &crate::load::Source<M>) -> Value {
+        if source.fallback {
+            self.lang_mark(&self.site.config.default_language)
+        } else {
+            self.lang_mark(&source.lang)
+        }
+    }
+
     /// The language mark of the texts of the record on page `p`.
     fn text_lang(&self, p: usize) -> Value {
-        let src = self.texts(p);
-        let lang = if src.source.fallback {
-            &self.site.config.default_language
+        self.mark_of(&self.texts(p).source)
+    }
+
+    /// The text of page `p` (an original) in this language: its translation, or the original.
+    fn translated(&self, p: usize) -> &'s Page {
+        let page = self.page(p);
+        if page.source.fallback {
+            &self.site.pages[p]
         } else {
-            &src.source.lang
-        };
-        self.lang_mark(lang)
+            page
+        }
     }
 
     fn absolute(&self, path: &str) -> String {
         self.site.config.absolute_url(path)
     }
 
-    fn prefix(&self) -> String {
-        self.site.config.language_prefix(self.lang)
-    }
-
     pub fn decisions_path(&self) -> String {
-        self.site
-            .governance
-            .decisions_path(self.lang, &self.prefix())
+        self.site.governance.decisions_path(self.lang)
     }
 
     pub fn follow_ups_path(&self) -> String {
-        self.site
-            .governance
-            .follow_ups_path(self.lang, &self.prefix())
+        self.site.governance.follow_ups_path(self.lang)
     }
 
     pub fn data_page_path(&self) -> String {
-        self.site
-            .governance
-            .data_page_path(self.lang, &self.prefix())
+        self.site.governance.data_page_path(self.lang)
     }
 
     /// The generated pages every template can link to: `registers.decisions` and so on
     /// (the names of [`super::registry::Registry::GENERATED`], with `_` for `-`).
     pub fn registers(&self) -> Value {
         let reg = &self.site.governance;
-        let prefix = self.prefix();
         let mut out = serde_json::Map::new();
         for name in super::registry::Registry::GENERATED {
-            if let Some(path) = reg.generated_path(name, self.lang, &prefix) {
+            if let Some(path) = reg.generated_path(name, self.lang) {
                 out.insert(name.replace('-', "_"), Value::String(self.absolute(&path)));
             }
         }
@@ -156,14 +158,9 @@ impl<'s> View<'s> {
 
     fn page_ref(&self, p: usize) -> Value {
         let page = self.page(p);
-        let texts = if page.source.fallback {
-            &self.site.pages[p]
-        } else {
-            page
-        };
         json!({
-            "title": texts.title(),
-            "text_lang": self.lang_mark(if page.source.fallback { &self.site.config.default_language } else { &page.source.lang }),
+            "title": self.translated(p).title(),
+            "text_lang": self.mark_of(&page.source),
             "permalink": page.permalink,
             "date": page.date().map(|d| d.ymd()),
         })
@@ -202,7 +199,6 @@ impl<'s> View<'s> {
         let site = self.site;
         let reg = &site.governance;
         let entry = &reg.meetings[m];
-        let page = self.page(entry.page);
         let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
             return Value::Null;
         };
@@ -239,7 +235,6 @@ impl<'s> View<'s> {
                 json!({"title": a.title, "href": href})
             })
             .collect();
-        let _ = page;
         json!({
             "id": case.id.get_ref(),
             "slug": slug,
@@ -491,15 +486,6 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
             break;
         }
     }
-    // The text of a version in this language: its translation, or the original.
-    let text_of = |page: usize| -> &Page {
-        let p = v.page(page);
-        if p.source.fallback {
-            &site.pages[page]
-        } else {
-            p
-        }
-    };
     let mut versions = Vec::new();
     let mut at = Some(current);
     let mut guard = 0;
@@ -507,7 +493,7 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
         let entry = &reg.documents[ver];
         if let Some(Kind::Document(vdoc)) = &v.texts(entry.page).source.meta.kind {
             let diff = entry.previous.map(|p| {
-                let (old, new) = (text_of(reg.documents[p].page), text_of(entry.page));
+                let (old, new) = (v.translated(reg.documents[p].page), v.translated(entry.page));
                 // Compare texts of one language: both translated, or both originals.
                 let (old, new, lang) = if old.source.lang == new.source.lang {
                     (old, new, old.source.lang.as_str())
@@ -1066,10 +1052,10 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
         .filter_map(|r| reg.body(r.get_ref()))
         .map(|r| v.body_ref(r))
         .collect();
-    let text_lang = if text_section.source.fallback || text_section.source.meta.body.is_none() {
+    let text_lang = if text_section.source.meta.body.is_none() {
         v.lang_mark(&site.config.default_language)
     } else {
-        v.lang_mark(&text_section.source.lang)
+        v.mark_of(&text_section.source)
     };
     json!({
         "id": entry.id,

@@ -1,5 +1,5 @@
 //! Splits a language's elasticlunr index into parts by term prefix, so that a query downloads
-//! only the parts its terms need (docs/search.md, "Files"). Every part is itself an index in
+//! only the parts its terms need (docs/search.md). Every part is itself an index in
 //! elasticlunr's format (same fields, ref, pipeline, version; the tries of its prefixes only);
 //! the document statistics every part needs (`docInfo`, the number of documents) travel once,
 //! in the language's `meta.json`.
@@ -19,8 +19,9 @@ pub struct Part {
     pub index: Value,
 }
 
-/// The tries of `index` (the whole index as JSON), split into parts of about `limit` bytes.
-pub fn split(index: &Value, limit: usize) -> Vec<Part> {
+/// The tries of `index` (the whole index as JSON), split into parts of about `limit` bytes. The
+/// tries are moved into the parts, not copied: `index` keeps its settings and `documentStore`.
+pub fn split(index: &mut Value, limit: usize) -> Vec<Part> {
     let fields: Vec<String> = index["fields"]
         .as_array()
         .into_iter()
@@ -39,6 +40,24 @@ pub fn split(index: &Value, limit: usize) -> Vec<Part> {
     }
     let mut units = Vec::new();
     plan(&roots, &sizes, &own, String::new(), limit, &mut units);
+    let settings = {
+        let mut v = Map::new();
+        for key in ["version", "fields", "ref", "pipeline", "lang"] {
+            if let Some(x) = index.get(key) {
+                v.insert(key.into(), x.clone());
+            }
+        }
+        v.insert(
+            "documentStore".into(),
+            json!({
+                "save": false,
+                "docs": {},
+                "docInfo": {},
+                "length": index["documentStore"]["length"],
+            }),
+        );
+        v
+    };
 
     // Pack units, in prefix order, into parts of about `limit` bytes.
     let mut parts: Vec<(Vec<Unit>, usize)> = Vec::new();
@@ -58,29 +77,16 @@ pub fn split(index: &Value, limit: usize) -> Vec<Part> {
         .into_iter()
         .map(|(units, _)| {
             let mut part_index = Map::new();
-            for (f, field) in fields.iter().enumerate() {
+            for field in &fields {
                 let mut root = empty_node();
+                let from = &mut index["index"][field.as_str()]["root"];
                 for unit in &units {
-                    copy_unit(roots[f], &mut root, unit);
+                    move_unit(from, &mut root, unit);
                 }
                 part_index.insert(field.clone(), json!({ "root": root }));
             }
-            let mut value = Map::new();
-            for key in ["version", "fields", "ref", "pipeline", "lang"] {
-                if let Some(v) = index.get(key) {
-                    value.insert(key.into(), v.clone());
-                }
-            }
+            let mut value = settings.clone();
             value.insert("index".into(), Value::Object(part_index));
-            value.insert(
-                "documentStore".into(),
-                json!({
-                    "save": false,
-                    "docs": {},
-                    "docInfo": {},
-                    "length": index["documentStore"]["length"],
-                }),
-            );
             let value = Value::Object(value);
             Part {
                 prefixes: units.iter().map(|u| u.prefix.clone()).collect(),
@@ -183,11 +189,15 @@ fn plan(
     }
 }
 
-/// Copies `unit` of the trie `from` into the trie `to`, creating the path to it.
-fn copy_unit(from: &Value, to: &mut Value, unit: &Unit) {
-    let Some(source) = node(from, &unit.prefix) else {
-        return;
-    };
+/// Moves `unit` of the trie `from` into the trie `to`, creating the path to it.
+fn move_unit(from: &mut Value, to: &mut Value, unit: &Unit) {
+    let mut source = from;
+    for ch in unit.prefix.chars() {
+        match source.get_mut(ch.to_string()) {
+            Some(next) => source = next,
+            None => return,
+        }
+    }
     let mut target = to;
     for ch in unit.prefix.chars() {
         let key = ch.to_string();
@@ -197,10 +207,10 @@ fn copy_unit(from: &Value, to: &mut Value, unit: &Unit) {
         target = &mut target[key.as_str()];
     }
     if unit.exact {
-        target["docs"] = source["docs"].clone();
-        target["df"] = source["df"].clone();
+        target["docs"] = source["docs"].take();
+        target["df"] = source["df"].take();
     } else {
-        *target = source.clone();
+        *target = source.take();
     }
 }
 
@@ -261,7 +271,9 @@ mod tests {
             "documentStore": {"save": false, "docs": {}, "docInfo": {}, "length": 7},
             "index": {"body": {"root": trie(&borrowed)}},
         });
-        let parts = split(&index, 2_000);
+        let whole = index.clone();
+        let mut index = index;
+        let parts = split(&mut index, 2_000);
         assert!(parts.len() > 3, "small parts: {}", parts.len());
         let mut merged = empty_node();
         for p in &parts {
@@ -269,7 +281,7 @@ mod tests {
             assert_eq!(p.index["documentStore"]["length"], 7);
             merge(&mut merged, &p.index["index"]["body"]["root"]);
         }
-        assert_eq!(merged, index["index"]["body"]["root"]);
+        assert_eq!(merged, whole["index"]["body"]["root"]);
         // The term "s" itself is in the part of its split prefix.
         let s_parts: Vec<&Part> = parts
             .iter()
