@@ -358,10 +358,22 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         let (k, ids, body_id) = match kind {
             Some(Kind::Meeting(m)) => {
                 let b = reg.body(m.body.get_ref());
-                let ids = b
+                let mut ids = b
                     .and_then(|b| reg.bodies[b].format.as_ref())
                     .map(|f| meeting_ids(f, *m.number.get_ref(), m.date.get_ref().year()))
                     .unwrap_or_default();
+                // The meeting page presents each of its cases: found by their IDs too, after
+                // the case itself (a longer field weighs each ID less).
+                let entry = reg
+                    .meetings
+                    .iter()
+                    .find(|e| site.pages[e.page].source.key == page.source.key);
+                for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
+                    for id in tokenize(&reg.cases[i].id) {
+                        ids.push(' ');
+                        ids.push_str(&id);
+                    }
+                }
                 ("meeting", ids, Some(m.body.get_ref().clone()))
             }
             Some(kind) => (
@@ -394,12 +406,23 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     // Cases and decisions, in the language's texts where a translation has them.
     for meeting_entry in &reg.meetings {
         let texts = meeting_entry.texts.get(lang);
-        let date = match &site.pages[meeting_entry.page].source.meta.kind {
-            Some(Kind::Meeting(meeting)) => Some(meeting.date.get_ref().ymd()),
+        let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
+            Some(Kind::Meeting(meeting)) => Some(meeting),
             _ => None,
         };
-        for (c, case) in meeting_entry.cases.iter().enumerate() {
-            let Some(i) = *case else { continue };
+        let date = meeting.map(|m| m.date.get_ref().ymd());
+        // Documents that score alike are shown in index order: a meeting's cases put up for
+        // decision come first, then the others in agenda order (a search for the meeting, `42/23`,
+        // lists what the board decided before the approvals and briefings).
+        let mut order: Vec<usize> = (0..meeting_entry.cases.len()).collect();
+        order.sort_by_key(|&c| {
+            let kind = meeting.and_then(|m| m.cases.get(c)).and_then(|c| c.kind);
+            kind != Some(crate::governance::model::CaseType::Decision)
+        });
+        for c in order {
+            let Some(i) = meeting_entry.cases[c] else {
+                continue;
+            };
             let value = view.case_ref(i);
             let rendered = texts.and_then(|t| t.get(c));
             let mut body = String::new();

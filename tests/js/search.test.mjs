@@ -74,13 +74,16 @@ for (const [lang, queries] of Object.entries(QUERIES)) {
   });
 }
 
-test('case IDs in every written form bring the case first', async () => {
+test('case IDs in every written form, and the meeting number, bring the case first', async () => {
   for (const lang of ['nb', 'en', 'ar', 'se']) {
     const data = await load(lang);
-    for (const q of ['4-42/23', '4/42-23', 'sak 4-42/23']) {
+    for (const q of ['4-42/23', '4/42-23', 'sak 4-42/23', '42/23']) {
       const [first] = rank(data.index, data.process(tokenize(q)), true);
       assert.match((await data.data.doc(Number(first.ref))).t, /^4-42\/23 /, `${lang} "${q}"`);
     }
+    // The meeting that presents the case comes next.
+    const [, second] = rank(data.index, data.process(tokenize('4-42/23')), true);
+    assert.equal((await data.data.doc(Number(second.ref))).k, 'meeting', `${lang} meeting`);
     const [first] = rank(data.index, data.process(tokenize('12/21')), true);
     assert.match((await data.data.doc(Number(first.ref))).t, /^12\/21 /, `${lang} 12/21`);
   }
