@@ -8,7 +8,9 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::slug::{UniqueIds, slugify};
@@ -87,6 +89,59 @@ pub struct RenderOptions {
     pub highlight_code: bool,
 }
 
+/// Tables written by hand rather than by pulldown-cmark's HTML writer, which aligns columns with
+/// `style` attributes: a strict Content-Security-Policy (no inline styles) would drop them. A
+/// column's alignment becomes a class (`align-right`), and the table sits in a wrapper that
+/// scrolls sideways on narrow screens.
+#[derive(Default)]
+struct Table {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+}
+
+impl Table {
+    fn markup(&mut self, event: Event) -> String {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                self.alignments = alignments;
+                "<div class=\"table-wrap\"><table>".to_string()
+            }
+            Event::Start(Tag::TableHead) => {
+                self.in_head = true;
+                self.column = 0;
+                "<thead><tr>".to_string()
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_head = false;
+                "</tr></thead><tbody>\n".to_string()
+            }
+            Event::Start(Tag::TableRow) => {
+                self.column = 0;
+                "<tr>".to_string()
+            }
+            Event::End(TagEnd::TableRow) => "</tr>\n".to_string(),
+            Event::Start(Tag::TableCell) => {
+                let cell = if self.in_head { "th" } else { "td" };
+                let class = match self.alignments.get(self.column) {
+                    Some(Alignment::Left) => " class=\"align-start\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-end\"",
+                    _ => "",
+                };
+                let scope = if self.in_head { " scope=\"col\"" } else { "" };
+                format!("<{cell}{scope}{class}>")
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.column += 1;
+                if self.in_head { "</th>" } else { "</td>" }.to_string()
+            }
+            Event::End(TagEnd::Table) => "</tbody></table></div>\n".to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
 fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -107,6 +162,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     let mut code: Option<(Option<String>, String)> = None;
     let mut footnotes = Footnotes::default();
     let mut in_link = 0usize;
+    let mut table = Table::default();
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if let Some((_, buffer)) = &mut code {
@@ -223,6 +279,15 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(
+                TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell,
+            ) => {
+                if !out.text.ends_with(' ') && !out.text.is_empty() {
+                    out.text.push(' ');
+                }
+                events.push(Event::Html(table.markup(event).into()));
             }
             Event::End(TagEnd::Link) => {
                 in_link = in_link.saturating_sub(1);
@@ -424,6 +489,30 @@ mod tests {
                 "bakgrunn-1",
                 "formal-pinned",
                 "moteplan-for-aret"
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_align_columns_with_classes_not_inline_styles() {
+        let r =
+            md("| Tjeneste | Besøk | Merknad |\n|:--|--:|:-:|\n| Meldinger | 210 042 | *mye* |\n");
+        insta::assert_snapshot!(r.html, @r#"
+        <div class="table-wrap"><table><thead><tr><th scope="col" class="align-start">Tjeneste</th><th scope="col" class="align-end">Besøk</th><th scope="col" class="align-center">Merknad</th></tr></thead><tbody>
+        <tr><td class="align-start">Meldinger</td><td class="align-end">210 042</td><td class="align-center"><em>mye</em></td></tr>
+        </tbody></table></div>
+        "#);
+        assert!(!r.html.contains("style="));
+        assert_eq!(
+            r.text.split_whitespace().collect::<Vec<_>>(),
+            [
+                "Tjeneste",
+                "Besøk",
+                "Merknad",
+                "Meldinger",
+                "210",
+                "042",
+                "mye"
             ]
         );
     }

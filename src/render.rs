@@ -228,6 +228,10 @@ impl Renderer<'_> {
                 let mut ctx = self.base_context(&page.source.lang, &page.path);
                 self.content_context(&mut ctx, &self.lookup.pages[i]);
                 ctx.insert("page", &self.lookup.pages[i]);
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.trail(&page.source.lang, Some(&page.section_key)),
+                );
                 let html = self.render_template(&page.template, &ctx, &page.source.file)?;
                 Ok((file_for(&page.path), self.finish_html(html)))
             }
@@ -236,6 +240,14 @@ impl Renderer<'_> {
                 let mut ctx = self.base_context(&section.source.lang, &section.path);
                 self.content_context(&mut ctx, &self.lookup.sections[i]);
                 ctx.insert("section", &self.lookup.sections[i]);
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.trail(&section.source.lang, section.parent_key.as_deref()),
+                );
+                if section.parent_key.is_none() {
+                    let view = crate::governance::view::View::new(site, &section.source.lang);
+                    ctx.insert("overview", &crate::governance::view::overview(&view));
+                }
                 let html = self.render_template(&section.template, &ctx, &section.source.file)?;
                 Ok((file_for(&section.path), self.finish_html(html)))
             }
@@ -283,7 +295,15 @@ impl Renderer<'_> {
                 let view = View::new(site, lang);
                 let (mut ctx, path) =
                     self.generated_context(l, |lang| site.governance.case_path(i, lang));
-                ctx.insert("case", &view.case_page(i));
+                let case = view.case_page(i);
+                let body = &site.governance.bodies[site.governance.cases[i].body];
+                let mut trail =
+                    self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
+                if case["meeting"].is_object() {
+                    trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "lang": case["meeting"]["text_lang"]["lang"]}));
+                }
+                ctx.insert("breadcrumbs", &trail);
+                ctx.insert("case", &case);
                 self.generated("case.html", &ctx, &path)
             }
             Job::Decisions(l) => {
@@ -354,6 +374,11 @@ impl Renderer<'_> {
                 let lang = &config.languages[l].code;
                 let (mut ctx, path) =
                     self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
+                let body = &site.governance.bodies[b];
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
+                );
                 ctx.insert("archive", &View::new(site, lang).archive(b, year));
                 self.generated("archive.html", &ctx, &path)
             }
@@ -426,6 +451,29 @@ impl Renderer<'_> {
         ctx.insert("content_attrs", &attrs);
     }
 
+    /// The way from the home page down to section `key` (included), for breadcrumbs: each
+    /// section's `title` (empty for a home section without one), `permalink` and `lang` (the
+    /// original's language on a stand-in for a missing translation, else null).
+    fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Value> {
+        let site = self.site;
+        let mut out = Vec::new();
+        let mut key = key.map(str::to_string);
+        while let Some(k) = key.as_deref() {
+            let Some(crate::resolve::Target::Section(i)) = site.get(k, lang) else {
+                break;
+            };
+            let s = &site.sections[i];
+            out.push(json!({
+                "title": s.title(),
+                "permalink": s.permalink,
+                "lang": s.source.fallback.then_some(&site.config.default_language),
+            }));
+            key = s.parent_key.clone();
+        }
+        out.reverse();
+        out
+    }
+
     fn base_context(&self, lang: &str, path: &str) -> tera::Context {
         let config = &self.site.config;
         let language = config
@@ -437,6 +485,7 @@ impl Renderer<'_> {
         ctx.insert("language", &language.map(LanguageView::from));
         ctx.insert("current_path", path);
         ctx.insert("current_key", &Value::Null);
+        ctx.insert("breadcrumbs", &Value::Array(Vec::new()));
         ctx.insert("translations", &Value::Array(Vec::new()));
         ctx.insert("fallback", &Value::Null);
         ctx.insert("content_attrs", "");
@@ -466,6 +515,7 @@ impl Renderer<'_> {
             .map(|other| json!({"lang": other.code, "permalink": config.absolute_url(&path_in(&other.code))}))
             .collect();
         ctx.insert("translations", &translations);
+        ctx.insert("breadcrumbs", &self.trail(lang, Some("_index.md")));
         (ctx, path)
     }
 

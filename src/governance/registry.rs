@@ -274,6 +274,7 @@ impl Registry {
         "follow-ups",
         "open-data",
         "calendar",
+        "search",
     ];
 
     /// The path of the generated page `name` (one of [`Registry::GENERATED`]) in `lang`, when

@@ -3,6 +3,7 @@
 //!
 //! Everything here reads the resolved [`Site`]; nothing renders templates.
 
+use crate::date::Date;
 use serde_json::{Value, json};
 
 use super::model::*;
@@ -1120,6 +1121,171 @@ pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
         Kind::Dataset(_) => ("dataset", dataset(&v, original)),
     })
 }
+/// `overview`, on home sections: what the front page of the portal shows. Everything is
+/// derived from the content, never from the clock, so that a build is reproducible: the next
+/// meeting is the first planned one (a `planned` meeting, or a date of a meeting plan) after
+/// its body's latest held meeting.
+pub fn overview(v: &View<'_>) -> Value {
+    let site = v.site;
+    let reg = &site.governance;
+    let meeting_of = |m: usize| match &site.pages[reg.meetings[m].page].source.meta.kind {
+        Some(Kind::Meeting(meeting)) => Some(meeting),
+        _ => None,
+    };
+    // The latest held meeting of each body.
+    let mut last_held: Vec<Option<Date>> = vec![None; reg.bodies.len()];
+    for (m, entry) in reg.meetings.iter().enumerate() {
+        if let Some(meeting) = meeting_of(m).filter(|x| x.status == MeetingStatus::Held) {
+            let date = *meeting.date.get_ref();
+            let slot = &mut last_held[entry.body];
+            if slot.is_none_or(|d| d < date) {
+                *slot = Some(date);
+            }
+        }
+    }
+    let after_last = |body: usize, date: Date| last_held[body].is_none_or(|d| date > d);
+    // Candidates: (date, value); the earliest wins, meetings before plan dates on a tie.
+    let mut next: Option<(Date, Value)> = None;
+    let mut offer = |date: Date, value: Value| {
+        if next.as_ref().is_none_or(|(d, _)| date < *d) {
+            next = Some((date, value));
+        }
+    };
+    for (m, entry) in reg.meetings.iter().enumerate() {
+        let Some(meeting) = meeting_of(m).filter(|x| x.status == MeetingStatus::Planned) else {
+            continue;
+        };
+        let date = *meeting.date.get_ref();
+        if after_last(entry.body, date) {
+            let mut value = v.meeting_ref(m);
+            value["format"] = json!(meeting.format);
+            value["start"] = json!(meeting.start.map(|t| t.to_string()));
+            offer(date, value);
+        }
+    }
+    for &p in &reg.meeting_plans {
+        let Some(Kind::MeetingPlan(plan)) = &v.texts(p).source.meta.kind else {
+            continue;
+        };
+        let Some(body) = reg.body(plan.body.get_ref()) else {
+            continue;
+        };
+        let taken = |date: Date| {
+            reg.meetings.iter().enumerate().any(|(m, e)| {
+                e.body == body && meeting_of(m).is_some_and(|x| *x.date.get_ref() == date)
+            })
+        };
+        if let Some(d) = plan
+            .dates
+            .iter()
+            .find(|d| after_last(body, d.date) && !taken(d.date))
+        {
+            offer(
+                d.date,
+                json!({
+                    "date": d.date.ymd(),
+                    "body": v.body_ref(body),
+                    "format": d.format,
+                    "note": d.note,
+                    "plan": v.page_ref(p),
+                    "text_lang": v.text_lang(p),
+                }),
+            );
+        }
+    }
+
+    let mut held: Vec<(Date, usize)> = reg
+        .meetings
+        .iter()
+        .enumerate()
+        .filter_map(|(m, _)| {
+            meeting_of(m)
+                .filter(|x| x.status == MeetingStatus::Held)
+                .map(|x| (*x.date.get_ref(), m))
+        })
+        .collect();
+    held.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let recent: Vec<Value> = held
+        .iter()
+        .take(3)
+        .map(|&(_, m)| v.meeting_ref(m))
+        .collect();
+
+    let decisions = v.decisions();
+    let latest_decisions: Vec<Value> = decisions["cases"]
+        .as_array()
+        .map(|c| c.iter().take(5).cloned().collect())
+        .unwrap_or_default();
+
+    // The roadmap adopted last, with its items counted by area and by status.
+    let roadmap = (0..reg.roadmaps.len())
+        .filter_map(|r| match &site.pages[reg.roadmaps[r]].source.meta.kind {
+            Some(Kind::Roadmap(x)) => Some((r, x.adopted)),
+            _ => None,
+        })
+        .max_by_key(|(r, adopted)| (*adopted, *r))
+        .map(|(r, _)| {
+            let value = roadmap(v, r);
+            let items = value["items"].as_array().cloned().unwrap_or_default();
+            let count = |key: &str, want: &Value| items.iter().filter(|i| &i[key] == want).count();
+            let statuses: Vec<Value> = ["in-progress", "not-started", "delivered"]
+                .iter()
+                .map(|s| json!({"status": s, "count": count("status", &json!(s))}))
+                .filter(|s| s["count"] != 0)
+                .collect();
+            let areas: Vec<Value> = value["areas"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let of_area: Vec<&Value> =
+                        items.iter().filter(|i| i["area"] == a["id"]).collect();
+                    let in_progress = of_area
+                        .iter()
+                        .filter(|i| i["status"] == "in-progress")
+                        .count();
+                    json!({"id": a["id"], "title": a["title"], "count": of_area.len(), "in_progress": in_progress})
+                })
+                .collect();
+            let mut out = v.page_ref(reg.roadmaps[r]);
+            out["version"] = value["version"].clone();
+            out["item_count"] = json!(items.len());
+            out["statuses"] = json!(statuses);
+            out["areas"] = json!(areas);
+            out
+        });
+
+    // The delivery plan of that roadmap (or the first), its projects counted by stage.
+    let delivery = reg.delivery_plans.first().map(|&p| {
+        let value = delivery_plan(v, 0);
+        let projects: Vec<&Value> = value["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|g| g["projects"].as_array().into_iter().flatten())
+            .collect();
+        let stages: Vec<Value> = Stage::ALL
+            .iter()
+            .map(|s| {
+                let n = projects.iter().filter(|x| x["stage"] == json!(s)).count();
+                json!({"stage": s, "count": n})
+            })
+            .collect();
+        let mut out = v.page_ref(p);
+        out["project_count"] = json!(projects.len());
+        out["stages"] = json!(stages);
+        out
+    });
+
+    json!({
+        "next_meeting": next.map(|(_, value)| value),
+        "recent_meetings": recent,
+        "latest_decisions": latest_decisions,
+        "roadmap": roadmap,
+        "delivery_plan": delivery,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,74 +6,21 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+import { servePortal } from './support/site.mjs';
 
-const STYRE = process.env.STYRE_BIN || 'target/release/styre';
-/** The strict policy of docs/deploy.md: the site must work under it. */
-const CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml' };
-
-let server;
-let browser;
+let site;
 let base;
-const outside = [];
+let page;
 
 before(async () => {
-  server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
-  const out = mkdtempSync(join(tmpdir(), 'styre-browser-'));
-  execFileSync(STYRE, ['build', '--base-url', base, '--output-dir', out], { stdio: 'inherit' });
-  server.on('request', (req, res) => {
-    let path = normalize(decodeURIComponent(new URL(req.url, base).pathname));
-    if (path.endsWith('/')) path += 'index.html';
-    const file = join(out, path);
-    try {
-      if (!file.startsWith(out) || !statSync(file).isFile()) throw new Error('not found');
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] || 'application/octet-stream',
-        'content-security-policy': CSP,
-      });
-      res.end(readFileSync(file));
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(readFileSync(join(out, '404.html')));
-    }
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  site = await servePortal();
+  ({ base, page } = site);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
-  assert.deepEqual(outside, [], 'no request leaves 127.0.0.1');
+  await site?.close();
+  assert.deepEqual(site?.outside, [], 'no request leaves 127.0.0.1');
 });
-
-async function page(options = {}) {
-  const context = await browser.newContext(options);
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname !== '127.0.0.1') {
-      outside.push(url.href);
-      return route.abort();
-    }
-    return route.continue();
-  });
-  const p = await context.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(String(e)));
-  // Console errors include every Content-Security-Policy violation ("Refused to …").
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return { p, errors, context };
-}
 
 test('a word and a case ID find results, which filter and lead to the case', async () => {
   const { p, errors, context } = await page();
