@@ -359,6 +359,9 @@ pub struct Project {
 #[serde(rename_all = "kebab-case")]
 pub enum Chart {
     Bar,
+    /// Key figures, each a large number over its label: for figures that do not share a
+    /// unit, which a common axis would misrepresent.
+    Figures,
     #[default]
     None,
 }
