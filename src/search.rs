@@ -18,7 +18,6 @@ use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use elasticlunr::{Index, IndexBuilder};
 use regex::Regex;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::governance::model::Kind;
 use crate::resolve::Site;
@@ -261,11 +260,11 @@ type TextRow<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
 /// result shows but its summary).
 #[derive(Serialize)]
 struct Meta<'a> {
-    version: &'a Value,
-    fields: &'a Value,
+    version: &'a str,
+    fields: &'a [String],
     #[serde(rename = "ref")]
-    reference: &'a Value,
-    pipeline: &'a Value,
+    reference: &'a str,
+    pipeline: &'a [String],
     /// The number of documents.
     length: usize,
     /// Per field, the length (in terms) of that field in each document, in ref order: what
@@ -523,21 +522,32 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect();
     stop.sort_unstable();
-    let mut whole = serde_json::to_value(&index).unwrap_or_default();
+    // The index as elasticlunr-rs writes it, read back into compact tries for splitting.
+    // (elasticlunr-rs writes what it reads; were that ever not so, the language would get an
+    // empty index rather than a crashed build.)
+    let mut whole: split::Whole = serde_json::to_vec(&index)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_else(|| split::Whole::empty(&index));
     drop(index);
     let parts = split::split(&mut whole, split::PART_BYTES);
     let meta = Meta {
-        version: &whole["version"],
-        fields: &whole["fields"],
-        reference: &whole["ref"],
-        pipeline: &whole["pipeline"],
+        version: &whole.version,
+        fields: &whole.fields,
+        reference: &whole.reference,
+        pipeline: &whole.pipeline,
         length: docs.len(),
         lengths: FIELDS
             .iter()
             .map(|f| {
-                let info = &whole["documentStore"]["docInfo"];
+                let info = &whole.document_store.doc_info;
                 let column = (0..docs.len())
-                    .map(|n| info[n.to_string()][*f].as_u64().unwrap_or(0))
+                    .map(|n| {
+                        info.get(&n.to_string())
+                            .and_then(|d| d.get(*f))
+                            .copied()
+                            .unwrap_or(0)
+                    })
                     .collect();
                 (f.to_string(), column)
             })
@@ -546,7 +556,7 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         parts: parts
             .iter()
             .enumerate()
-            .flat_map(|(n, p)| p.prefixes.iter().map(move |x| (x.clone(), n)))
+            .flat_map(|(n, (prefixes, _))| prefixes.iter().map(move |x| (x.clone(), n)))
             .collect(),
         docs: docs
             .iter()
@@ -559,11 +569,8 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         format!("{dir}/meta.json"),
         serde_json::to_vec(&meta).unwrap_or_default(),
     )];
-    for (n, part) in parts.iter().enumerate() {
-        files.push((
-            format!("{dir}/terms-{n}.json"),
-            serde_json::to_vec(&part.index).unwrap_or_default(),
-        ));
+    for (n, (_, bytes)) in parts.into_iter().enumerate() {
+        files.push((format!("{dir}/terms-{n}.json"), bytes));
     }
     for (n, chunk) in docs.chunks(SUMMARY_CHUNK).enumerate() {
         let texts: Vec<TextRow<'_>> = chunk

@@ -3,61 +3,234 @@
 //! elasticlunr's format (same fields, ref, pipeline, version; the tries of its prefixes only);
 //! the document statistics every part needs (`docInfo`, the number of documents) travel once,
 //! in the language's `meta.json`.
+//!
+//! elasticlunr-rs keeps its tries private, so the index is read back from its JSON into a
+//! compact [`Trie`] (a few words per node, where a `serde_json::Value` tree costs several
+//! hundred bytes), and the parts are written from that in elasticlunr's layout, byte for byte
+//! what serialising the index itself would give.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{Map, Value, json};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 /// Roughly how many bytes of JSON a part may hold before its prefixes are split further.
 pub const PART_BYTES: usize = 96 * 1024;
 /// Prefixes are split to at most this many characters.
 const MAX_DEPTH: usize = 3;
 
-/// One part: the term prefixes it holds and its index file.
-pub struct Part {
-    pub prefixes: Vec<String>,
-    pub index: Value,
+/// A node of elasticlunr's term trie: the postings of the term spelled by the path to it
+/// (document ref → term frequency, in the order elasticlunr writes them), its document
+/// frequency, and the nodes below it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Trie {
+    docs: Vec<(String, f64)>,
+    df: i64,
+    children: BTreeMap<char, Trie>,
 }
 
-/// The tries of `index` (the whole index as JSON), split into parts of about `limit` bytes. The
-/// tries are moved into the parts, not copied: `index` keeps its settings and `documentStore`.
-pub fn split(index: &mut Value, limit: usize) -> Vec<Part> {
-    let fields: Vec<String> = index["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f.as_str().map(str::to_string))
-        .collect();
-    let roots: Vec<&Value> = fields
-        .iter()
-        .map(|f| &index["index"][f.as_str()]["root"])
-        .collect();
+/// `{"tf": x}`, elasticlunr's posting.
+#[derive(Serialize, Deserialize)]
+struct Tf {
+    tf: f64,
+}
+
+struct Postings<'a>(&'a [(String, f64)]);
+
+impl Serialize for Postings<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut map = ser.serialize_map(Some(self.0.len()))?;
+        for (doc, tf) in self.0 {
+            map.serialize_entry(doc, &Tf { tf: *tf })?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Trie {
+    /// As a JSON object with sorted keys: `df`, `docs` and one key per child character.
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        enum Entry<'a> {
+            Df,
+            Docs,
+            Child(&'a Trie),
+        }
+        let mut keys: Vec<(String, Entry)> =
+            vec![("df".into(), Entry::Df), ("docs".into(), Entry::Docs)];
+        keys.extend(
+            self.children
+                .iter()
+                .map(|(c, t)| (c.to_string(), Entry::Child(t))),
+        );
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut map = ser.serialize_map(Some(keys.len()))?;
+        for (key, entry) in &keys {
+            match entry {
+                Entry::Df => map.serialize_entry(key, &self.df)?,
+                Entry::Docs => map.serialize_entry(key, &Postings(&self.docs))?,
+                Entry::Child(t) => map.serialize_entry(key, t)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Trie {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Trie, D::Error> {
+        struct TrieVisitor;
+        impl<'de> Visitor<'de> for TrieVisitor {
+            type Value = Trie;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an elasticlunr trie node")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Trie, A::Error> {
+                let mut node = Trie::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "docs" => {
+                            let docs: BTreeMap<String, Tf> = map.next_value()?;
+                            node.docs = docs.into_iter().map(|(d, t)| (d, t.tf)).collect();
+                        }
+                        "df" => node.df = map.next_value()?,
+                        _ => {
+                            let mut chars = key.chars();
+                            let (Some(c), None) = (chars.next(), chars.next()) else {
+                                return Err(de::Error::custom(format!("trie key {key:?}")));
+                            };
+                            node.children.insert(c, map.next_value()?);
+                        }
+                    }
+                }
+                Ok(node)
+            }
+        }
+        de.deserialize_map(TrieVisitor)
+    }
+}
+
+impl Trie {
+    fn node(&self, prefix: &str) -> Option<&Trie> {
+        let mut n = self;
+        for ch in prefix.chars() {
+            n = n.children.get(&ch)?;
+        }
+        Some(n)
+    }
+
+    /// Moves `unit` of this trie into `to`, creating the path to it.
+    fn move_unit(&mut self, to: &mut Trie, unit: &Unit) {
+        let mut source = self;
+        for ch in unit.prefix.chars() {
+            match source.children.get_mut(&ch) {
+                Some(next) => source = next,
+                None => return,
+            }
+        }
+        let mut target = to;
+        for ch in unit.prefix.chars() {
+            target = target.children.entry(ch).or_default();
+        }
+        if unit.exact {
+            target.docs = std::mem::take(&mut source.docs);
+            target.df = std::mem::take(&mut source.df);
+        } else {
+            *target = std::mem::take(source);
+        }
+    }
+}
+
+/// A whole elasticlunr index as elasticlunr-rs writes it, with the tries read into [`Trie`]s.
+#[derive(Deserialize)]
+pub struct Whole {
+    pub version: String,
+    pub fields: Vec<String>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub pipeline: Vec<String>,
+    #[serde(default)]
+    pub lang: Option<String>,
+    index: BTreeMap<String, Field>,
+    #[serde(rename = "documentStore")]
+    pub document_store: Store,
+}
+
+#[derive(Deserialize)]
+struct Field {
+    root: Trie,
+}
+
+#[derive(Deserialize)]
+pub struct Store {
+    pub length: usize,
+    /// Document ref → field → number of terms.
+    #[serde(rename = "docInfo")]
+    pub doc_info: HashMap<String, HashMap<String, u64>>,
+}
+
+impl Whole {
+    /// An index with `index`'s settings and no terms.
+    pub fn empty(index: &elasticlunr::Index) -> Whole {
+        let settings: Value = serde_json::to_value(index).unwrap_or_default();
+        let strings = |key: &str| -> Vec<String> {
+            settings[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        };
+        Whole {
+            version: settings["version"].as_str().unwrap_or("0.9.5").to_string(),
+            fields: strings("fields"),
+            reference: settings["ref"].as_str().unwrap_or("id").to_string(),
+            pipeline: strings("pipeline"),
+            lang: settings["lang"].as_str().map(str::to_string),
+            index: BTreeMap::new(),
+            document_store: Store {
+                length: 0,
+                doc_info: HashMap::new(),
+            },
+        }
+    }
+}
+
+/// A part's index as elasticlunr lays it out (keys sorted, as `serde_json` writes a map).
+#[derive(Serialize)]
+struct PartIndex<'a> {
+    #[serde(rename = "documentStore")]
+    document_store: Value,
+    fields: &'a [String],
+    index: BTreeMap<&'a str, BTreeMap<&'static str, Trie>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
+    pipeline: &'a [String],
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    version: &'a str,
+}
+
+/// The tries of `whole`, split into parts of about `limit` bytes; each part's index is written
+/// as JSON (`bytes`). The tries are moved into the parts, not copied.
+pub fn split(whole: &mut Whole, limit: usize) -> Vec<(Vec<String>, Vec<u8>)> {
+    let fields = whole.fields.clone();
     // The size of every subtree down to the deepest split, measured in one walk per field.
     let mut sizes: HashMap<String, usize> = HashMap::new();
     let mut own: HashMap<String, usize> = HashMap::new();
-    for root in &roots {
-        measure(root, &mut String::new(), &mut sizes, &mut own);
+    for f in &fields {
+        if let Some(field) = whole.index.get(f) {
+            measure(&field.root, &mut String::new(), &mut sizes, &mut own);
+        }
     }
     let mut units = Vec::new();
-    plan(&roots, &sizes, &own, String::new(), limit, &mut units);
-    let settings = {
-        let mut v = Map::new();
-        for key in ["version", "fields", "ref", "pipeline", "lang"] {
-            if let Some(x) = index.get(key) {
-                v.insert(key.into(), x.clone());
-            }
-        }
-        v.insert(
-            "documentStore".into(),
-            json!({
-                "save": false,
-                "docs": {},
-                "docInfo": {},
-                "length": index["documentStore"]["length"],
-            }),
-        );
-        v
-    };
+    {
+        let roots: Vec<&Trie> = fields
+            .iter()
+            .filter_map(|f| whole.index.get(f).map(|x| &x.root))
+            .collect();
+        plan(&roots, &sizes, &own, String::new(), limit, &mut units);
+    }
 
     // Pack units, in prefix order, into parts of about `limit` bytes.
     let mut parts: Vec<(Vec<Unit>, usize)> = Vec::new();
@@ -73,25 +246,38 @@ pub fn split(index: &mut Value, limit: usize) -> Vec<Part> {
             }
         }
     }
+    let store = json!({
+        "save": false,
+        "docs": {},
+        "docInfo": {},
+        "length": whole.document_store.length,
+    });
     parts
         .into_iter()
         .map(|(units, _)| {
-            let mut part_index = Map::new();
+            let mut index = BTreeMap::new();
             for field in &fields {
-                let mut root = empty_node();
-                let from = &mut index["index"][field.as_str()]["root"];
-                for unit in &units {
-                    move_unit(from, &mut root, unit);
+                let mut root = Trie::default();
+                if let Some(from) = whole.index.get_mut(field) {
+                    for unit in &units {
+                        from.root.move_unit(&mut root, unit);
+                    }
                 }
-                part_index.insert(field.clone(), json!({ "root": root }));
+                index.insert(field.as_str(), BTreeMap::from([("root", root)]));
             }
-            let mut value = settings.clone();
-            value.insert("index".into(), Value::Object(part_index));
-            let value = Value::Object(value);
-            Part {
-                prefixes: units.iter().map(|u| u.prefix.clone()).collect(),
-                index: value,
-            }
+            let part = PartIndex {
+                document_store: store.clone(),
+                fields: &fields,
+                index,
+                lang: whole.lang.as_deref(),
+                pipeline: &whole.pipeline,
+                reference: &whole.reference,
+                version: &whole.version,
+            };
+            (
+                units.into_iter().map(|u| u.prefix).collect(),
+                serde_json::to_vec(&part).unwrap_or_default(),
+            )
         })
         .collect()
 }
@@ -104,45 +290,22 @@ struct Unit {
     size: usize,
 }
 
-fn empty_node() -> Value {
-    json!({ "docs": {}, "df": 0 })
-}
-
-fn node<'v>(root: &'v Value, prefix: &str) -> Option<&'v Value> {
-    let mut n = root;
-    for ch in prefix.chars() {
-        n = n.get(ch.to_string())?;
-    }
-    Some(n)
-}
-
-fn children(n: &Value) -> impl Iterator<Item = (&String, &Value)> {
-    n.as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| k.as_str() != "docs" && k.as_str() != "df")
-}
-
-fn size_of(v: &Value) -> usize {
-    serde_json::to_string(v).map_or(0, |s| s.len())
-}
-
 /// Measures, in one walk, the JSON size of every subtree whose prefix is at most `MAX_DEPTH`
 /// characters long (`sizes`), and of each such node's own postings (`own`); returns the size of
 /// the subtree at `node`. Sizes add up over fields.
 fn measure(
-    node: &Value,
+    node: &Trie,
     prefix: &mut String,
     sizes: &mut HashMap<String, usize>,
     own: &mut HashMap<String, usize>,
 ) -> usize {
-    let postings = size_of(&node["docs"]) + 16;
+    let postings = serde_json::to_vec(&Postings(&node.docs)).map_or(0, |s| s.len()) + 16;
     let mut total = postings;
     let depth = prefix.chars().count();
-    for (key, child) in children(node) {
+    for (ch, child) in &node.children {
         let len = prefix.len();
-        prefix.push_str(key);
-        total += key.len() + 3 + measure(child, prefix, sizes, own);
+        prefix.push(*ch);
+        total += ch.len_utf8() + 3 + measure(child, prefix, sizes, own);
         prefix.truncate(len);
     }
     if depth <= MAX_DEPTH {
@@ -153,7 +316,7 @@ fn measure(
 }
 
 fn plan(
-    roots: &[&Value],
+    roots: &[&Trie],
     sizes: &HashMap<String, usize>,
     own: &HashMap<String, usize>,
     prefix: String,
@@ -177,46 +340,25 @@ fn plan(
             size: own.get(&prefix).copied().unwrap_or(0),
         });
     }
-    let mut next: Vec<&String> = roots
+    let mut next: Vec<char> = roots
         .iter()
-        .filter_map(|r| node(r, &prefix))
-        .flat_map(|n| children(n).map(|(k, _)| k))
+        .filter_map(|r| r.node(&prefix))
+        .flat_map(|n| n.children.keys().copied())
         .collect();
-    next.sort();
+    next.sort_unstable();
     next.dedup();
     for ch in next {
         plan(roots, sizes, own, format!("{prefix}{ch}"), limit, out);
     }
 }
 
-/// Moves `unit` of the trie `from` into the trie `to`, creating the path to it.
-fn move_unit(from: &mut Value, to: &mut Value, unit: &Unit) {
-    let mut source = from;
-    for ch in unit.prefix.chars() {
-        match source.get_mut(ch.to_string()) {
-            Some(next) => source = next,
-            None => return,
-        }
-    }
-    let mut target = to;
-    for ch in unit.prefix.chars() {
-        let key = ch.to_string();
-        if target.get(&key).is_none() {
-            target[key.as_str()] = empty_node();
-        }
-        target = &mut target[key.as_str()];
-    }
-    if unit.exact {
-        target["docs"] = source["docs"].take();
-        target["df"] = source["df"].take();
-    } else {
-        *target = source.take();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn empty_node() -> Value {
+        json!({ "docs": {}, "df": 0 })
+    }
 
     fn trie(terms: &[(&str, &str)]) -> Value {
         let mut root = empty_node();
@@ -272,22 +414,33 @@ mod tests {
             "index": {"body": {"root": trie(&borrowed)}},
         });
         let whole = index.clone();
-        let mut index = index;
-        let parts = split(&mut index, 2_000);
+        let mut read: Whole = serde_json::from_value(index).unwrap();
+        let parts: Vec<(Vec<String>, Value)> = split(&mut read, 2_000)
+            .into_iter()
+            .map(|(prefixes, bytes)| (prefixes, serde_json::from_slice(&bytes).unwrap()))
+            .collect();
         assert!(parts.len() > 3, "small parts: {}", parts.len());
         let mut merged = empty_node();
-        for p in &parts {
-            assert_eq!(p.index["version"], "0.9.5");
-            assert_eq!(p.index["documentStore"]["length"], 7);
-            merge(&mut merged, &p.index["index"]["body"]["root"]);
+        for (_, p) in &parts {
+            assert_eq!(p["version"], "0.9.5");
+            assert_eq!(p["documentStore"]["length"], 7);
+            merge(&mut merged, &p["index"]["body"]["root"]);
         }
         assert_eq!(merged, whole["index"]["body"]["root"]);
         // The term "s" itself is in the part of its split prefix.
-        let s_parts: Vec<&Part> = parts
+        let s_parts: Vec<&Value> = parts
             .iter()
-            .filter(|p| p.prefixes.iter().any(|x| x == "s"))
+            .filter(|(prefixes, _)| prefixes.iter().any(|x| x == "s"))
+            .map(|(_, p)| p)
             .collect();
         assert_eq!(s_parts.len(), 1);
-        assert!(s_parts[0].index["index"]["body"]["root"]["s"]["docs"]["3"].is_object());
+        assert!(s_parts[0]["index"]["body"]["root"]["s"]["docs"]["3"].is_object());
+    }
+
+    #[test]
+    fn a_trie_reads_and_writes_as_elasticlunr_does() {
+        let text = r#"{"-":{"df":0,"docs":{}},"a":{"b":{"df":1,"docs":{"7":{"tf":1.4142135623730951}}},"df":2,"docs":{"10":{"tf":1.0},"2":{"tf":1.0}}},"df":0,"docs":{},"ø":{"df":0,"docs":{}}}"#;
+        let trie: Trie = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&trie).unwrap(), text);
     }
 }
