@@ -74,25 +74,17 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     let mut tera = crate::templates::build(&site.templates, diags);
     let lookup = Arc::new(Lookup::new(site));
     register_functions(&mut tera, &lookup);
-    let search: Vec<crate::search::LanguageIndex> = if site.config.build_search_index {
-        site.config
-            .languages
-            .par_iter()
-            .map(|l| crate::search::build_language(site, &l.code))
-            .collect()
+    let data = if site.governance.has_content() {
+        crate::governance::data::records(site)
     } else {
         Vec::new()
     };
-    let ctx = Renderer {
+    let renderer = |search| Renderer {
         site,
         tera: &tera,
         lookup: &lookup,
-        search: &search,
-        data: if site.governance.has_content() {
-            crate::governance::data::records(site)
-        } else {
-            Vec::new()
-        },
+        search,
+        data: &data,
     };
 
     let config = &site.config;
@@ -110,9 +102,6 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     let languages = 0..config.languages.len();
-    if config.build_search_index {
-        jobs.extend(languages.clone().map(Job::Search));
-    }
     for l in languages.clone() {
         jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
         if !site.governance.meetings.is_empty() {
@@ -140,7 +129,29 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         }
     }
 
-    let results: Vec<JobResult> = jobs.par_iter().map(|job| ctx.run(*job)).collect();
+    // The search indexes are built while the pages are rendered (the two share the cores);
+    // only the search pages wait for them.
+    let (search, mut results): (Vec<crate::search::LanguageIndex>, Vec<JobResult>) = rayon::join(
+        || {
+            if config.build_search_index {
+                config
+                    .languages
+                    .par_iter()
+                    .map(|l| crate::search::build_language(site, &l.code))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        },
+        || {
+            let ctx = renderer(&[]);
+            jobs.par_iter().map(|job| ctx.run(*job)).collect()
+        },
+    );
+    if config.build_search_index {
+        let ctx = renderer(&search);
+        results.extend(languages.clone().map(|l| ctx.run(Job::Search(l))));
+    }
 
     let mut output = Output::default();
     for (path, source) in &site.static_files {
@@ -181,9 +192,9 @@ pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
         }
     }
     if config.build_search_index {
-        for li in &search {
-            for (path, bytes) in &li.files {
-                output.insert_bytes(path.clone(), bytes.clone());
+        for li in search {
+            for (path, bytes) in li.files {
+                output.insert_bytes(path, bytes);
             }
         }
         output.insert_bytes("styre-search.js", crate::templates::SEARCH_JS);
@@ -215,7 +226,7 @@ struct Renderer<'a> {
     /// The search index of each language (in config order), when the site has search.
     search: &'a [crate::search::LanguageIndex],
     /// The open-data records, computed once (they feed the data files and the data page).
-    data: Vec<Vec<Value>>,
+    data: &'a [Vec<Value>],
 }
 
 impl Renderer<'_> {
@@ -346,7 +357,7 @@ impl Renderer<'_> {
                     self.generated_context(l, |lang| site.governance.data_page_path(lang));
                 ctx.insert(
                     "catalogue",
-                    &crate::governance::data::catalogue(site, &self.data),
+                    &crate::governance::data::catalogue(site, self.data),
                 );
                 self.generated("open-data.html", &ctx, &path)
             }

@@ -71,7 +71,7 @@ pub fn stemmer(lang: &str) -> Option<rust_stemmers::Algorithm> {
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{N}+(?:[-/.]\p{N}+)+)|([\p{L}\p{M}\p{N}]+)").expect("the token pattern")
+    Regex::new(r"\p{N}+(?:[-/.]\p{N}+)+|[\p{L}\p{M}\p{N}]+").expect("the token pattern")
 });
 
 /// Splits text into tokens: identifiers (digits joined by `-`, `/` or `.`: `4-42/23`,
@@ -79,11 +79,18 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 /// (letters, marks and digits) lower-cased.
 pub fn tokenize(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
+    // Matches, not captures: the regex crate finds whole matches with its fast automata, while
+    // captures need a slower engine. A word cannot hold `-`, `/` or `.`, so a match holding
+    // one is an identifier.
     TOKEN
-        .captures_iter(&lower)
-        .map(|c| match c.get(1) {
-            Some(id) => id.as_str().replace(['/', '.'], "-"),
-            None => c[0].to_string(),
+        .find_iter(&lower)
+        .map(|m| {
+            let token = m.as_str();
+            if token.contains(['-', '/', '.']) {
+                token.replace(['/', '.'], "-")
+            } else {
+                token.to_string()
+            }
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 
 import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -76,6 +76,7 @@ export async function servePortal() {
   async function close() {
     await browser.close();
     server.close();
+    rmSync(out, { recursive: true, force: true });
   }
 
   return { base, out, page, close, outside };
