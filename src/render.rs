@@ -311,7 +311,7 @@ impl Renderer<'_> {
                 let mut trail =
                     self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
                 if case["meeting"].is_object() {
-                    trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "lang": case["meeting"]["text_lang"]["lang"]}));
+                    trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
                 }
                 ctx.insert("breadcrumbs", &trail);
                 ctx.insert("case", &case);
@@ -463,8 +463,8 @@ impl Renderer<'_> {
     }
 
     /// The way from the home page down to section `key` (included), for breadcrumbs: each
-    /// section's `title` (empty for a home section without one), `permalink` and `lang` (the
-    /// original's language on a stand-in for a missing translation, else null).
+    /// section's `title` (empty for a home section without one), `permalink` and `text_lang`
+    /// (`{lang, dir}` of the original on a stand-in for a missing translation, else null).
     fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Value> {
         let site = self.site;
         let mut out = Vec::new();
@@ -474,10 +474,14 @@ impl Renderer<'_> {
                 break;
             };
             let s = &site.sections[i];
+            let original = site.config.language(&site.config.default_language);
             out.push(json!({
                 "title": s.title(),
                 "permalink": s.permalink,
-                "lang": s.source.fallback.then_some(&site.config.default_language),
+                "text_lang": s.source.fallback.then(|| json!({
+                    "lang": site.config.default_language,
+                    "dir": original.map_or("ltr", |l| l.direction.as_str()),
+                })),
             }));
             key = s.parent_key.clone();
         }

@@ -530,11 +530,12 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         .collect();
     stop.sort_unstable();
     // The index as elasticlunr-rs writes it, read back into compact tries for splitting.
-    // (elasticlunr-rs writes what it reads; were that ever not so, the language would get an
-    // empty index rather than a crashed build.)
+    // The trie is as deep as the longest term (a checksum in a text is 128 characters), so
+    // serde_json's nesting limit is lifted for this read. (Were the read ever to fail, the
+    // language would get an empty index rather than a crashed build.)
     let mut whole: split::Whole = serde_json::to_vec(&index)
         .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .and_then(|bytes| split::Whole::read(&bytes).ok())
         .unwrap_or_else(|| split::Whole::empty(&index));
     drop(index);
     let parts = split::split(&mut whole, split::PART_BYTES);

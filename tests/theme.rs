@@ -91,8 +91,10 @@ fn the_portal_front_page_shows_the_board_at_a_glance() {
     );
     let ar_case = read(&public, "ar/produktstyret/cases/4-42-23/index.html");
     assert!(
-        ar_case.contains("<a href=\"https://styre.example.no/ar/produktstyret/\" lang=\"nb\">"),
-        "an untranslated section in the trail is marked as Norwegian"
+        ar_case.contains(
+            "<li><a href=\"https://styre.example.no/ar/\">مجلس منتجات Helsenorge</a></li><li><a href=\"https://styre.example.no/ar/produktstyret/\" lang=\"nb\" dir=\"ltr\">"
+        ),
+        "the home crumb is in Arabic; an untranslated section is marked Norwegian, left to right"
     );
     assert!(
         !home.contains("class=\"breadcrumbs"),

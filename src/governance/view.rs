@@ -1011,7 +1011,13 @@ fn key_figures(set: &Dataset, page: &Page, strings: &Value) -> String {
 fn bar_chart(set: &Dataset, page: &Page, strings: &Value) -> String {
     let rows = labelled_numbers(set);
     let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1.0);
-    let bar_w = CHART_W - 80.0;
+    // Room after the longest bar for the longest value (13-unit digits are about 8 units wide).
+    let longest = rows
+        .iter()
+        .map(|(_, n)| crate::i18n::format_number(strings, *n).chars().count())
+        .max()
+        .unwrap_or(0);
+    let bar_w = (CHART_W - 12.0 - 8.0 * longest as f64).max(CHART_W / 3.0);
     let mut body = String::new();
     let mut y = 0.0;
     for (label, value) in &rows {
@@ -1240,7 +1246,8 @@ pub fn overview(v: &View<'_>) -> Value {
         if let Some(d) = plan
             .dates
             .iter()
-            .find(|d| after_last(body, d.date) && !taken(d.date))
+            .filter(|d| after_last(body, d.date) && !taken(d.date))
+            .min_by_key(|d| d.date)
         {
             offer(
                 d.date,
@@ -1280,13 +1287,13 @@ pub fn overview(v: &View<'_>) -> Value {
         .unwrap_or_default();
 
     // The roadmap adopted last, with its items counted by area and by status.
-    let roadmap = (0..reg.roadmaps.len())
+    let chosen = (0..reg.roadmaps.len())
         .filter_map(|r| match &site.pages[reg.roadmaps[r]].source.meta.kind {
-            Some(Kind::Roadmap(x)) => Some((r, x.adopted)),
+            Some(Kind::Roadmap(x)) => Some((r, x.adopted, x.id.get_ref().clone())),
             _ => None,
         })
-        .max_by_key(|(r, adopted)| (*adopted, *r))
-        .map(|(r, _)| {
+        .max_by_key(|(r, adopted, _)| (*adopted, *r));
+    let roadmap = chosen.as_ref().map(|&(r, _, _)| {
             let value = roadmap(v, r);
             let items = value["items"].as_array().cloned().unwrap_or_default();
             let count = |key: &str, want: &Value| items.iter().filter(|i| &i[key] == want).count();
@@ -1318,26 +1325,34 @@ pub fn overview(v: &View<'_>) -> Value {
         });
 
     // The delivery plan of that roadmap (or the first), its projects counted by stage.
-    let delivery = reg.delivery_plans.first().map(|&p| {
-        let value = delivery_plan(v, 0);
-        let projects: Vec<&Value> = value["groups"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|g| g["projects"].as_array().into_iter().flatten())
-            .collect();
-        let stages: Vec<Value> = Stage::ALL
-            .iter()
-            .map(|s| {
-                let n = projects.iter().filter(|x| x["stage"] == json!(s)).count();
-                json!({"stage": s, "count": n})
-            })
-            .collect();
-        let mut out = v.page_ref(p);
-        out["project_count"] = json!(projects.len());
-        out["stages"] = json!(stages);
-        out
+    let plan_of_roadmap = chosen.as_ref().and_then(|(_, _, id)| {
+        reg.delivery_plans.iter().position(|&p| {
+            matches!(&site.pages[p].source.meta.kind, Some(Kind::DeliveryPlan(d)) if d.roadmap.get_ref() == id)
+        })
     });
+    let delivery = plan_of_roadmap
+        .or((!reg.delivery_plans.is_empty()).then_some(0))
+        .map(|d| {
+            let p = reg.delivery_plans[d];
+            let value = delivery_plan(v, d);
+            let projects: Vec<&Value> = value["groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|g| g["projects"].as_array().into_iter().flatten())
+                .collect();
+            let stages: Vec<Value> = Stage::ALL
+                .iter()
+                .map(|s| {
+                    let n = projects.iter().filter(|x| x["stage"] == json!(s)).count();
+                    json!({"stage": s, "count": n})
+                })
+                .collect();
+            let mut out = v.page_ref(p);
+            out["project_count"] = json!(projects.len());
+            out["stages"] = json!(stages);
+            out
+        });
 
     json!({
         "next_meeting": next.map(|(_, value)| value),

@@ -183,6 +183,7 @@ test('the meeting prints on A4 without navigation, each case on a new page', asy
   await p.goto(`${site.base}/produktstyret/moter/mote-42/`);
   await p.emulateMedia({ media: 'print' });
   for (const hidden of ['.main-nav', '.tools', '.breadcrumbs', '.skip-link', '.permalink']) {
+    assert.ok(await p.locator(hidden).count() > 0, `${hidden} is on the page`);
     assert.equal(await p.locator(hidden).first().isVisible(), false, `${hidden} is not printed`);
   }
   const breaks = await p.locator('.case').evaluateAll((cases) => cases.map((c) => getComputedStyle(c).breakBefore));
