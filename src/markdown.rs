@@ -91,7 +91,7 @@ pub struct RenderOptions {
 
 /// Tables written by hand rather than by pulldown-cmark's HTML writer, which aligns columns with
 /// `style` attributes: a strict Content-Security-Policy (no inline styles) would drop them. A
-/// column's alignment becomes a class (`align-right`), and the table sits in a wrapper that
+/// column's alignment becomes a class (`align-start`, `align-center`, `align-end`), and the table sits in a wrapper that
 /// scrolls sideways on narrow screens.
 #[derive(Default)]
 struct Table {
@@ -139,6 +139,14 @@ impl Table {
             Event::End(TagEnd::Table) => "</tbody></table></div>\n".to_string(),
             _ => String::new(),
         }
+    }
+}
+
+/// Ends the plain text collected so far with a space (block and inline boundaries separate
+/// words in the text the search index and summaries read).
+fn separate_words(text: &mut String) {
+    if !text.ends_with(' ') && !text.is_empty() {
+        text.push(' ');
     }
 }
 
@@ -284,9 +292,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             | Event::End(
                 TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell,
             ) => {
-                if !out.text.ends_with(' ') && !out.text.is_empty() {
-                    out.text.push(' ');
-                }
+                separate_words(&mut out.text);
                 events.push(Event::Html(table.markup(event).into()));
             }
             Event::End(TagEnd::Link) => {
@@ -310,10 +316,8 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                 if matches!(
                     other,
                     Event::End(_) | Event::SoftBreak | Event::HardBreak | Event::Start(_)
-                ) && !out.text.ends_with(' ')
-                    && !out.text.is_empty()
-                {
-                    out.text.push(' ');
+                ) {
+                    separate_words(&mut out.text);
                 }
                 events.push(other)
             }

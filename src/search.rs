@@ -536,7 +536,9 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
     let mut whole: split::Whole = serde_json::to_vec(&index)
         .ok()
         .and_then(|bytes| split::Whole::read(&bytes).ok())
-        .unwrap_or_else(|| split::Whole::empty(&index));
+        .unwrap_or_else(|| {
+            split::Whole::empty(lang, &FIELDS, SearchLanguage::new(lang).pipeline_names())
+        });
     drop(index);
     let parts = split::split(&mut whole, split::PART_BYTES);
     let meta = Meta {

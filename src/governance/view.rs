@@ -416,18 +416,10 @@ impl<'s> View<'s> {
     /// for one, newest meeting first.
     pub fn decisions(&self) -> Value {
         let reg = &self.site.governance;
-        let mut rows = Vec::new();
-        for (m, entry) in reg.meetings.iter().enumerate().rev() {
-            let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
-                continue;
-            };
-            for (c, case) in meeting.cases.iter().enumerate() {
-                if !super::data::asks_for_decision(case) {
-                    continue;
-                }
-                rows.push(self.agenda_case(m, c));
-            }
-        }
+        let rows: Vec<Value> = self
+            .decision_cases()
+            .map(|(m, c)| self.agenda_case(m, c))
+            .collect();
         let mut years: Vec<i64> = rows
             .iter()
             .filter_map(|r| r["meeting"]["year"].as_i64())
@@ -437,6 +429,27 @@ impl<'s> View<'s> {
         years.reverse();
         let bodies: Vec<Value> = (0..reg.bodies.len()).map(|b| self.body_ref(b)).collect();
         json!({"cases": rows, "years": years, "bodies": bodies})
+    }
+
+    /// The decision register's cases as (meeting, agenda position), newest meeting first.
+    fn decision_cases(&self) -> impl Iterator<Item = (usize, usize)> + 's {
+        let site = self.site;
+        site.governance
+            .meetings
+            .iter()
+            .enumerate()
+            .rev()
+            .flat_map(move |(m, entry)| {
+                let cases = match &site.pages[entry.page].source.meta.kind {
+                    Some(Kind::Meeting(meeting)) => meeting.cases.as_slice(),
+                    _ => &[],
+                };
+                cases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, case)| super::data::asks_for_decision(case))
+                    .map(move |(c, _)| (m, c))
+            })
     }
 
     /// Every follow-up item, with the status it had at the latest meeting that reviewed it.
@@ -1280,76 +1293,79 @@ pub fn overview(v: &View<'_>) -> Value {
         .map(|&(_, m)| v.meeting_ref(m))
         .collect();
 
-    let decisions = v.decisions();
-    let latest_decisions: Vec<Value> = decisions["cases"]
-        .as_array()
-        .map(|c| c.iter().take(5).cloned().collect())
-        .unwrap_or_default();
+    let latest_decisions: Vec<Value> = v
+        .decision_cases()
+        .take(5)
+        .map(|(m, c)| v.agenda_case(m, c))
+        .collect();
 
-    // The roadmap adopted last, with its items counted by area and by status.
-    let chosen = (0..reg.roadmaps.len())
-        .filter_map(|r| match &site.pages[reg.roadmaps[r]].source.meta.kind {
-            Some(Kind::Roadmap(x)) => Some((r, x.adopted, x.id.get_ref().clone())),
+    // The roadmap adopted last (its texts in this language), its items counted by status and
+    // by area.
+    let chosen = reg
+        .roadmaps
+        .iter()
+        .enumerate()
+        .filter_map(|(r, &p)| match &site.pages[p].source.meta.kind {
+            Some(Kind::Roadmap(x)) => Some((r, x.adopted)),
             _ => None,
         })
-        .max_by_key(|(r, adopted, _)| (*adopted, *r));
-    let roadmap = chosen.as_ref().map(|&(r, _, _)| {
-            let value = roadmap(v, r);
-            let items = value["items"].as_array().cloned().unwrap_or_default();
-            let count = |key: &str, want: &Value| items.iter().filter(|i| &i[key] == want).count();
-            let statuses: Vec<Value> = ["in-progress", "not-started", "delivered"]
-                .iter()
-                .map(|s| json!({"status": s, "count": count("status", &json!(s))}))
-                .filter(|s| s["count"] != 0)
-                .collect();
-            let areas: Vec<Value> = value["areas"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|a| {
-                    let of_area: Vec<&Value> =
-                        items.iter().filter(|i| i["area"] == a["id"]).collect();
-                    let in_progress = of_area
-                        .iter()
-                        .filter(|i| i["status"] == "in-progress")
-                        .count();
-                    json!({"id": a["id"], "title": a["title"], "count": of_area.len(), "in_progress": in_progress})
-                })
-                .collect();
-            let mut out = v.page_ref(reg.roadmaps[r]);
-            out["version"] = value["version"].clone();
-            out["item_count"] = json!(items.len());
-            out["statuses"] = json!(statuses);
-            out["areas"] = json!(areas);
-            out
-        });
-
-    // The delivery plan of that roadmap (or the first), its projects counted by stage.
-    let plan_of_roadmap = chosen.as_ref().and_then(|(_, _, id)| {
-        reg.delivery_plans.iter().position(|&p| {
-            matches!(&site.pages[p].source.meta.kind, Some(Kind::DeliveryPlan(d)) if d.roadmap.get_ref() == id)
-        })
+        .max_by_key(|&(r, adopted)| (adopted, r))
+        .map(|(r, _)| reg.roadmaps[r]);
+    let roadmap = chosen.and_then(|p| match &v.texts(p).source.meta.kind {
+        Some(Kind::Roadmap(r)) => Some((p, r)),
+        _ => None,
     });
-    let delivery = plan_of_roadmap
-        .or((!reg.delivery_plans.is_empty()).then_some(0))
-        .map(|d| {
-            let p = reg.delivery_plans[d];
-            let value = delivery_plan(v, d);
-            let projects: Vec<&Value> = value["groups"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .flat_map(|g| g["projects"].as_array().into_iter().flatten())
-                .collect();
+    let roadmap_value = roadmap.map(|(p, r)| {
+        let statuses: Vec<Value> = [
+            ItemStatus::InProgress,
+            ItemStatus::NotStarted,
+            ItemStatus::Delivered,
+        ]
+        .iter()
+        .map(|s| (s, r.items.iter().filter(|i| i.status == *s).count()))
+        .filter(|&(_, n)| n > 0)
+        .map(|(s, n)| json!({"status": s, "count": n}))
+        .collect();
+        let areas: Vec<Value> = r
+            .areas
+            .iter()
+            .map(|a| {
+                let of_area = r.items.iter().filter(|i| *i.area.get_ref() == a.id);
+                let (count, in_progress) = of_area.fold((0, 0), |(n, w), i| {
+                    (n + 1, w + usize::from(i.status == ItemStatus::InProgress))
+                });
+                json!({"id": a.id, "title": a.title, "count": count, "in_progress": in_progress})
+            })
+            .collect();
+        let mut out = v.page_ref(p);
+        out["version"] = json!(r.version);
+        out["item_count"] = json!(r.items.len());
+        out["statuses"] = json!(statuses);
+        out["areas"] = json!(areas);
+        out
+    });
+
+    // The delivery plan of that roadmap (else the first), its projects counted by stage.
+    let plan_of = |p: usize| match &v.texts(p).source.meta.kind {
+        Some(Kind::DeliveryPlan(d)) => Some((p, d)),
+        _ => None,
+    };
+    let delivery = reg
+        .delivery_plans
+        .iter()
+        .filter_map(|&p| plan_of(p))
+        .find(|(_, d)| roadmap.is_some_and(|(_, r)| d.roadmap.get_ref() == r.id.get_ref()))
+        .or_else(|| reg.delivery_plans.first().and_then(|&p| plan_of(p)))
+        .map(|(p, d)| {
             let stages: Vec<Value> = Stage::ALL
                 .iter()
                 .map(|s| {
-                    let n = projects.iter().filter(|x| x["stage"] == json!(s)).count();
+                    let n = d.projects.iter().filter(|x| x.stage == *s).count();
                     json!({"stage": s, "count": n})
                 })
                 .collect();
             let mut out = v.page_ref(p);
-            out["project_count"] = json!(projects.len());
+            out["project_count"] = json!(d.projects.len());
             out["stages"] = json!(stages);
             out
         });
@@ -1358,7 +1374,7 @@ pub fn overview(v: &View<'_>) -> Value {
         "next_meeting": next.map(|(_, value)| value),
         "recent_meetings": recent,
         "latest_decisions": latest_decisions,
-        "roadmap": roadmap,
+        "roadmap": roadmap_value,
         "delivery_plan": delivery,
     })
 }

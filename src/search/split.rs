@@ -180,23 +180,14 @@ impl Whole {
         Ok(whole)
     }
 
-    /// An index with `index`'s settings and no terms.
-    pub fn empty(index: &elasticlunr::Index) -> Whole {
-        let settings: Value = serde_json::to_value(index).unwrap_or_default();
-        let strings = |key: &str| -> Vec<String> {
-            settings[key]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        };
+    /// An index of `lang` with these fields and pipeline, and no terms.
+    pub fn empty(lang: &str, fields: &[&str], pipeline: Vec<String>) -> Whole {
         Whole {
-            version: settings["version"].as_str().unwrap_or("0.9.5").to_string(),
-            fields: strings("fields"),
-            reference: settings["ref"].as_str().unwrap_or("id").to_string(),
-            pipeline: strings("pipeline"),
-            lang: settings["lang"].as_str().map(str::to_string),
+            version: "0.9.5".into(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            reference: "id".into(),
+            pipeline,
+            lang: Some(lang.into()),
             index: BTreeMap::new(),
             document_store: Store {
                 length: 0,

@@ -16,7 +16,7 @@ const SHOTS = process.env.STYRE_SCREENSHOTS || 'target/screenshots';
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Every page type of the portal, by its bokmål address. */
-export const PAGE_TYPES = {
+const PAGE_TYPES = {
   home: '/',
   body: '/produktstyret/',
   mandate: '/produktstyret/mandat/',
