@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod governance;
 pub mod highlight;
 pub mod i18n;
+pub mod incremental;
 pub mod init;
 pub mod load;
 pub mod markdown;
@@ -95,6 +96,16 @@ pub fn build_site_keeping(
     root: &Path,
     options: &LoadOptions,
 ) -> (Build, Option<Box<resolve::Site>>) {
+    let (build, kept) = build_site_with_state(root, options);
+    (build, kept.map(|(site, _)| site))
+}
+
+/// Like [`build_site`], and also returns the resolved site and the rendering state (what an
+/// incremental rebuild starts from) when loading got that far.
+pub fn build_site_with_state(
+    root: &Path,
+    options: &LoadOptions,
+) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::new();
     let site = match resolve_site(root, options, &mut diagnostics) {
@@ -111,7 +122,7 @@ pub fn build_site_keeping(
             return (build, None);
         }
     };
-    let output = render::render(&site, &mut diagnostics);
+    let (rendering, output) = render::Rendering::full(&site, &mut diagnostics);
     diagnostics.sort();
     let stats = Stats {
         pages: site.pages.len(),
@@ -126,5 +137,5 @@ pub fn build_site_keeping(
         sources: site.sources.clone(),
         elapsed: start.elapsed(),
     };
-    (build, Some(site))
+    (build, Some((site, rendering)))
 }

@@ -9,7 +9,8 @@
 //! listings (sections, feeds, the sitemap) read the pages they list. This is the map a later
 //! incremental rebuild follows.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -23,7 +24,7 @@ use crate::output::{Output, file_for};
 use crate::resolve::{Page, Section, Site, Target};
 
 /// One output file to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
     /// Index into `site.pages`.
     Page(usize),
@@ -58,7 +59,7 @@ pub enum Job {
 }
 
 /// The files of an open dataset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataFormat {
     Json,
     Csv,
@@ -71,152 +72,400 @@ type JobResult = Result<(String, Vec<u8>), Option<Diagnostic>>;
 
 /// Renders the whole site. Problems (template errors) go to `diags`.
 pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
-    let mut tera = crate::templates::build(&site.templates, diags);
-    let lookup = Arc::new(Lookup::new(site));
-    register_functions(&mut tera, &lookup);
-    let data = if site.governance.has_content() {
-        crate::governance::data::records(site)
-    } else {
-        Vec::new()
-    };
-    let renderer = |search| Renderer {
-        site,
-        tera: &tera,
-        lookup: &lookup,
-        search,
-        data: &data,
-    };
+    Rendering::full(site, diags).1
+}
 
-    let config = &site.config;
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.extend((0..site.sections.len()).map(Job::Section));
-    jobs.extend((0..config.languages.len()).map(Job::NotFound));
-    if config.generate_feed {
-        jobs.extend((0..config.languages.len()).map(Job::Feed));
+/// The output files of re-run jobs: written or replaced (`files`) and no longer produced
+/// (`removed`).
+#[derive(Debug, Default)]
+pub struct Patch {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub removed: Vec<String>,
+    /// How many jobs ran.
+    pub jobs: usize,
+}
+
+impl Patch {
+    /// Applies the patch to an output.
+    pub fn apply(self, output: &mut Output) {
+        for path in self.removed {
+            output.files.remove(&path);
+        }
+        for (path, bytes) in self.files {
+            output.insert_bytes(path, bytes);
+        }
     }
-    if config.generate_sitemap {
-        jobs.push(Job::Sitemap);
-    }
-    if config.generate_robots_txt {
-        jobs.push(Job::Robots);
-    }
-    jobs.extend((0..site.aliases.len()).map(Job::Alias));
-    let languages = 0..config.languages.len();
-    for l in languages.clone() {
-        jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
-        if !site.governance.meetings.is_empty() {
-            jobs.push(Job::Decisions(l));
-            jobs.push(Job::FollowUps(l));
-            if config.generate_feed {
-                jobs.push(Job::DecisionFeed(l));
+}
+
+/// What rendering keeps between runs: the template engine, the template values of pages and
+/// sections, the search indexes, and which jobs looked up which page or section through
+/// `get_page`/`get_section`. A full build makes one and drops it; `styre serve` keeps it and
+/// re-runs only the jobs an edit reaches ([`Rendering::rerender_bodies`],
+/// [`Rendering::retemplate`], [`Rendering::refresh_search`]).
+pub struct Rendering {
+    tera: tera::Tera,
+    lookup: Arc<Lookup>,
+    /// The open-data records (they feed the data files and the data page).
+    data: Vec<Vec<Value>>,
+    /// The search index of each language (in config order), when the site has search; the
+    /// bytes of its files are handed to the output, their paths stay.
+    search: Vec<crate::search::LanguageIndex>,
+    search_files: Vec<Vec<String>>,
+    /// Page or section → the jobs whose templates fetched it with `get_page`/`get_section`.
+    readers: HashMap<Target, BTreeSet<Job>>,
+}
+
+thread_local! {
+    /// The pages and sections the job running on this thread fetched from its templates.
+    static READS: RefCell<Vec<Target>> = const { RefCell::new(Vec::new()) };
+}
+
+fn note_read(target: Target) {
+    READS.with(|r| r.borrow_mut().push(target));
+}
+
+impl Rendering {
+    /// Renders the whole site: the kept state and the output.
+    pub fn full(site: &Site, diags: &mut Diagnostics) -> (Self, Output) {
+        let mut tera = crate::templates::build(&site.templates, diags);
+        let lookup = Arc::new(Lookup::new(site));
+        register_functions(&mut tera, &lookup);
+        let data = if site.governance.has_content() {
+            crate::governance::data::records(site)
+        } else {
+            Vec::new()
+        };
+        let mut rendering = Self {
+            tera,
+            lookup,
+            data,
+            search: Vec::new(),
+            search_files: Vec::new(),
+            readers: HashMap::new(),
+        };
+        let config = &site.config;
+        let jobs = Self::jobs(site);
+
+        // The search indexes are built while the pages are rendered (the two share the cores);
+        // only the search pages wait for them.
+        let (search, results) = rayon::join(
+            || {
+                if config.build_search_index {
+                    config
+                        .languages
+                        .par_iter()
+                        .map(|l| crate::search::build_language(site, &l.code))
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            },
+            || rendering.run_jobs(site, &jobs),
+        );
+        rendering.search = search;
+        let mut files = rendering.collect(results, diags);
+        if config.build_search_index {
+            let jobs: Vec<Job> = (0..config.languages.len()).map(Job::Search).collect();
+            let results = rendering.run_jobs(site, &jobs);
+            files.extend(rendering.collect(results, diags));
+        }
+
+        let mut output = Output::default();
+        for (path, source) in &site.static_files {
+            output.insert_copy(path.clone(), source.clone());
+        }
+        // The built-in base template links the built-in stylesheet: write it whenever that
+        // template is in use, theme or not.
+        if site
+            .templates
+            .file_of("base.html")
+            .starts_with("<built-in>")
+        {
+            output.insert_bytes("styre.css", crate::templates::BUILTIN_CSS);
+        }
+        // The governance templates link their stylesheet; the decision register its filter.
+        if site.governance.has_content() {
+            output.insert_bytes("styre-governance.css", crate::templates::GOVERNANCE_CSS);
+            output.insert_bytes("styre-filter.js", crate::templates::FILTER_JS);
+        }
+        if config.highlight_code {
+            output.insert_bytes(
+                "syntax.css",
+                crate::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
+            );
+        }
+        for page in &site.pages {
+            for (rel, source) in &page.assets {
+                let dir = file_for(&page.path);
+                let dir = dir.trim_end_matches("index.html");
+                output.insert_copy(format!("{dir}{rel}"), source.clone());
             }
+        }
+        for section in &site.sections {
+            for (rel, source) in &section.assets {
+                let dir = file_for(&section.path);
+                let dir = dir.trim_end_matches("index.html");
+                output.insert_copy(format!("{dir}{rel}"), source.clone());
+            }
+        }
+        if config.build_search_index {
+            for li in &mut rendering.search {
+                let files = std::mem::take(&mut li.files);
+                rendering
+                    .search_files
+                    .push(files.iter().map(|(p, _)| p.clone()).collect());
+                for (path, bytes) in files {
+                    output.insert_bytes(path, bytes);
+                }
+            }
+            output.insert_bytes("styre-search.js", crate::templates::SEARCH_JS);
+            // The stemmers the site's languages need, and no others.
+            for (name, bytes) in crate::templates::STEMMER_JS {
+                let needed = config
+                    .languages
+                    .iter()
+                    .any(|l| crate::search::stemmer_script(&l.code) == Some(*name));
+                if needed {
+                    output.insert_bytes(*name, *bytes);
+                }
+            }
+        }
+        for (path, bytes) in files {
+            output.insert_bytes(path, bytes);
+        }
+        (rendering, output)
+    }
+
+    /// Every job of the site but the search pages (which wait for the search indexes).
+    fn jobs(site: &Site) -> Vec<Job> {
+        let config = &site.config;
+        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+        jobs.extend((0..site.sections.len()).map(Job::Section));
+        jobs.extend((0..config.languages.len()).map(Job::NotFound));
+        if config.generate_feed {
+            jobs.extend((0..config.languages.len()).map(Job::Feed));
+        }
+        if config.generate_sitemap {
+            jobs.push(Job::Sitemap);
+        }
+        if config.generate_robots_txt {
+            jobs.push(Job::Robots);
+        }
+        jobs.extend((0..site.aliases.len()).map(Job::Alias));
+        for l in 0..config.languages.len() {
+            jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
+            if !site.governance.meetings.is_empty() {
+                jobs.push(Job::Decisions(l));
+                jobs.push(Job::FollowUps(l));
+                if config.generate_feed {
+                    jobs.push(Job::DecisionFeed(l));
+                }
+            }
+            if site.governance.has_content() {
+                jobs.push(Job::DataPage(l));
+            }
+            for (b, year) in site.governance.archive_years() {
+                jobs.push(Job::Archive(b, year, l));
+            }
+        }
+        if !site.governance.meetings.is_empty() {
+            jobs.push(Job::Calendar);
         }
         if site.governance.has_content() {
-            jobs.push(Job::DataPage(l));
-        }
-        for (b, year) in site.governance.archive_years() {
-            jobs.push(Job::Archive(b, year, l));
-        }
-    }
-    if !site.governance.meetings.is_empty() {
-        jobs.push(Job::Calendar);
-    }
-    if site.governance.has_content() {
-        for d in 0..crate::governance::data::DATASETS.len() {
-            for format in [DataFormat::Json, DataFormat::Csv, DataFormat::Schema] {
-                jobs.push(Job::Data(d, format));
+            for d in 0..crate::governance::data::DATASETS.len() {
+                for format in [DataFormat::Json, DataFormat::Csv, DataFormat::Schema] {
+                    jobs.push(Job::Data(d, format));
+                }
             }
         }
+        jobs
     }
 
-    // The search indexes are built while the pages are rendered (the two share the cores);
-    // only the search pages wait for them.
-    let (search, mut results): (Vec<crate::search::LanguageIndex>, Vec<JobResult>) = rayon::join(
-        || {
-            if config.build_search_index {
-                config
-                    .languages
-                    .par_iter()
-                    .map(|l| crate::search::build_language(site, &l.code))
-                    .collect()
-            } else {
-                Vec::new()
-            }
-        },
-        || {
-            let ctx = renderer(&[]);
-            jobs.par_iter().map(|job| ctx.run(*job)).collect()
-        },
-    );
-    if config.build_search_index {
-        let ctx = renderer(&search);
-        results.extend(languages.clone().map(|l| ctx.run(Job::Search(l))));
+    /// Runs jobs in parallel; each result comes with the pages and sections its templates
+    /// fetched.
+    fn run_jobs(&self, site: &Site, jobs: &[Job]) -> Vec<(Job, JobResult, Vec<Target>)> {
+        let renderer = Renderer {
+            site,
+            tera: &self.tera,
+            lookup: &self.lookup,
+            search: &self.search,
+            data: &self.data,
+        };
+        jobs.par_iter()
+            .map(|&job| {
+                READS.with(|r| r.borrow_mut().clear());
+                let result = renderer.run(job);
+                let reads = READS.with(|r| std::mem::take(&mut *r.borrow_mut()));
+                (job, result, reads)
+            })
+            .collect()
     }
 
-    let mut output = Output::default();
-    for (path, source) in &site.static_files {
-        output.insert_copy(path.clone(), source.clone());
-    }
-    // The built-in base template links the built-in stylesheet: write it whenever that template
-    // is in use, theme or not.
-    if site
-        .templates
-        .file_of("base.html")
-        .starts_with("<built-in>")
-    {
-        output.insert_bytes("styre.css", crate::templates::BUILTIN_CSS);
-    }
-    // The governance templates link their stylesheet; the decision register its filter.
-    if site.governance.has_content() {
-        output.insert_bytes("styre-governance.css", crate::templates::GOVERNANCE_CSS);
-        output.insert_bytes("styre-filter.js", crate::templates::FILTER_JS);
-    }
-    if config.highlight_code {
-        output.insert_bytes(
-            "syntax.css",
-            crate::highlight::stylesheet(&config.highlight_theme, &config.highlight_theme_dark),
-        );
-    }
-    for page in &site.pages {
-        for (rel, source) in &page.assets {
-            let dir = file_for(&page.path);
-            let dir = dir.trim_end_matches("index.html");
-            output.insert_copy(format!("{dir}{rel}"), source.clone());
-        }
-    }
-    for section in &site.sections {
-        for (rel, source) in &section.assets {
-            let dir = file_for(&section.path);
-            let dir = dir.trim_end_matches("index.html");
-            output.insert_copy(format!("{dir}{rel}"), source.clone());
-        }
-    }
-    if config.build_search_index {
-        for li in search {
-            for (path, bytes) in li.files {
-                output.insert_bytes(path, bytes);
+    /// Files of the jobs that succeeded; problems to `diags`; what each job read is noted.
+    fn collect(
+        &mut self,
+        results: Vec<(Job, JobResult, Vec<Target>)>,
+        diags: &mut Diagnostics,
+    ) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::with_capacity(results.len());
+        for (job, result, reads) in results {
+            for target in reads {
+                self.readers.entry(target).or_default().insert(job);
+            }
+            match result {
+                Ok(file) => files.push(file),
+                Err(Some(d)) => diags.push(d),
+                Err(None) => {}
             }
         }
-        output.insert_bytes("styre-search.js", crate::templates::SEARCH_JS);
-        // The stemmers the site's languages need, and no others.
-        for (name, bytes) in crate::templates::STEMMER_JS {
-            let needed = config
-                .languages
-                .iter()
-                .any(|l| crate::search::stemmer_script(&l.code) == Some(*name));
-            if needed {
-                output.insert_bytes(*name, *bytes);
+        files
+    }
+
+    /// After the Markdown of `changed` pages and sections was rendered again (nothing else
+    /// about them changed: see `resolve::update_body`), recomputes their template values and
+    /// runs every job that shows them: their own pages, the sections that list them, the
+    /// templates that fetched them, the feeds, and, for a version of a governing document,
+    /// every version's page (each shows the change from the one before). The search indexes
+    /// are left to [`Rendering::refresh_search`].
+    pub fn rerender_bodies(
+        &mut self,
+        site: &Site,
+        changed: &[Target],
+        diags: &mut Diagnostics,
+    ) -> Patch {
+        let mut lookup = (*self.lookup).clone();
+        let mut jobs: BTreeSet<Job> = BTreeSet::new();
+        let mut touched: BTreeSet<Target> = changed.iter().copied().collect();
+        let mut documents = false;
+        for &target in changed {
+            match target {
+                Target::Page(i) => {
+                    lookup.pages[i] = Arc::new(Lookup::page_entry(site, i));
+                    jobs.insert(Job::Page(i));
+                    for (s, section) in site.sections.iter().enumerate() {
+                        if section.pages.contains(&i) {
+                            touched.insert(Target::Section(s));
+                        }
+                    }
+                    documents |= crate::governance::view::is_document(site, i);
+                }
+                Target::Section(_) => {}
             }
         }
+        for &target in &touched {
+            if let Target::Section(s) = target {
+                lookup.sections[s] = Arc::new(Lookup::section_entry(site, s));
+                jobs.insert(Job::Section(s));
+            }
+            if let Some(readers) = self.readers.get(&target) {
+                jobs.extend(readers);
+            }
+        }
+        if documents {
+            jobs.extend(
+                (0..site.pages.len())
+                    .filter(|&i| crate::governance::view::is_document(site, i))
+                    .map(Job::Page),
+            );
+        }
+        if site.config.generate_feed {
+            jobs.extend((0..site.config.languages.len()).map(Job::Feed));
+        }
+        self.lookup = Arc::new(lookup);
+        register_functions(&mut self.tera, &self.lookup);
+        self.rerun(site, jobs, diags)
     }
-    for result in results {
-        match result {
-            Ok((path, bytes)) => output.insert_bytes(path, bytes),
-            Err(Some(d)) => diags.push(d),
-            Err(None) => {}
+
+    /// After templates changed (`changed`: their names; the set of templates and their files
+    /// is as before), builds the template engine again and runs every job whose template uses
+    /// one of them, directly or through `extends`, `include` or `import`.
+    pub fn retemplate(
+        &mut self,
+        site: &Site,
+        changed: &BTreeSet<String>,
+        diags: &mut Diagnostics,
+    ) -> Patch {
+        self.tera = crate::templates::build(&site.templates, diags);
+        register_functions(&mut self.tera, &self.lookup);
+        let users = crate::templates::users_of(&site.templates, changed);
+        let mut jobs: BTreeSet<Job> = Self::jobs(site)
+            .into_iter()
+            .filter(|job| template_of(site, *job).is_some_and(|t| users.contains(t)))
+            .collect();
+        if site.config.build_search_index && users.contains("search.html") {
+            jobs.extend((0..site.config.languages.len()).map(Job::Search));
+        }
+        self.rerun(site, jobs, diags)
+    }
+
+    /// Builds the search index of the languages `langs` (indexes into `config.languages`)
+    /// again, and their search pages.
+    pub fn refresh_search(
+        &mut self,
+        site: &Site,
+        langs: &BTreeSet<usize>,
+        diags: &mut Diagnostics,
+    ) -> Patch {
+        if !site.config.build_search_index {
+            return Patch::default();
+        }
+        let fresh: Vec<(usize, crate::search::LanguageIndex)> = langs
+            .par_iter()
+            .filter_map(|&l| {
+                let lang = site.config.languages.get(l)?;
+                Some((l, crate::search::build_language(site, &lang.code)))
+            })
+            .collect();
+        let mut removed = Vec::new();
+        let mut files = Vec::new();
+        for (l, mut index) in fresh {
+            let (Some(old), Some(old_files)) =
+                (self.search.get_mut(l), self.search_files.get_mut(l))
+            else {
+                continue;
+            };
+            let new_files = std::mem::take(&mut index.files);
+            let paths: Vec<String> = new_files.iter().map(|(p, _)| p.clone()).collect();
+            removed.extend(old_files.iter().filter(|p| !paths.contains(p)).cloned());
+            files.extend(new_files);
+            *old = index;
+            *old_files = paths;
+        }
+        let mut patch = self.rerun(site, langs.iter().map(|&l| Job::Search(l)).collect(), diags);
+        patch.files.extend(files);
+        patch.removed = removed;
+        patch
+    }
+
+    fn rerun(&mut self, site: &Site, jobs: BTreeSet<Job>, diags: &mut Diagnostics) -> Patch {
+        let jobs: Vec<Job> = jobs.into_iter().collect();
+        let results = self.run_jobs(site, &jobs);
+        Patch {
+            files: self.collect(results, diags),
+            removed: Vec::new(),
+            jobs: jobs.len(),
         }
     }
-    output
+}
+
+/// The template a job renders with, if any.
+fn template_of(site: &Site, job: Job) -> Option<&str> {
+    Some(match job {
+        Job::Page(i) => &site.pages[i].template,
+        Job::Section(i) => &site.sections[i].template,
+        Job::NotFound(_) => "404.html",
+        Job::Feed(_) => "atom.xml",
+        Job::Sitemap => "sitemap.xml",
+        Job::Robots => "robots.txt",
+        Job::Case(..) => "case.html",
+        Job::Decisions(_) => "decisions.html",
+        Job::FollowUps(_) => "follow-ups.html",
+        Job::DataPage(_) => "open-data.html",
+        Job::DecisionFeed(_) => "decisions.xml",
+        Job::Search(_) => "search.html",
+        Job::Archive(..) => "archive.html",
+        Job::Alias(_) | Job::Data(..) | Job::Calendar => return None,
+    })
 }
 
 struct Renderer<'a> {
@@ -238,7 +487,7 @@ impl Renderer<'_> {
                 let page = &site.pages[i];
                 let mut ctx = self.base_context(&page.source.lang, &page.path);
                 self.content_context(&mut ctx, &self.lookup.pages[i]);
-                ctx.insert("page", &self.lookup.pages[i]);
+                ctx.insert("page", &*self.lookup.pages[i]);
                 ctx.insert(
                     "breadcrumbs",
                     &self.trail(&page.source.lang, Some(&page.section_key)),
@@ -250,7 +499,7 @@ impl Renderer<'_> {
                 let section = &site.sections[i];
                 let mut ctx = self.base_context(&section.source.lang, &section.path);
                 self.content_context(&mut ctx, &self.lookup.sections[i]);
-                ctx.insert("section", &self.lookup.sections[i]);
+                ctx.insert("section", &*self.lookup.sections[i]);
                 ctx.insert(
                     "breadcrumbs",
                     &self.trail(&section.source.lang, section.parent_key.as_deref()),
@@ -448,6 +697,27 @@ impl Renderer<'_> {
     /// attributes that mark its text as the original's language.
     fn content_context(&self, ctx: &mut tera::Context, value: &Value) {
         ctx.insert("current_key", &value["key"]);
+        // Where the language switcher leads: this content in each language (a translation or
+        // a stand-in), else that language's home (a page written only in another language).
+        let key = value["key"].as_str().unwrap_or_default();
+        let links: serde_json::Map<String, Value> = self
+            .site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let target = self
+                    .lookup
+                    .find(key, &l.code)
+                    .or_else(|| self.lookup.find("_index.md", &l.code))?;
+                let permalink = match target {
+                    Target::Page(i) => self.site.pages[i].permalink.clone(),
+                    Target::Section(i) => self.site.sections[i].permalink.clone(),
+                };
+                Some((l.code.clone(), Value::String(permalink)))
+            })
+            .collect();
+        ctx.insert("language_links", &links);
         ctx.insert("translations", &value["translations"]);
         let fallback = &value["fallback"];
         ctx.insert("fallback", fallback);
@@ -500,6 +770,7 @@ impl Renderer<'_> {
         ctx.insert("language", &language.map(LanguageView::from));
         ctx.insert("current_path", path);
         ctx.insert("current_key", &Value::Null);
+        ctx.insert("language_links", &Value::Null);
         ctx.insert("breadcrumbs", &Value::Array(Vec::new()));
         ctx.insert("translations", &Value::Array(Vec::new()));
         ctx.insert("fallback", &Value::Null);
@@ -724,6 +995,9 @@ impl<'a> From<&'a Language> for LanguageView<'a> {
 }
 
 /// Template data computed once per build and shared by every job and template function.
+/// Cheap to clone (the big parts are shared), so an incremental rebuild can replace a few
+/// values in a copy.
+#[derive(Clone)]
 struct Lookup {
     config: Value,
     default_language: String,
@@ -735,59 +1009,21 @@ struct Lookup {
     /// The generated pages of each language (`registers` in templates, `get_url(path="@…")`).
     registers: HashMap<String, Value>,
     /// Full page values (`page` in page templates, `get_page`).
-    pages: Vec<Value>,
+    pages: Vec<Arc<Value>>,
     /// Section values with their page lists (`section`, `get_section`).
-    sections: Vec<Value>,
-    index: HashMap<(String, String), Target>,
+    sections: Vec<Arc<Value>>,
+    index: Arc<HashMap<(String, String), Target>>,
 }
 
 impl Lookup {
     fn new(site: &Site) -> Self {
         let config = &site.config;
-        let translations = |key: &str| -> Vec<Value> {
-            site.translations(key)
-                .into_iter()
-                .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(t)}))
-                .collect()
-        };
-        let pages: Vec<Value> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mut v = page_value(site, p, translations(&p.source.key), true);
-                if let Some((name, kind)) = crate::governance::view::page_kind(site, i)
-                    && let Some(o) = v.as_object_mut()
-                {
-                    o.insert(name.into(), kind);
-                }
-                v
-            })
+        let pages: Vec<Arc<Value>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Arc::new(Self::page_entry(site, i)))
             .collect();
-        let sections = site
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let listed: Vec<Value> = s
-                    .pages
-                    .iter()
-                    .map(|i| {
-                        let p = &site.pages[*i];
-                        page_value(site, p, Vec::new(), false)
-                    })
-                    .collect();
-                let mut v = section_value(site, s, listed, translations(&s.source.key));
-                if s.source.meta.body.is_some()
-                    && let Some(o) = v.as_object_mut()
-                {
-                    o.insert(
-                        "body".into(),
-                        crate::governance::view::body(&View::new(site, &s.source.lang), i),
-                    );
-                }
-                v
-            })
+        let sections = (0..site.sections.len())
+            .map(|i| Arc::new(Self::section_entry(site, i)))
             .collect();
         let mut index = HashMap::new();
         for l in &config.languages {
@@ -834,8 +1070,48 @@ impl Lookup {
                 .collect(),
             pages,
             sections,
-            index,
+            index: Arc::new(index),
         }
+    }
+
+    /// The translations of a page or section by key: `[{lang, permalink}]`.
+    fn translations(site: &Site, key: &str) -> Vec<Value> {
+        site.translations(key)
+            .into_iter()
+            .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(t)}))
+            .collect()
+    }
+
+    /// The full value of page `i`, with its governance record under the record's kind.
+    fn page_entry(site: &Site, i: usize) -> Value {
+        let p = &site.pages[i];
+        let mut v = page_value(site, p, Self::translations(site, &p.source.key), true);
+        if let Some((name, kind)) = crate::governance::view::page_kind(site, i)
+            && let Some(o) = v.as_object_mut()
+        {
+            o.insert(name.into(), kind);
+        }
+        v
+    }
+
+    /// The value of section `i`, with the short values of the pages it lists.
+    fn section_entry(site: &Site, i: usize) -> Value {
+        let s = &site.sections[i];
+        let listed: Vec<Value> = s
+            .pages
+            .iter()
+            .map(|&p| page_value(site, &site.pages[p], Vec::new(), false))
+            .collect();
+        let mut v = section_value(site, s, listed, Self::translations(site, &s.source.key));
+        if s.source.meta.body.is_some()
+            && let Some(o) = v.as_object_mut()
+        {
+            o.insert(
+                "body".into(),
+                crate::governance::view::body(&View::new(site, &s.source.lang), i),
+            );
+        }
+        v
     }
 
     fn find(&self, key: &str, lang: &str) -> Option<Target> {
@@ -1024,7 +1300,10 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
         let lang =
             string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
         match l.find(path.trim_start_matches("@/"), &lang) {
-            Some(Target::Page(i)) => Ok(l.pages[i].clone()),
+            Some(Target::Page(i)) => {
+                note_read(Target::Page(i));
+                Ok((*l.pages[i]).clone())
+            }
             _ => Err(tera::Error::msg(format!("`get_page`: no page `{path}`"))),
         }
     });
@@ -1038,7 +1317,10 @@ fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
         let lang =
             string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
         match l.find(path.trim_start_matches("@/"), &lang) {
-            Some(Target::Section(i)) => Ok(l.sections[i].clone()),
+            Some(Target::Section(i)) => {
+                note_read(Target::Section(i));
+                Ok((*l.sections[i]).clone())
+            }
             _ => Err(tera::Error::msg(format!(
                 "`get_section`: no section `{path}`"
             ))),

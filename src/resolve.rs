@@ -6,7 +6,8 @@
 //! do not exist. The result is immutable; the render phase only reads it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -77,7 +78,7 @@ pub struct Alias {
 }
 
 /// What a content key and language point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
     Page(usize),
     Section(usize),
@@ -413,15 +414,111 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
     site
 }
 
+/// For `styre serve`: the content file `file` (relative to the site root) now reads `text`. When
+/// only its Markdown body changed (same front matter, byte for byte) and the file is a page or
+/// section of the site, renders the body again for it and its stand-ins in other languages,
+/// checks the links of the site again, and returns what was rendered. Everything the rest of
+/// the site knows of a file (URL, title, dates, order, governance records, translations)
+/// comes from its front matter, so that is all that changed.
+///
+/// `None` when the edit is more than that (or the file is not one the site has): the caller
+/// loads and resolves the whole site again.
+pub fn update_body(
+    site: &mut Site,
+    file: &Path,
+    text: Arc<str>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Target>> {
+    let mut targets: Vec<Target> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.source.file == file)
+        .map(|(i, _)| Target::Page(i))
+        .collect();
+    targets.extend(
+        site.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.source.file == file)
+            .map(|(i, _)| Target::Section(i)),
+    );
+    let (old_text, body_offset) = match *targets.first()? {
+        Target::Page(i) => (&site.pages[i].source.text, site.pages[i].source.body_offset),
+        Target::Section(i) => (
+            &site.sections[i].source.text,
+            site.sections[i].source.body_offset,
+        ),
+    };
+    let split = crate::front_matter::split(file, &text).ok()?;
+    if split.body_offset != body_offset || text.get(..body_offset) != old_text.get(..body_offset) {
+        return None;
+    }
+
+    let opts = markdown::RenderOptions {
+        highlight_code: site.config.highlight_code,
+    };
+    let rendered: Vec<Rendered> = targets
+        .par_iter()
+        .map(|&t| {
+            let lang = match t {
+                Target::Page(i) => &site.pages[i].source.lang,
+                Target::Section(i) => &site.sections[i].source.lang,
+            };
+            let resolver = KeyResolver {
+                config: &site.config,
+                index: &site.index,
+                pages: &site.pages,
+                sections: &site.sections,
+                governance: &site.governance,
+                lang: lang.clone(),
+            };
+            markdown::render(&text[body_offset..], &resolver, opts)
+        })
+        .collect();
+    for (&t, r) in targets.iter().zip(rendered) {
+        match t {
+            Target::Page(i) => {
+                site.pages[i].source.text = text.clone();
+                site.pages[i].rendered = r;
+            }
+            Target::Section(i) => {
+                site.sections[i].source.text = text.clone();
+                site.sections[i].rendered = r;
+            }
+        }
+    }
+    site.sources.insert(file, text);
+    let (pages, sections): (Vec<&Page>, Vec<&Section>) = (
+        site.pages
+            .iter()
+            .filter(|p| p.source.file == file)
+            .collect(),
+        site.sections
+            .iter()
+            .filter(|s| s.source.file == file)
+            .collect(),
+    );
+    report_unknown_cases(&pages, &sections, diags);
+    check_links(site, &std::collections::BTreeSet::new(), diags);
+    Some(targets)
+}
+
 /// Case IDs written after "sak" that name no case: worth a warning, not a failed build.
-fn report_unknown_cases(pages: &[Page], sections: &[Section], diags: &mut Diagnostics) {
+fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Section>>(
+    pages: &[P],
+    sections: &[S],
+    diags: &mut Diagnostics,
+) {
     let bodies = pages
         .iter()
+        .map(|p| p.borrow())
         .filter(|p| !p.source.fallback)
         .map(|p| (&p.source.file, p.source.body_offset, &p.rendered))
         .chain(
             sections
                 .iter()
+                .map(|s| s.borrow())
                 .filter(|s| !s.source.fallback)
                 .map(|s| (&s.source.file, s.source.body_offset, &s.rendered)),
         );

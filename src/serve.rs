@@ -1,5 +1,11 @@
 //! `styre serve`: build in memory, serve on loopback, rebuild on every change, reload browsers.
 //!
+//! Rebuilds are incremental (`crate::incremental`): an edit of a page's text re-renders the
+//! outputs that show it and patches the served output in place; a template edit, the outputs
+//! whose template uses it; anything else rebuilds the site. Stale search indexes are rebuilt
+//! once edits pause. The watcher rebuilds as soon as every written file is closed (or after
+//! a few quiet milliseconds), without a fixed debounce.
+//!
 //! The server never dies on a bad edit. A failed rebuild keeps the last good site online, prints
 //! the errors in the terminal, and sends them to every open page, which shows them in an
 //! overlay until the next good build reloads it. Nothing is written to disk.
@@ -22,6 +28,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::incremental::{Outcome, Session, change_kind};
 use crate::load::LoadOptions;
 use crate::output::{Output, OutputFile};
 use crate::ui::Shell;
@@ -88,15 +95,22 @@ async fn run(options: ServeOptions, shell: Shell) -> Result<(), String> {
         current: Arc::new(RwLock::new(Current::default())),
         notices,
     };
-    rebuild(&options.root, &load_options, &state, shell);
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    // Watch before the first build, so that a save during it is not missed.
+    let watching = start_watching(&root, shell);
+    let mut session = Session::new(&root, load_options);
+    publish_build(session.full(), &state, shell);
     shell.status(&format!(
         "Serving {} at {base_url}/ (live reload on; Ctrl+C stops)",
         options.root.display()
     ));
-
-    let watcher_state = state.clone();
-    let root = options.root.clone();
-    std::thread::spawn(move || watch(&root, &load_options, &watcher_state, shell));
+    if let Some((watcher, rx)) = watching {
+        let watcher_state = state.clone();
+        std::thread::spawn(move || {
+            let _watcher = watcher;
+            watch(&root, rx, session, &watcher_state, shell)
+        });
+    }
 
     let app = Router::new()
         .route("/__styre/livereload.js", get(livereload_js))
@@ -111,13 +125,10 @@ async fn run(options: ServeOptions, shell: Shell) -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-fn rebuild(root: &Path, options: &LoadOptions, state: &AppState, shell: Shell) {
-    let build = crate::build_site(root, options);
+/// Publishes a full build: the new output, or the errors with the last good site kept.
+fn publish_build(build: crate::Build, state: &AppState, shell: Shell) {
     shell.diagnostics(&build.diagnostics, &build.sources);
-    let mut current = match state.current.write() {
-        Ok(c) => c,
-        Err(poisoned) => poisoned.into_inner(),
-    };
+    let mut current = lock(state);
     if build.diagnostics.has_errors() {
         let text = build.diagnostics.render(&build.sources, false);
         shell.status(if current.output.is_some() {
@@ -139,80 +150,180 @@ fn rebuild(root: &Path, options: &LoadOptions, state: &AppState, shell: Shell) {
     }
 }
 
-/// Watches the site and rebuilds after each burst of changes.
-fn watch(root: &Path, options: &LoadOptions, state: &AppState, shell: Shell) {
-    use notify_debouncer_full::notify::RecursiveMode;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer =
-        match notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx) {
-            Ok(d) => d,
-            Err(e) => {
-                shell.status(&format!(
-                    "error: cannot watch {}: {e}; live reload is off",
-                    root.display()
-                ));
-                return;
-            }
-        };
-    if let Err(e) = debouncer.watch(root, RecursiveMode::Recursive) {
-        shell.status(&format!(
-            "error: cannot watch {}: {e}; live reload is off",
-            root.display()
-        ));
-        return;
+fn lock(state: &AppState) -> std::sync::RwLockWriteGuard<'_, Current> {
+    match state.current.write() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
     }
-    for result in rx {
-        let Ok(events) = result else { continue };
-        // Reading a file (which the build itself does) raises access events on some platforms;
-        // only a change to the tree may trigger a rebuild, or every build would trigger the next.
-        let relevant = events
-            .iter()
-            .filter(|e| {
-                use notify_debouncer_full::notify::EventKind;
-                matches!(
-                    e.kind,
-                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-                )
-            })
-            .flat_map(|e| e.paths.iter())
-            .any(|p| change_kind(root, p).is_some());
-        if relevant {
-            rebuild(root, options, state, shell);
+}
+
+/// Applies the outcome of a batch of changes to what is served.
+fn publish(outcome: Outcome, state: &AppState, shell: Shell) {
+    match outcome {
+        Outcome::Unchanged => {
+            // Copied files are read from disk on each request: reloading shows them.
+            let _ = state.notices.send(Notice::Reload);
+        }
+        Outcome::Rebuilt(build) => publish_build(build, state, shell),
+        Outcome::Patched {
+            patch,
+            diagnostics,
+            sources,
+            what,
+            elapsed,
+        } => {
+            shell.diagnostics(&diagnostics, &sources);
+            let (files, jobs) = (patch.files.len(), patch.jobs);
+            {
+                let mut current = lock(state);
+                if let Some(output) = current.output.as_mut() {
+                    patch.apply(output);
+                }
+                current.error = None;
+            }
+            let _ = state.notices.send(Notice::Reload);
+            shell.status(&format!(
+                "Updated {what}: {jobs} outputs rendered again, {files} files replaced, in {} ms",
+                elapsed.as_millis()
+            ));
+        }
+        Outcome::Failed {
+            diagnostics,
+            sources,
+        } => {
+            shell.diagnostics(&diagnostics, &sources);
+            shell.status("Rebuild failed; still serving the last good site.");
+            let text = diagnostics.render(&sources, false);
+            lock(state).error = Some(text.clone());
+            let _ = state.notices.send(Notice::Failed(text));
         }
     }
 }
 
-/// What kind of input a changed path is, or `None` for paths the site does not read (the
-/// output folder, editor backups, hidden files).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Config,
-    Content,
-    Template,
-    Static,
-    Theme,
+/// How long the watcher waits for more events of one save before rebuilding, unless every
+/// file written was closed (an editor's save can be several writes, or a write and a rename).
+const QUIET: Duration = Duration::from_millis(8);
+/// The longest a burst of events delays a rebuild.
+const BURST: Duration = Duration::from_millis(100);
+/// How long edits must pause before the watcher rebuilds the search indexes they made stale.
+const SEARCH_DELAY: Duration = Duration::from_millis(250);
+
+/// Watches the site; after each burst of changes, brings the session up to date and publishes
+/// the result; when edits pause, rebuilds the search indexes they made stale.
+type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
+
+/// Starts watching the site, or says why it cannot (the site is still served, without reload).
+fn start_watching(root: &Path, shell: Shell) -> Option<(notify::RecommendedWatcher, Events)> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watching = notify::recommended_watcher(tx).and_then(|mut w| {
+        w.watch(root, RecursiveMode::Recursive)?;
+        Ok(w)
+    });
+    match watching {
+        Ok(watcher) => Some((watcher, rx)),
+        Err(e) => {
+            shell.status(&format!(
+                "error: cannot watch {}: {e}; live reload is off",
+                root.display()
+            ));
+            None
+        }
+    }
 }
 
-pub fn change_kind(root: &Path, path: &Path) -> Option<ChangeKind> {
-    let rel = path.strip_prefix(root).ok()?;
-    let name = rel.file_name()?.to_string_lossy();
-    if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
-        return None;
+fn watch(root: &Path, rx: Events, mut session: Session, state: &AppState, shell: Shell) {
+    use std::sync::mpsc::RecvTimeoutError;
+    loop {
+        let wait = if session.search_pending() {
+            SEARCH_DELAY
+        } else {
+            Duration::from_secs(3600)
+        };
+        let first = match rx.recv_timeout(wait) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => {
+                let started = std::time::Instant::now();
+                if let Some(patch) = session.refresh_search() {
+                    let files = patch.files.len();
+                    {
+                        let mut current = lock(state);
+                        if let Some(output) = current.output.as_mut() {
+                            patch.apply(output);
+                        }
+                    }
+                    shell.status(&format!(
+                        "Updated the search index: {files} files in {} ms",
+                        started.elapsed().as_millis()
+                    ));
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let mut burst = Burst::default();
+        burst.absorb(root, first);
+        let deadline = std::time::Instant::now() + BURST;
+        loop {
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                break;
+            }
+            let wait = if burst.saved() {
+                Duration::ZERO
+            } else {
+                QUIET.min(deadline - now)
+            };
+            match rx.recv_timeout(wait) {
+                Ok(event) => burst.absorb(root, event),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        if !burst.paths.is_empty() {
+            publish(session.changed(&burst.paths), state, shell);
+        }
     }
-    if rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    {
-        return None;
+}
+
+/// The changes of one burst of file events.
+#[derive(Default)]
+struct Burst {
+    /// Changed paths the site reads.
+    paths: Vec<PathBuf>,
+    /// Of those, the files written and not closed yet.
+    open: Vec<PathBuf>,
+}
+
+impl Burst {
+    fn absorb(&mut self, root: &Path, event: notify::Result<notify::Event>) {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode};
+        let Ok(event) = event else { return };
+        match event.kind {
+            // Reading a file (which the build itself does) raises access events; only a change
+            // to the tree counts, or every build would trigger the next.
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => {
+                for p in event.paths {
+                    if change_kind(root, &p).is_none() || self.paths.contains(&p) {
+                        continue;
+                    }
+                    if !matches!(event.kind, EventKind::Remove(_)) {
+                        self.open.push(p.clone());
+                    }
+                    self.paths.push(p);
+                }
+            }
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                self.open.retain(|p| !event.paths.contains(p));
+            }
+            _ => {}
+        }
     }
-    let first = rel.components().next()?.as_os_str().to_string_lossy();
-    match first.as_ref() {
-        "config.toml" => Some(ChangeKind::Config),
-        "content" => Some(ChangeKind::Content),
-        "templates" => Some(ChangeKind::Template),
-        "static" => Some(ChangeKind::Static),
-        "themes" => Some(ChangeKind::Theme),
-        _ => None,
+
+    /// Every changed file was closed after writing: the save is complete.
+    fn saved(&self) -> bool {
+        !self.paths.is_empty() && self.open.is_empty()
     }
 }
 
@@ -350,32 +461,6 @@ mod tests {
             String::from_utf8(html).unwrap(),
             format!("<html><body><p>x</p>{SCRIPT_TAG}</body></html>")
         );
-    }
-
-    #[test]
-    fn changes_are_classified() {
-        let root = Path::new("/site");
-        assert_eq!(
-            change_kind(root, Path::new("/site/content/a.md")),
-            Some(ChangeKind::Content)
-        );
-        assert_eq!(
-            change_kind(root, Path::new("/site/config.toml")),
-            Some(ChangeKind::Config)
-        );
-        assert_eq!(
-            change_kind(root, Path::new("/site/templates/page.html")),
-            Some(ChangeKind::Template)
-        );
-        assert_eq!(
-            change_kind(root, Path::new("/site/public/index.html")),
-            None
-        );
-        assert_eq!(
-            change_kind(root, Path::new("/site/content/.a.md.swp")),
-            None
-        );
-        assert_eq!(change_kind(root, Path::new("/site/content/a.md~")), None);
     }
 
     #[test]

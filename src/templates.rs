@@ -5,7 +5,7 @@
 //! and the site's own `templates/`. Every template is parsed on its own first, so that all
 //! syntax errors of a run are reported together, each with its line and column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -129,6 +129,31 @@ impl TemplateSources {
             || PathBuf::from(format!("templates/{name}")),
             |t| t.file.clone(),
         )
+    }
+}
+
+/// The templates that use any of `names`, directly or through others (`extends`, `include`,
+/// `import`), and those named. Found by the quoted name in a template's text: tera names the
+/// templates a template uses with string literals, so this finds every user (and at worst a
+/// template that merely quotes the name).
+pub fn users_of(sources: &TemplateSources, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut users = names.clone();
+    loop {
+        let before = users.len();
+        for (name, source) in &sources.templates {
+            if users.contains(name) {
+                continue;
+            }
+            let uses = users.iter().any(|u| {
+                source.text.contains(&format!("\"{u}\"")) || source.text.contains(&format!("'{u}'"))
+            });
+            if uses {
+                users.insert(name.clone());
+            }
+        }
+        if users.len() == before {
+            return users;
+        }
     }
 }
 

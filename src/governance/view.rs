@@ -1157,6 +1157,21 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
     })
 }
 
+/// Whether page `index` is a version of a governing document (or a translation of one): its
+/// text is compared with the versions before and after it, so their pages show it too.
+pub fn is_document(site: &Site, index: usize) -> bool {
+    let page = &site.pages[index];
+    let original = match site.get(&page.source.key, &site.config.default_language) {
+        Some(Target::Page(i)) => i,
+        _ => index,
+    };
+    matches!(page.source.meta.kind, Some(Kind::Document(_)))
+        || matches!(
+            site.pages[original].source.meta.kind,
+            Some(Kind::Document(_))
+        )
+}
+
 /// The governance value a page's template gets, by its kind (`meeting`, `document`, …): the
 /// record of the page's original, seen in the page's language.
 pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
