@@ -102,6 +102,22 @@ struct State {
     copies: HashSet<PathBuf>,
 }
 
+impl State {
+    /// Whether the site read a file at or below `rel` (relative to the root; `abs` is the same
+    /// path absolute): a content file, a template, a copied file.
+    fn has_file_at(&self, rel: &Path, abs: &Path) -> bool {
+        let site = &self.site;
+        site.pages.iter().any(|p| p.source.file.starts_with(rel))
+            || site.sections.iter().any(|s| s.source.file.starts_with(rel))
+            || site
+                .templates
+                .templates
+                .values()
+                .any(|t| t.file.starts_with(rel))
+            || self.copies.iter().any(|c| c.starts_with(abs))
+    }
+}
+
 /// How to bring the kept state up to date with a batch of changes.
 enum Plan {
     Nothing,
@@ -214,6 +230,20 @@ impl Session {
             };
             let exists = path.is_file();
             if exists && state.copies.contains(path) {
+                continue;
+            }
+            // Gone, and never part of the site: an editor's or a tool's temporary file (`sed -i`
+            // writes one and renames it over the file, which is the change that counts).
+            if !path.exists()
+                && matches!(
+                    kind,
+                    ChangeKind::Content
+                        | ChangeKind::Template
+                        | ChangeKind::Theme
+                        | ChangeKind::Static
+                )
+                && !state.has_file_at(rel, path)
+            {
                 continue;
             }
             let theme_templates = site

@@ -203,6 +203,9 @@ fn publish(outcome: Outcome, state: &AppState, shell: Shell) {
 /// How long the watcher waits for more events of one save before rebuilding, unless every
 /// file written was closed (an editor's save can be several writes, or a write and a rename).
 const QUIET: Duration = Duration::from_millis(8);
+/// How long the watcher waits for a rename that may follow a closed file (`sed -i`, editors
+/// that write a copy and rename it over the file).
+const SAVED: Duration = Duration::from_millis(1);
 /// The longest a burst of events delays a rebuild.
 const BURST: Duration = Duration::from_millis(100);
 /// How long edits must pause before the watcher rebuilds the search indexes they made stale.
@@ -270,7 +273,7 @@ fn watch(root: &Path, rx: Events, mut session: Session, state: &AppState, shell:
                 break;
             }
             let wait = if burst.saved() {
-                Duration::ZERO
+                SAVED
             } else {
                 QUIET.min(deadline - now)
             };
@@ -298,20 +301,28 @@ struct Burst {
 impl Burst {
     fn absorb(&mut self, root: &Path, event: notify::Result<notify::Event>) {
         use notify::EventKind;
-        use notify::event::{AccessKind, AccessMode};
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
         let Ok(event) = event else { return };
         match event.kind {
             // Reading a file (which the build itself does) raises access events; only a change
             // to the tree counts, or every build would trigger the next.
             EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => {
+                // Written now, closed later (a rename or a removal is complete at once).
+                let writing = matches!(
+                    event.kind,
+                    EventKind::Create(CreateKind::File | CreateKind::Any)
+                        | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+                );
                 for p in event.paths {
-                    if change_kind(root, &p).is_none() || self.paths.contains(&p) {
+                    if change_kind(root, &p).is_none() {
                         continue;
                     }
-                    if !matches!(event.kind, EventKind::Remove(_)) {
+                    if writing && !self.open.contains(&p) {
                         self.open.push(p.clone());
                     }
-                    self.paths.push(p);
+                    if !self.paths.contains(&p) {
+                        self.paths.push(p);
+                    }
                 }
             }
             EventKind::Access(AccessKind::Close(AccessMode::Write)) => {

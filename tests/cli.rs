@@ -426,3 +426,116 @@ fn serve_rebuilds_on_change_and_survives_bad_edits() {
         "serve writes nothing to disk"
     );
 }
+
+#[test]
+fn serve_renders_again_only_what_an_edit_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let child = Command::new(env!("CARGO_BIN_EXE_styre"))
+        .args(["serve", "--root", s(&site), "--port", &port.to_string()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let _guard = KillOnDrop(child);
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(
+        wait_for(|| log().contains("Serving")),
+        "server did not start"
+    );
+    let head = "+++\ntitle = \"Om styret\"\ndescription = \"Hva styret er og gjør.\"\ndate = 2024-01-01\nweight = 1\n+++\n";
+
+    // The text of a page, written in place.
+    write_site(
+        &site,
+        &[("content/om.md", &format!("{head}Første endring.\n"))],
+    );
+    assert!(wait_for(|| http_get(port, "/om/")
+        .1
+        .contains("Første endring.")));
+    assert!(
+        wait_for(|| log().contains("Updated 1 content file")),
+        "{}",
+        log()
+    );
+
+    // The same, the way `sed -i` and some editors save: a new file renamed over the old.
+    std::fs::write(
+        site.join("content/sedAx41b"),
+        format!("{head}Andre endring.\n"),
+    )
+    .unwrap();
+    std::fs::rename(site.join("content/sedAx41b"), site.join("content/om.md")).unwrap();
+    assert!(wait_for(|| http_get(port, "/om/")
+        .1
+        .contains("Andre endring.")));
+    assert!(
+        wait_for(|| log().matches("Updated 1 content file").count() == 2),
+        "{}",
+        log()
+    );
+    // Once edits pause, the search index follows.
+    assert!(
+        wait_for(|| log().contains("Updated the search index")),
+        "{}",
+        log()
+    );
+    assert_eq!(
+        log().matches("Rebuilt").count(),
+        1,
+        "only the first build was whole: {}",
+        log()
+    );
+
+    // A new template is a new file: the site is rebuilt; an edit of it re-renders its pages.
+    let page = "{% extends \"base.html\" %}{% block content %}<article>{{ page.content | safe }}</article>{% endblock content %}";
+    write_site(&site, &[("templates/page.html", page)]);
+    assert!(
+        wait_for(|| log().matches("Rebuilt").count() == 2),
+        "{}",
+        log()
+    );
+    write_site(
+        &site,
+        &[(
+            "templates/page.html",
+            &page.replace("<article>", "<article class=\"ny\">"),
+        )],
+    );
+    // (minified: the attribute loses its quotes)
+    assert!(wait_for(|| http_get(port, "/om/")
+        .1
+        .contains("<article class=ny>")));
+    assert!(
+        wait_for(|| log().contains("Updated 1 template")),
+        "{}",
+        log()
+    );
+
+    // The front matter changes what other pages show of it: the site is rebuilt.
+    write_site(
+        &site,
+        &[(
+            "content/om.md",
+            &format!(
+                "{}Andre endring.\n",
+                head.replace("Om styret", "Om det nye styret")
+            ),
+        )],
+    );
+    assert!(wait_for(|| http_get(port, "/")
+        .1
+        .contains("Om det nye styret")));
+    assert!(
+        wait_for(|| log().matches("Rebuilt").count() == 3),
+        "{}",
+        log()
+    );
+}
