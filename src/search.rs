@@ -15,7 +15,6 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
-use elasticlunr::{Index, IndexBuilder};
 use regex::Regex;
 use serde::Serialize;
 
@@ -516,30 +515,23 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         }
     }
 
-    let mut index: Index = IndexBuilder::with_language(Box::new(SearchLanguage::new(lang)))
-        .save_docs(false)
-        .add_fields(FIELDS)
-        .build();
-    for (n, doc) in docs.iter().enumerate() {
-        index.add_doc(&n.to_string(), [&doc.title, &doc.body, &doc.ids]);
-    }
     let mut stop: Vec<&'static str> = stop_words(lang)
         .lines()
         .map(str::trim)
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect();
     stop.sort_unstable();
-    // The index as elasticlunr-rs writes it, read back into compact tries for splitting.
-    // The trie is as deep as the longest term (a checksum in a text is 128 characters), so
-    // serde_json's nesting limit is lifted for this read. (Were the read ever to fail, the
-    // language would get an empty index rather than a crashed build.)
-    let mut whole: split::Whole = serde_json::to_vec(&index)
-        .ok()
-        .and_then(|bytes| split::Whole::read(&bytes).ok())
-        .unwrap_or_else(|| {
-            split::Whole::empty(lang, &FIELDS, SearchLanguage::new(lang).pipeline_names())
-        });
-    drop(index);
+    // The index elasticlunr-rs would build, built straight into the compact tries the split
+    // works on.
+    let values: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| vec![d.title.as_str(), d.body.as_str(), d.ids.as_str()])
+        .collect();
+    let make_pipeline = || {
+        use elasticlunr::lang::Language as _;
+        SearchLanguage::new(lang).make_pipeline()
+    };
+    let mut whole = split::Whole::build(lang, &FIELDS, make_pipeline, tokenize, &values);
     let parts = split::split(&mut whole, split::PART_BYTES);
     let meta = Meta {
         version: &whole.version,
@@ -657,6 +649,66 @@ mod tests {
             ["åpne", "data", "5", "26", "mill"]
         );
         assert_eq!(tokenize("الحالة 4-42/23"), ["الحالة", "4-42-23"]);
+    }
+
+    #[test]
+    fn the_index_is_the_one_elasticlunr_rs_builds() {
+        use elasticlunr::lang::Language as _;
+        use elasticlunr::{Index, IndexBuilder};
+        let long = "x".repeat(300);
+        // More than ten documents, so that refs sort as strings ("10" before "2").
+        let texts: Vec<[String; 3]> = (0..25)
+            .map(|n| {
+                [
+                    format!("Møte {n} om planer og vedtak"),
+                    format!(
+                        "Sak {n}-42/23: vedtaket, planene og møtene. Og og og {}",
+                        if n == 3 { long.as_str() } else { "" }
+                    ),
+                    format!("{n}-42-23 42-23"),
+                ]
+            })
+            .collect();
+        let mut index: Index = IndexBuilder::with_language(Box::new(SearchLanguage::new("nb")))
+            .save_docs(false)
+            .add_fields(FIELDS)
+            .build();
+        for (n, t) in texts.iter().enumerate() {
+            index.add_doc(&n.to_string(), [&t[0], &t[1], &t[2]]);
+        }
+        let mut read = split::Whole::read(&serde_json::to_vec(&index).unwrap()).unwrap();
+        let values: Vec<Vec<&str>> = texts
+            .iter()
+            .map(|t| t.iter().map(String::as_str).collect())
+            .collect();
+        let mut built = split::Whole::build(
+            "nb",
+            &FIELDS,
+            || SearchLanguage::new("nb").make_pipeline(),
+            tokenize,
+            &values,
+        );
+        assert_eq!(
+            (
+                &built.version,
+                &built.fields,
+                &built.reference,
+                &built.pipeline,
+                &built.lang
+            ),
+            (
+                &read.version,
+                &read.fields,
+                &read.reference,
+                &read.pipeline,
+                &read.lang
+            )
+        );
+        assert_eq!(built.document_store.length, read.document_store.length);
+        assert_eq!(built.document_store.doc_info, read.document_store.doc_info);
+        let (a, b) = (split::split(&mut built, 600), split::split(&mut read, 600));
+        assert!(a.len() > 2, "several parts: {}", a.len());
+        assert_eq!(a, b);
     }
 
     #[test]

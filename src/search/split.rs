@@ -4,11 +4,12 @@
 //! the document statistics every part needs (`docInfo`, the number of documents) travel once,
 //! in the language's `meta.json`.
 //!
-//! elasticlunr-rs keeps its tries private, so the index is read back from its JSON into a
-//! compact [`Trie`] (a few words per node, where a `serde_json::Value` tree costs several
-//! hundred bytes), and the parts are written from that with every object's keys sorted (`df`,
-//! `docs` and the child characters in one order), as a `serde_json::Value` of the index would
-//! write them: the same bytes the parts had when they were cut from such a `Value`.
+//! elasticlunr-rs keeps its tries private, so [`Whole::build`] indexes the documents as it
+//! does, straight into a compact [`Trie`] (a few words per node, where a `serde_json::Value`
+//! tree costs several hundred bytes), and the parts are written from that with every object's
+//! keys sorted (`df`, `docs` and the child characters in one order), as a `serde_json::Value`
+//! of elasticlunr-rs's index would write them: the same bytes the parts had when they were cut
+//! from such a `Value`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -171,7 +172,9 @@ pub struct Store {
 }
 
 impl Whole {
-    /// Reads an index as elasticlunr-rs writes it, however deep its tries.
+    /// Reads an index as elasticlunr-rs writes it, however deep its tries (the tests compare
+    /// [`Whole::build`] with it).
+    #[cfg(test)]
     pub fn read(bytes: &[u8]) -> serde_json::Result<Whole> {
         let mut de = serde_json::Deserializer::from_slice(bytes);
         de.disable_recursion_limit();
@@ -180,18 +183,85 @@ impl Whole {
         Ok(whole)
     }
 
-    /// An index of `lang` with these fields and pipeline, and no terms.
-    pub fn empty(lang: &str, fields: &[&str], pipeline: Vec<String>) -> Whole {
+    /// Indexes `docs` (each a value per field, the document's ref its position) as
+    /// elasticlunr-rs's `Index::add_doc` would, straight into tries: every field's text is
+    /// tokenized and run through the pipeline, the field's length is the number of tokens,
+    /// and each distinct token gets a posting with `tf` = √count, its node's `df` one more.
+    /// The same index as elasticlunr-rs writes and [`Whole::read`] reads, without the trip
+    /// through JSON (tests/search.rs and this module's tests compare the two).
+    pub fn build<F, P>(
+        lang: &str,
+        fields: &[&str],
+        make_pipeline: P,
+        tokenize: F,
+        docs: &[Vec<&str>],
+    ) -> Whole
+    where
+        F: Fn(&str) -> Vec<String> + Sync,
+        P: Fn() -> elasticlunr::pipeline::Pipeline + Sync,
+    {
+        use rayon::prelude::*;
+        // Terms and their counts per document and field (the costly part, in parallel; a
+        // pipeline per thread, as its functions need not be shareable).
+        let counted: Vec<Vec<(usize, Vec<(String, u32)>)>> = docs
+            .par_iter()
+            .map_init(&make_pipeline, |pipeline, values| {
+                values
+                    .iter()
+                    .map(|value| {
+                        let tokens = pipeline.run(tokenize(value));
+                        let length = tokens.len();
+                        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+                        for token in tokens {
+                            *counts.entry(token).or_insert(0) += 1;
+                        }
+                        (length, counts.into_iter().collect())
+                    })
+                    .collect()
+            })
+            .collect();
+        // elasticlunr keeps postings in a map by ref, written in the refs' string order
+        // ("10" before "2"): add the documents in that order.
+        let mut order: Vec<(String, usize)> = (0..docs.len()).map(|n| (n.to_string(), n)).collect();
+        order.sort_unstable();
+        let mut roots: Vec<Trie> = fields.iter().map(|_| Trie::default()).collect();
+        let mut doc_info = HashMap::with_capacity(docs.len());
+        for (reference, n) in order {
+            let mut info = HashMap::with_capacity(fields.len());
+            for (f, (length, counts)) in counted[n].iter().enumerate() {
+                let (Some(field), Some(root)) = (fields.get(f), roots.get_mut(f)) else {
+                    continue;
+                };
+                info.insert(field.to_string(), *length as u64);
+                for (token, count) in counts {
+                    if token.is_empty() {
+                        continue;
+                    }
+                    let mut node = &mut *root;
+                    for ch in token.chars() {
+                        node = node.children.entry(ch).or_default();
+                    }
+                    node.df += 1;
+                    node.docs
+                        .push((reference.clone(), f64::from(*count).sqrt()));
+                }
+            }
+            doc_info.insert(reference, info);
+        }
         Whole {
             version: "0.9.5".into(),
             fields: fields.iter().map(|f| f.to_string()).collect(),
             reference: "id".into(),
-            pipeline,
+            pipeline: make_pipeline().queue.iter().map(|f| f.name()).collect(),
             lang: Some(lang.into()),
-            index: BTreeMap::new(),
+            index: fields
+                .iter()
+                .zip(roots)
+                .map(|(f, root)| (f.to_string(), Field { root }))
+                .collect(),
             document_store: Store {
-                length: 0,
-                doc_info: HashMap::new(),
+                length: docs.len(),
+                doc_info,
             },
         }
     }
