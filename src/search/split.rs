@@ -143,6 +143,9 @@ impl Trie {
     }
 }
 
+/// A field of a document, indexed: its number of terms, and each distinct term with its count.
+type FieldTerms = (usize, Vec<(String, u32)>);
+
 /// A whole elasticlunr index as elasticlunr-rs writes it, with the tries read into [`Trie`]s.
 #[derive(Deserialize)]
 pub struct Whole {
@@ -203,7 +206,7 @@ impl Whole {
         use rayon::prelude::*;
         // Terms and their counts per document and field (the costly part, in parallel; a
         // pipeline per thread, as its functions need not be shareable).
-        let counted: Vec<Vec<(usize, Vec<(String, u32)>)>> = docs
+        let counted: Vec<Vec<FieldTerms>> = docs
             .par_iter()
             .map_init(&make_pipeline, |pipeline, values| {
                 values
