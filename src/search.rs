@@ -11,7 +11,7 @@
 //! (nb and nn: Norwegian; en, ru, ar). Lithuanian, Polish, Northern Sámi, Somali and Ukrainian
 //! have no stemmer: their words are matched whole.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
@@ -104,6 +104,9 @@ impl PipelineFn for Trimmer {
     fn filter(&self, token: String) -> Option<String> {
         let keep = |c: char| c.is_alphanumeric() || c == '-';
         let t = token.trim_matches(|c: char| !keep(c) || c == '-');
+        if t.len() == token.len() {
+            return (!token.is_empty()).then_some(token);
+        }
         (!t.is_empty()).then(|| t.to_string())
     }
 }
@@ -125,6 +128,8 @@ impl PipelineFn for StopWords {
 struct Stemmer {
     name: String,
     stemmer: rust_stemmers::Stemmer,
+    /// Stems already found: a text repeats its words, and a lookup is cheaper than stemming.
+    known: std::cell::RefCell<HashMap<String, String>>,
 }
 
 impl PipelineFn for Stemmer {
@@ -136,7 +141,13 @@ impl PipelineFn for Stemmer {
         if token.chars().any(|c| c.is_numeric()) {
             return Some(token);
         }
-        Some(self.stemmer.stem(&token).into_owned())
+        let mut known = self.known.borrow_mut();
+        if let Some(stem) = known.get(&token) {
+            return Some(stem.clone());
+        }
+        let stem = self.stemmer.stem(&token).into_owned();
+        known.insert(token, stem.clone());
+        Some(stem)
     }
 }
 
@@ -189,6 +200,7 @@ impl elasticlunr::lang::Language for SearchLanguage {
             queue.push(Box::new(Stemmer {
                 name: format!("styre-stem-{}", self.code),
                 stemmer: rust_stemmers::Stemmer::create(algorithm),
+                known: std::cell::RefCell::new(HashMap::new()),
             }));
         }
         Pipeline { queue }

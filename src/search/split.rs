@@ -214,7 +214,8 @@ impl Whole {
                     .map(|value| {
                         let tokens = pipeline.run(tokenize(value));
                         let length = tokens.len();
-                        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+                        // (In any order: each term has its own node.)
+                        let mut counts: HashMap<String, u32> = HashMap::new();
                         for token in tokens {
                             *counts.entry(token).or_insert(0) += 1;
                         }
