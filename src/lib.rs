@@ -87,7 +87,15 @@ pub fn resolve_site(root: &Path, options: &LoadOptions, diagnostics: &mut Diagno
 
 /// Runs load → resolve → render on the site at `root`, entirely in memory.
 pub fn build_site(root: &Path, options: &LoadOptions) -> Build {
-    build_site_keeping(root, options).0
+    let (build, state) = build_site_with_state(root, options);
+    drop_in_background(state);
+    build
+}
+
+/// Frees a large value (the resolved site, the template values: hundreds of thousands of
+/// allocations on a big site) on another thread, while the caller goes on writing the output.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// Like [`build_site`], and also returns the resolved site (for reports on it, such as the
@@ -97,7 +105,13 @@ pub fn build_site_keeping(
     options: &LoadOptions,
 ) -> (Build, Option<Box<resolve::Site>>) {
     let (build, kept) = build_site_with_state(root, options);
-    (build, kept.map(|(site, _)| site))
+    (
+        build,
+        kept.map(|(site, rendering)| {
+            drop_in_background(rendering);
+            site
+        }),
+    )
 }
 
 /// Like [`build_site`], and also returns the resolved site and the rendering state (what an
