@@ -296,6 +296,13 @@ fn new_meeting(
     }
 }
 
+/// The command is done and the process ends: the operating system takes its memory back at
+/// once, where freeing a big site's output allocation by allocation takes a noticeable part
+/// of a second.
+fn end_without_freeing<T>(value: T) {
+    std::mem::forget(value);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,11 +312,4 @@ mod tests {
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
     }
-}
-
-/// The command is done and the process ends: the operating system takes its memory back at
-/// once, where freeing a big site's output allocation by allocation takes a noticeable part
-/// of a second.
-fn end_without_freeing<T>(value: T) {
-    std::mem::forget(value);
 }
