@@ -114,7 +114,8 @@ def main():
         print(f"styre build / Hugo, peak memory (medians): {mem:.3f}×")
         print(f"styre check / styre build, wall, round by round: {summary(check, '×')}\n")
 
-        styre_out, hugo_out = last["styre build"], last["hugo"]
+        styre_out = work / f"out-styre-build-{args.runs}"
+        hugo_out = work / f"out-hugo-{args.runs}"
         print("| output | HTML files | all files | bytes | search data raw / gzip -9 |")
         print("| --- | --- | --- | --- | --- |")
         for name, out, is_search in [
