@@ -156,7 +156,7 @@ impl Session {
                     .values()
                     .filter_map(|f| match f {
                         OutputFile::Copy(source) => Some(source.clone()),
-                        OutputFile::Bytes(_) => None,
+                        OutputFile::Bytes(_) | OutputFile::Written => None,
                     })
                     .collect();
                 Some(State {

@@ -114,11 +114,27 @@ pub fn build_site_keeping(
     )
 }
 
+/// Like [`build_site`], but each rendered file goes to `sink` as soon as it is made (listed in
+/// the output as [`output::OutputFile::Written`]), so that writing overlaps rendering.
+pub fn build_site_into(root: &Path, options: &LoadOptions, sink: &render::Sink) -> Build {
+    let (build, state) = build_site_with(root, options, Some(sink));
+    drop_in_background(state);
+    build
+}
+
 /// Like [`build_site`], and also returns the resolved site and the rendering state (what an
 /// incremental rebuild starts from) when loading got that far.
 pub fn build_site_with_state(
     root: &Path,
     options: &LoadOptions,
+) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
+    build_site_with(root, options, None)
+}
+
+fn build_site_with(
+    root: &Path,
+    options: &LoadOptions,
+    sink: Option<&render::Sink>,
 ) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::new();
@@ -136,7 +152,7 @@ pub fn build_site_with_state(
             return (build, None);
         }
     };
-    let (rendering, output) = render::Rendering::full(&site, &mut diagnostics);
+    let (rendering, output) = render::Rendering::full(&site, &mut diagnostics, sink);
     diagnostics.sort();
     let stats = Stats {
         pages: site.pages.len(),

@@ -115,16 +115,31 @@ fn main() -> ExitCode {
                 shell.status(&format!("error: {e}"));
                 return ExitCode::from(2);
             }
-            let build = styre::build_site(&cli.root, &LoadOptions { drafts, base_url });
+            // Pages are written into a staging folder beside the target as they are rendered;
+            // it replaces the target only if the whole build succeeds.
+            let staging = match output::Staging::begin(&target) {
+                Ok(staging) => staging,
+                Err(e) => {
+                    shell.status(&format!("error: {e}"));
+                    return ExitCode::from(2);
+                }
+            };
+            let build = styre::build_site_into(
+                &cli.root,
+                &LoadOptions { drafts, base_url },
+                &|path, bytes| staging.write(path, bytes),
+            );
             shell.diagnostics(&build.diagnostics, &build.sources);
             let Some(site) = build.ok() else {
+                staging.abandon();
                 shell.status(&format!(
                     "build failed; {} left as it was",
                     target.display()
                 ));
                 return ExitCode::from(1);
             };
-            match output::publish(site, &target) {
+            staging.write_output(site);
+            match staging.finish() {
                 Ok(()) => {
                     shell.status(&summary("Built", &build, Some(&target)));
                     end_without_freeing(build);

@@ -1,11 +1,15 @@
 //! The output abstraction and phase 4, **write**: the only code that touches the output folder.
 //!
 //! The render phase produces an [`Output`]: a sorted map from output path to bytes (or to a file
-//! to copy). `serve` keeps it in memory; `build` publishes it with [`publish`]:
+//! to copy, or a mark that the file is written already). `serve` keeps it in memory; `build`
+//! writes it through a [`Staging`] folder (and [`publish`] does the same for an `Output` in
+//! memory):
 //!
 //! 1. refuse an output folder that styre did not write (no marker file), unless `--force`, and
 //!    always refuse folders that hold the site itself;
-//! 2. write everything into a fresh folder beside the target (`.public.styre-new-<pid>`);
+//! 2. write everything into a fresh folder beside the target (`.public.styre-new-<pid>`):
+//!    `build` writes each page there as soon as it is rendered ([`Staging::write`]), then the
+//!    rest ([`Staging::write_output`]);
 //! 3. swap it in with one atomic rename (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two
 //!    renames), then delete the old tree.
 //!
@@ -29,6 +33,9 @@ pub enum OutputFile {
     Bytes(Vec<u8>),
     /// A file copied as it is (static files, bundle assets).
     Copy(PathBuf),
+    /// Written to the output folder while the site was rendered (`styre build` writes pages
+    /// as they are made); the bytes are not kept.
+    Written,
 }
 
 /// The whole built site, in memory: output path (`/`-separated, relative) → file.
@@ -66,6 +73,10 @@ impl Output {
         match self.files.get(path) {
             Some(OutputFile::Bytes(b)) => Ok(b.clone()),
             Some(OutputFile::Copy(src)) => std::fs::read(src),
+            Some(OutputFile::Written) => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{path} was written to the output folder, not kept"),
+            )),
             None => Err(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("{path} is not in the output"),
@@ -168,28 +179,125 @@ pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), 
 
 /// Writes `output` to `target` atomically (see the module docs). Call [`check_target`] first.
 pub fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
-    let target = std::path::absolute(target).map_err(|e| io_err("resolve", target, e))?;
-    let parent = target
-        .parent()
-        .ok_or_else(|| PublishError::Refused("the output folder has no parent".into()))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
-    remove_stale(parent, &name);
+    let staging = Staging::begin(target)?;
+    staging.write_output(output);
+    staging.finish()
+}
 
-    let staging = parent.join(format!(".{name}.styre-new-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| io_err("remove", &staging, e))?;
+/// A new output being written beside its target, to be swapped in whole ([`Staging::finish`])
+/// or thrown away ([`Staging::abandon`]). Files can be written from many threads while the
+/// site is still being rendered ([`Staging::write`]), so that writing overlaps rendering.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// The first write that failed.
+    error: std::sync::Mutex<Option<PublishError>>,
+}
+
+impl Staging {
+    /// Creates the staging folder (with the marker) beside `target`, after removing stale ones.
+    pub fn begin(target: &Path) -> Result<Staging, PublishError> {
+        let target = std::path::absolute(target).map_err(|e| io_err("resolve", target, e))?;
+        let parent = target
+            .parent()
+            .ok_or_else(|| PublishError::Refused("the output folder has no parent".into()))?
+            .to_path_buf();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+        remove_stale(&parent, &name);
+        let dir = parent.join(format!(".{name}.styre-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_err("remove", &dir, e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| io_err("create", &dir, e))?;
+        // The marker first: a half-written staging folder is still recognisably ours.
+        write_file(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        Ok(Staging {
+            dir,
+            target,
+            parent,
+            name,
+            error: Default::default(),
+        })
     }
-    std::fs::create_dir(&staging).map_err(|e| io_err("create", &staging, e))?;
-    let result =
-        write_tree(output, &staging).and_then(|()| swap_in(&staging, &target, parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+
+    /// Writes one file (`/`-separated path) with its folders. A failure is kept and returned
+    /// by [`Staging::finish`].
+    pub fn write(&self, path: &str, bytes: &[u8]) {
+        let dest = self.dir.join(path);
+        let result = match dest.parent() {
+            Some(d) => std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e)),
+            None => Ok(()),
+        }
+        .and_then(|()| write_file(&dest, bytes));
+        self.note(result);
     }
-    result
+
+    /// Writes every file of `output` not written already (in parallel).
+    pub fn write_output(&self, output: &Output) {
+        let pending = |file: &OutputFile| !matches!(file, OutputFile::Written);
+        let mut dirs: Vec<PathBuf> = output
+            .files
+            .iter()
+            .filter(|(_, f)| pending(f))
+            .filter_map(|(p, _)| Path::new(p).parent().map(|d| self.dir.join(d)))
+            .collect();
+        dirs.dedup();
+        for d in &dirs {
+            if let Err(e) = std::fs::create_dir_all(d) {
+                self.note(Err(io_err("create", d, e)));
+                return;
+            }
+        }
+        output.files.par_iter().for_each(|(path, file)| {
+            let dest = self.dir.join(path);
+            let result = match file {
+                OutputFile::Bytes(bytes) => write_file(&dest, bytes),
+                OutputFile::Copy(src) => std::fs::copy(src, &dest)
+                    .map(|_| ())
+                    .map_err(|e| io_err(&format!("copy {} to", src.display()), &dest, e)),
+                OutputFile::Written => Ok(()),
+            };
+            self.note(result);
+        });
+    }
+
+    /// Keeps the first failure.
+    fn note(&self, result: Result<(), PublishError>) {
+        if let Err(e) = result
+            && let Ok(mut first) = self.error.lock()
+            && first.is_none()
+        {
+            *first = Some(e);
+        }
+    }
+
+    /// Swaps the staging folder in for the target, unless a write failed (then the staging
+    /// folder is removed and the target is left as it was).
+    pub fn finish(self) -> Result<(), PublishError> {
+        let failed = match self.error.lock() {
+            Ok(mut e) => e.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        let result = match failed {
+            Some(e) => Err(e),
+            None => swap_in(&self.dir, &self.target, &self.parent, &self.name),
+        };
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+
+    /// Throws the staging folder away; the target stays as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// Removes staging or old folders left by earlier builds that were killed midway. Only folders
@@ -208,29 +316,6 @@ fn remove_stale(parent: &Path, name: &str) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn write_tree(output: &Output, dir: &Path) -> Result<(), PublishError> {
-    // The marker first: a half-written staging folder is still recognisably ours.
-    write_file(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
-    let mut dirs: Vec<PathBuf> = output
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| io_err("create", d, e))?;
-    }
-    output.files.par_iter().try_for_each(|(path, file)| {
-        let dest = dir.join(path);
-        match file {
-            OutputFile::Bytes(bytes) => write_file(&dest, bytes),
-            OutputFile::Copy(src) => std::fs::copy(src, &dest)
-                .map(|_| ())
-                .map_err(|e| io_err(&format!("copy {} to", src.display()), &dest, e)),
-        }
-    })
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
@@ -288,6 +373,45 @@ mod tests {
         assert_eq!(o.lookup("/a").unwrap().0, "a/index.html");
         assert_eq!(o.lookup("/x.css").unwrap().0, "x.css");
         assert!(o.lookup("/nope/").is_none());
+    }
+
+    #[test]
+    fn staging_takes_files_while_rendering_and_swaps_in_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        publish(&output(&[("a/index.html", "old")]), &target).unwrap();
+
+        // Abandoned (a failed build): the target is as it was, no staging folder is left.
+        let staging = Staging::begin(&target).unwrap();
+        staging.write("a/index.html", b"half");
+        staging.abandon();
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "old"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        // Finished: files written while rendering, and the rest of the output after.
+        let staging = Staging::begin(&target).unwrap();
+        staging.write("b/c/index.html", b"rendered");
+        let mut rest = output(&[("x.css", "css")]);
+        rest.files
+            .insert("b/c/index.html".into(), OutputFile::Written);
+        staging.write_output(&rest);
+        staging.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("b/c/index.html")).unwrap(),
+            "rendered"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("x.css")).unwrap(),
+            "css"
+        );
+        assert!(
+            !target.join("a").exists(),
+            "the old output is replaced whole"
+        );
+        assert!(target.join(MARKER).is_file());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Phase 3, **render**: the resolved [`Site`] in, an in-memory [`Output`] out.
 //!
 //! Pure with respect to the file system: it reads nothing but the site (static files are
-//! listed as copies, not read) and writes nothing. Every output file is one [`Job`]; jobs run in
+//! listed as copies, not read) and writes nothing itself (`styre build` may hand it a
+//! [`Sink`] that takes each file as it is made). Every output file is one [`Job`]; jobs run in
 //! parallel and are collected into a sorted map, so the output is byte-identical run to run.
 //!
 //! What each job reads is explicit in [`Job`]: a page job reads its page, its template chain,
@@ -20,7 +21,7 @@ use serde_json::{Value, json};
 use crate::config::Language;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::view::View;
-use crate::output::{Output, file_for};
+use crate::output::{Output, OutputFile, file_for};
 use crate::resolve::{Page, Section, Site, Target};
 
 /// One output file to produce.
@@ -72,8 +73,12 @@ type JobResult = Result<(String, Vec<u8>), Option<Diagnostic>>;
 
 /// Renders the whole site. Problems (template errors) go to `diags`.
 pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
-    Rendering::full(site, diags).1
+    Rendering::full(site, diags, None).1
 }
+
+/// Where rendered files can go as soon as they are made (`styre build` writes them into the
+/// staging folder while other pages still render): output path, bytes.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) + Sync + 'a;
 
 /// The output files of re-run jobs: written or replaced (`files`) and no longer produced
 /// (`removed`).
@@ -125,8 +130,10 @@ fn note_read(target: Target) {
 }
 
 impl Rendering {
-    /// Renders the whole site: the kept state and the output.
-    pub fn full(site: &Site, diags: &mut Diagnostics) -> (Self, Output) {
+    /// Renders the whole site: the kept state and the output. With a `sink`, each rendered
+    /// file goes to it as soon as it is made and the output lists it as
+    /// [`OutputFile::Written`](crate::output::OutputFile::Written).
+    pub fn full(site: &Site, diags: &mut Diagnostics, sink: Option<&Sink>) -> (Self, Output) {
         let mut tera = crate::templates::build(&site.templates, diags);
         let lookup = Arc::new(Lookup::new(site));
         register_functions(&mut tera, &lookup);
@@ -160,14 +167,14 @@ impl Rendering {
                     Vec::new()
                 }
             },
-            || rendering.run_jobs(site, &jobs),
+            || rendering.run_jobs(site, &jobs, sink),
         );
         rendering.search = search;
-        let mut files = rendering.collect(results, diags);
+        let mut files = rendering.collect(results, sink.is_some(), diags);
         if config.build_search_index {
             let jobs: Vec<Job> = (0..config.languages.len()).map(Job::Search).collect();
-            let results = rendering.run_jobs(site, &jobs);
-            files.extend(rendering.collect(results, diags));
+            let results = rendering.run_jobs(site, &jobs, sink);
+            files.extend(rendering.collect(results, sink.is_some(), diags));
         }
 
         let mut output = Output::default();
@@ -230,8 +237,8 @@ impl Rendering {
                 }
             }
         }
-        for (path, bytes) in files {
-            output.insert_bytes(path, bytes);
+        for (path, file) in files {
+            output.files.insert(path, file);
         }
         (rendering, output)
     }
@@ -282,8 +289,13 @@ impl Rendering {
     }
 
     /// Runs jobs in parallel; each result comes with the pages and sections its templates
-    /// fetched.
-    fn run_jobs(&self, site: &Site, jobs: &[Job]) -> Vec<(Job, JobResult, Vec<Target>)> {
+    /// fetched. With a `sink`, each file goes there and its result keeps only the path.
+    fn run_jobs(
+        &self,
+        site: &Site,
+        jobs: &[Job],
+        sink: Option<&Sink>,
+    ) -> Vec<(Job, JobResult, Vec<Target>)> {
         let renderer = Renderer {
             site,
             tera: &self.tera,
@@ -294,26 +306,33 @@ impl Rendering {
         jobs.par_iter()
             .map(|&job| {
                 READS.with(|r| r.borrow_mut().clear());
-                let result = renderer.run(job);
+                let mut result = renderer.run(job);
                 let reads = READS.with(|r| std::mem::take(&mut *r.borrow_mut()));
+                if let (Some(sink), Ok((path, bytes))) = (sink, &mut result) {
+                    sink(path, bytes);
+                    *bytes = Vec::new();
+                }
                 (job, result, reads)
             })
             .collect()
     }
 
-    /// Files of the jobs that succeeded; problems to `diags`; what each job read is noted.
+    /// Files of the jobs that succeeded (written to the sink, if there was one); problems to
+    /// `diags`; what each job read is noted.
     fn collect(
         &mut self,
         results: Vec<(Job, JobResult, Vec<Target>)>,
+        streamed: bool,
         diags: &mut Diagnostics,
-    ) -> Vec<(String, Vec<u8>)> {
+    ) -> Vec<(String, OutputFile)> {
         let mut files = Vec::with_capacity(results.len());
         for (job, result, reads) in results {
             for target in reads {
                 self.readers.entry(target).or_default().insert(job);
             }
             match result {
-                Ok(file) => files.push(file),
+                Ok((path, _)) if streamed => files.push((path, OutputFile::Written)),
+                Ok((path, bytes)) => files.push((path, OutputFile::Bytes(bytes))),
                 Err(Some(d)) => diags.push(d),
                 Err(None) => {}
             }
@@ -439,9 +458,16 @@ impl Rendering {
 
     fn rerun(&mut self, site: &Site, jobs: BTreeSet<Job>, diags: &mut Diagnostics) -> Patch {
         let jobs: Vec<Job> = jobs.into_iter().collect();
-        let results = self.run_jobs(site, &jobs);
+        let results = self.run_jobs(site, &jobs, None);
         Patch {
-            files: self.collect(results, diags),
+            files: self
+                .collect(results, false, diags)
+                .into_iter()
+                .filter_map(|(path, file)| match file {
+                    OutputFile::Bytes(bytes) => Some((path, bytes)),
+                    _ => None,
+                })
+                .collect(),
             removed: Vec::new(),
             jobs: jobs.len(),
         }

@@ -410,6 +410,10 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
                     .into_response();
             }
         },
+        // The server renders into memory; a file already written to disk is not its.
+        OutputFile::Written => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "not kept in memory").into_response();
+        }
     };
     let mime = mime_guess::from_path(file).first_or_octet_stream();
     if mime.essence_str() == "text/html" {
