@@ -98,13 +98,11 @@ fn drop_in_background<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
-/// Like [`build_site`], and also returns the resolved site (for reports on it, such as the
-/// translation matrix) when loading got that far.
-pub fn build_site_keeping(
-    root: &Path,
-    options: &LoadOptions,
-) -> (Build, Option<Box<resolve::Site>>) {
-    let (build, kept) = build_site_with_state(root, options);
+/// What `styre check` runs: everything a build does that can find a problem (every page is
+/// rendered, then dropped; the search index's files are not made), and the resolved site (for
+/// reports on it, such as the translation matrix) when loading got that far.
+pub fn check_site(root: &Path, options: &LoadOptions) -> (Build, Option<Box<resolve::Site>>) {
+    let (build, kept) = build_site_with(root, options, render::Mode::Check);
     (
         build,
         kept.map(|(site, rendering)| {
@@ -117,7 +115,7 @@ pub fn build_site_keeping(
 /// Like [`build_site`], but each rendered file goes to `sink` as soon as it is made (listed in
 /// the output as [`output::OutputFile::Written`]), so that writing overlaps rendering.
 pub fn build_site_into(root: &Path, options: &LoadOptions, sink: &render::Sink) -> Build {
-    let (build, state) = build_site_with(root, options, Some(sink));
+    let (build, state) = build_site_with(root, options, render::Mode::Stream(sink));
     drop_in_background(state);
     build
 }
@@ -128,13 +126,13 @@ pub fn build_site_with_state(
     root: &Path,
     options: &LoadOptions,
 ) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
-    build_site_with(root, options, None)
+    build_site_with(root, options, render::Mode::Memory)
 }
 
 fn build_site_with(
     root: &Path,
     options: &LoadOptions,
-    sink: Option<&render::Sink>,
+    mode: render::Mode,
 ) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::new();
@@ -152,7 +150,7 @@ fn build_site_with(
             return (build, None);
         }
     };
-    let (rendering, output) = render::Rendering::full(&site, &mut diagnostics, sink);
+    let (rendering, output) = render::Rendering::full(&site, &mut diagnostics, mode);
     diagnostics.sort();
     let stats = Stats {
         pages: site.pages.len(),

@@ -156,7 +156,7 @@ fn main() -> ExitCode {
             translations,
             format,
         } => {
-            let (build, site) = styre::build_site_keeping(
+            let (build, site) = styre::check_site(
                 &cli.root,
                 &LoadOptions {
                     drafts,
@@ -221,8 +221,13 @@ fn main() -> ExitCode {
 fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -> String {
     let s = build.stats;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    // (A check makes no files, and skips the search index's.)
+    let files = match target {
+        Some(_) => format!(" ({} files)", s.files),
+        None => String::new(),
+    };
     let mut line = format!(
-        "{verb} {}, {} in {} {} ({} files) in {} ms",
+        "{verb} {}, {} in {} {}{files} in {} ms",
         plural(s.pages, "page"),
         plural(s.sections, "section"),
         s.languages,
@@ -231,7 +236,6 @@ fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -
         } else {
             "languages"
         },
-        s.files,
         build.elapsed.as_millis()
     );
     let warnings = build.diagnostics.warning_count();

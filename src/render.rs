@@ -73,12 +73,24 @@ type JobResult = Result<(String, Vec<u8>), Option<Diagnostic>>;
 
 /// Renders the whole site. Problems (template errors) go to `diags`.
 pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
-    Rendering::full(site, diags, None).1
+    Rendering::full(site, diags, Mode::Memory).1
 }
 
 /// Where rendered files can go as soon as they are made (`styre build` writes them into the
 /// staging folder while other pages still render): output path, bytes.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) + Sync + 'a;
+
+/// What a full render is for.
+#[derive(Clone, Copy)]
+pub enum Mode<'a> {
+    /// Keep every file in the output (`styre serve`, tests).
+    Memory,
+    /// Hand each rendered file to the sink as it is made (`styre build`).
+    Stream(&'a Sink<'a>),
+    /// Render every page (a template may fail) and keep nothing: `styre check`. The search
+    /// index's files, which cannot fail, are not made; its pages are rendered.
+    Check,
+}
 
 /// The output files of re-run jobs: written or replaced (`files`) and no longer produced
 /// (`removed`).
@@ -130,10 +142,17 @@ fn note_read(target: Target) {
 }
 
 impl Rendering {
-    /// Renders the whole site: the kept state and the output. With a `sink`, each rendered
-    /// file goes to it as soon as it is made and the output lists it as
+    /// Renders the whole site: the kept state and the output. Streamed or checked, rendered
+    /// files are listed in the output as
     /// [`OutputFile::Written`](crate::output::OutputFile::Written).
-    pub fn full(site: &Site, diags: &mut Diagnostics, sink: Option<&Sink>) -> (Self, Output) {
+    pub fn full(site: &Site, diags: &mut Diagnostics, mode: Mode) -> (Self, Output) {
+        let discard = |_: &str, _: &[u8]| {};
+        let sink: Option<&Sink> = match mode {
+            Mode::Memory => None,
+            Mode::Stream(sink) => Some(sink),
+            Mode::Check => Some(&discard),
+        };
+        let search_files = !matches!(mode, Mode::Check);
         let mut tera = crate::templates::build(&site.templates, diags);
         let lookup = Arc::new(Lookup::new(site));
         register_functions(&mut tera, &lookup);
@@ -161,7 +180,7 @@ impl Rendering {
                     config
                         .languages
                         .par_iter()
-                        .map(|l| crate::search::build_language(site, &l.code))
+                        .map(|l| crate::search::build_language(site, &l.code, search_files))
                         .collect()
                 } else {
                     Vec::new()
@@ -432,7 +451,7 @@ impl Rendering {
             .par_iter()
             .filter_map(|&l| {
                 let lang = site.config.languages.get(l)?;
-                Some((l, crate::search::build_language(site, &lang.code)))
+                Some((l, crate::search::build_language(site, &lang.code, true)))
             })
             .collect();
         let mut removed = Vec::new();

@@ -315,8 +315,9 @@ fn summary(description: Option<&str>, text: &str) -> String {
     out
 }
 
-/// Builds the index and the store of one language.
-pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
+/// Builds the index and the store of one language; without `with_files`, only what the search page
+/// needs (the types and years of its documents).
+pub fn build_language(site: &Site, lang: &str, with_files: bool) -> LanguageIndex {
     let default = &site.config.default_language;
     let reg = &site.governance;
     let view = crate::governance::view::View::new(site, lang);
@@ -527,6 +528,24 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
         }
     }
 
+    let types = TYPES
+        .into_iter()
+        .filter(|t| docs.iter().any(|d| d.entry.k == *t))
+        .collect();
+    let mut years: Vec<i32> = docs
+        .iter()
+        .filter_map(|d| d.entry.d.as_deref()?.get(..4)?.parse().ok())
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    if !with_files {
+        return LanguageIndex {
+            lang: lang.to_string(),
+            files: Vec::new(),
+            types,
+            years,
+        };
+    }
     let mut stop: Vec<&'static str> = stop_words(lang)
         .lines()
         .map(str::trim)
@@ -599,16 +618,6 @@ pub fn build_language(site: &Site, lang: &str) -> LanguageIndex {
             serde_json::to_vec(&texts).unwrap_or_default(),
         ));
     }
-    let types = TYPES
-        .into_iter()
-        .filter(|t| docs.iter().any(|d| d.entry.k == *t))
-        .collect();
-    let mut years: Vec<i32> = docs
-        .iter()
-        .filter_map(|d| d.entry.d.as_deref()?.get(..4)?.parse().ok())
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
     LanguageIndex {
         lang: lang.to_string(),
         files,
