@@ -130,6 +130,33 @@ pub struct Rendering {
     search_files: Vec<Vec<String>>,
     /// Page or section → the jobs whose templates fetched it with `get_page`/`get_section`.
     readers: HashMap<Target, BTreeSet<Job>>,
+    /// The interface strings each template reads (`templates::string_keys`), per language:
+    /// template → language → `t`. Templates that need them all are absent.
+    strings: TemplateStrings,
+}
+
+type TemplateStrings = HashMap<String, HashMap<String, Value>>;
+
+/// What `t` holds for each template that reads only some strings: just those.
+fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings {
+    crate::templates::string_keys(&site.templates)
+        .into_iter()
+        .filter_map(|(name, keys)| {
+            let keys = keys?;
+            let per_language = lookup
+                .strings
+                .iter()
+                .map(|(lang, all)| {
+                    let some: serde_json::Map<String, Value> = keys
+                        .iter()
+                        .filter_map(|k| Some((k.clone(), all.get(k)?.clone())))
+                        .collect();
+                    (lang.clone(), Value::Object(some))
+                })
+                .collect();
+            Some((name, per_language))
+        })
+        .collect()
 }
 
 thread_local! {
@@ -161,6 +188,7 @@ impl Rendering {
         } else {
             Vec::new()
         };
+        let strings = template_strings(site, &lookup);
         let mut rendering = Self {
             tera,
             lookup,
@@ -168,6 +196,7 @@ impl Rendering {
             search: Vec::new(),
             search_files: Vec::new(),
             readers: HashMap::new(),
+            strings,
         };
         let config = &site.config;
         let jobs = Self::jobs(site);
@@ -321,6 +350,7 @@ impl Rendering {
             lookup: &self.lookup,
             search: &self.search,
             data: &self.data,
+            strings: &self.strings,
         };
         jobs.par_iter()
             .map(|&job| {
@@ -425,6 +455,7 @@ impl Rendering {
     ) -> Patch {
         self.tera = crate::templates::build(&site.templates, diags);
         register_functions(&mut self.tera, &self.lookup);
+        self.strings = template_strings(site, &self.lookup);
         let users = crate::templates::users_of(&site.templates, changed);
         let mut jobs: BTreeSet<Job> = Self::jobs(site)
             .into_iter()
@@ -521,6 +552,7 @@ struct Renderer<'a> {
     search: &'a [crate::search::LanguageIndex],
     /// The open-data records, computed once (they feed the data files and the data page).
     data: &'a [Vec<Value>],
+    strings: &'a TemplateStrings,
 }
 
 impl Renderer<'_> {
@@ -537,7 +569,7 @@ impl Renderer<'_> {
                     "breadcrumbs",
                     &self.trail(&page.source.lang, Some(&page.section_key)),
                 );
-                let html = self.render_template(&page.template, &ctx, &page.source.file)?;
+                let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
                 Ok((file_for(&page.path), self.finish_html(html)))
             }
             Job::Section(i) => {
@@ -553,15 +585,19 @@ impl Renderer<'_> {
                     let view = crate::governance::view::View::new(site, &section.source.lang);
                     ctx.insert("overview", &crate::governance::view::overview(&view));
                 }
-                let html = self.render_template(&section.template, &ctx, &section.source.file)?;
+                let html =
+                    self.render_template(&section.template, &mut ctx, &section.source.file)?;
                 Ok((file_for(&section.path), self.finish_html(html)))
             }
             Job::NotFound(l) => {
                 let lang = &config.languages[l];
                 let path = format!("{}404.html", config.language_prefix(&lang.code));
-                let ctx = self.base_context(&lang.code, &path);
-                let html =
-                    self.render_template("404.html", &ctx, &site.templates.file_of("404.html"))?;
+                let mut ctx = self.base_context(&lang.code, &path);
+                let html = self.render_template(
+                    "404.html",
+                    &mut ctx,
+                    &site.templates.file_of("404.html"),
+                )?;
                 Ok((file_for(&path), self.finish_html(html)))
             }
             Job::Feed(l) => {
@@ -572,8 +608,11 @@ impl Renderer<'_> {
                 ctx.insert("pages", &pages);
                 ctx.insert("last_updated", &last_updated);
                 ctx.insert("feed_url", &config.absolute_url(&path));
-                let xml =
-                    self.render_template("atom.xml", &ctx, &site.templates.file_of("atom.xml"))?;
+                let xml = self.render_template(
+                    "atom.xml",
+                    &mut ctx,
+                    &site.templates.file_of("atom.xml"),
+                )?;
                 Ok((file_for(&path), xml.into_bytes()))
             }
             Job::Sitemap => {
@@ -581,16 +620,16 @@ impl Renderer<'_> {
                 ctx.insert("entries", &self.sitemap_entries());
                 let xml = self.render_template(
                     "sitemap.xml",
-                    &ctx,
+                    &mut ctx,
                     &site.templates.file_of("sitemap.xml"),
                 )?;
                 Ok(("sitemap.xml".into(), xml.into_bytes()))
             }
             Job::Robots => {
-                let ctx = self.base_context(&config.default_language, "/robots.txt");
+                let mut ctx = self.base_context(&config.default_language, "/robots.txt");
                 let text = self.render_template(
                     "robots.txt",
-                    &ctx,
+                    &mut ctx,
                     &site.templates.file_of("robots.txt"),
                 )?;
                 Ok(("robots.txt".into(), text.into_bytes()))
@@ -609,7 +648,7 @@ impl Renderer<'_> {
                 }
                 ctx.insert("breadcrumbs", &trail);
                 ctx.insert("case", &case);
-                self.generated("case.html", &ctx, &path)
+                self.generated("case.html", &mut ctx, &path)
             }
             Job::Decisions(l) => {
                 let lang = &config.languages[l].code;
@@ -617,7 +656,7 @@ impl Renderer<'_> {
                 let (mut ctx, path) =
                     self.generated_context(l, |lang| site.governance.decisions_path(lang));
                 ctx.insert("register", &view.decisions());
-                self.generated("decisions.html", &ctx, &path)
+                self.generated("decisions.html", &mut ctx, &path)
             }
             Job::FollowUps(l) => {
                 let lang = &config.languages[l].code;
@@ -625,7 +664,7 @@ impl Renderer<'_> {
                 let (mut ctx, path) =
                     self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
                 ctx.insert("tracker", &view.follow_ups());
-                self.generated("follow-ups.html", &ctx, &path)
+                self.generated("follow-ups.html", &mut ctx, &path)
             }
             Job::Data(d, format) => {
                 use crate::governance::data;
@@ -653,7 +692,7 @@ impl Renderer<'_> {
                     "catalogue",
                     &crate::governance::data::catalogue(site, self.data),
                 );
-                self.generated("open-data.html", &ctx, &path)
+                self.generated("open-data.html", &mut ctx, &path)
             }
             Job::Calendar => Ok((
                 "data/moter.ics".into(),
@@ -670,7 +709,7 @@ impl Renderer<'_> {
                 ctx.insert("register_url", &config.absolute_url(&register));
                 let xml = self.render_template(
                     "decisions.xml",
-                    &ctx,
+                    &mut ctx,
                     &site.templates.file_of("decisions.xml"),
                 )?;
                 Ok((path.trim_start_matches('/').to_string(), xml.into_bytes()))
@@ -685,7 +724,7 @@ impl Renderer<'_> {
                     &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
                 );
                 ctx.insert("archive", &View::new(site, lang).archive(b, year));
-                self.generated("archive.html", &ctx, &path)
+                self.generated("archive.html", &mut ctx, &path)
             }
             Job::Search(l) => {
                 let (mut ctx, path) =
@@ -712,7 +751,7 @@ impl Renderer<'_> {
                         "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
                     }),
                 );
-                self.generated("search.html", &ctx, &path)
+                self.generated("search.html", &mut ctx, &path)
             }
             Job::Alias(i) => {
                 let alias = &site.aliases[i];
@@ -725,7 +764,7 @@ impl Renderer<'_> {
     }
 
     /// A generated page (case, register): its template, at `path`.
-    fn generated(&self, template: &str, ctx: &tera::Context, path: &str) -> JobResult {
+    fn generated(&self, template: &str, ctx: &mut tera::Context, path: &str) -> JobResult {
         if !self.site.templates.templates.contains_key(template) {
             // Built-in templates always exist; this guards the list of them.
             return Err(Some(Diagnostic::error(
@@ -820,7 +859,6 @@ impl Renderer<'_> {
         ctx.insert("translations", &Value::Array(Vec::new()));
         ctx.insert("fallback", &Value::Null);
         ctx.insert("content_attrs", "");
-        ctx.insert("t", self.lookup.strings.get(lang).unwrap_or(&Value::Null));
         ctx.insert("current_url", &config.absolute_url(path));
         ctx.insert(
             "registers",
@@ -853,9 +891,22 @@ impl Renderer<'_> {
     fn render_template(
         &self,
         name: &str,
-        ctx: &tera::Context,
+        ctx: &mut tera::Context,
         file: &std::path::Path,
     ) -> Result<String, Option<Diagnostic>> {
+        // The interface strings of the context's language: those the template reads, or all.
+        let lang = ctx
+            .get("lang")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let t = self
+            .strings
+            .get(name)
+            .and_then(|by_lang| by_lang.get(&lang))
+            .or_else(|| self.lookup.strings.get(&lang))
+            .unwrap_or(&Value::Null);
+        ctx.insert("t", t);
         self.tera.render(name, ctx).map_err(|e| {
             if !self.tera.get_template_names().any(|n| n == name) {
                 // The template is missing or did not parse: reported once, not per page.

@@ -5,7 +5,7 @@
 //! and the site's own `templates/`. Every template is parsed on its own first, so that all
 //! syntax errors of a run are reported together, each with its line and column.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -155,6 +155,70 @@ pub fn users_of(sources: &TemplateSources, names: &BTreeSet<String>) -> BTreeSet
             return users;
         }
     }
+}
+
+/// `t`, the interface strings, in a template's text, and the key read from it if any.
+static STRINGS_USE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|[^\w.])t\b(?:\s*\.\s*([A-Za-z_][A-Za-z0-9_]*))?")
+        .expect("the strings pattern")
+});
+
+/// Which interface strings (`t.<key>`) each template can read, itself or through the templates
+/// it uses (`extends`, `include`, `import`, found by quoted name as in [`users_of`]): the keys,
+/// or `None` when some template of the chain uses `t` otherwise than by a key (passes it to a
+/// macro, loops over it, indexes it, dumps the context) and so gets all of them. Every page
+/// gets just the strings its templates read instead of a copy of them all.
+pub fn string_keys(sources: &TemplateSources) -> HashMap<String, Option<BTreeSet<String>>> {
+    let own: HashMap<&str, Option<BTreeSet<String>>> = sources
+        .templates
+        .iter()
+        .map(|(name, t)| {
+            let keys = if t.text.contains("__tera_context") {
+                None
+            } else {
+                STRINGS_USE
+                    .captures_iter(&t.text)
+                    .map(|c| c.get(1).map(|k| k.as_str().to_string()))
+                    .collect::<Option<BTreeSet<String>>>()
+            };
+            (name.as_str(), keys)
+        })
+        .collect();
+    sources
+        .templates
+        .keys()
+        .map(|name| {
+            // The templates this one uses, directly or not.
+            let mut chain: BTreeSet<&str> = BTreeSet::from([name.as_str()]);
+            loop {
+                let before = chain.len();
+                for other in sources.templates.keys() {
+                    if chain.contains(other.as_str()) {
+                        continue;
+                    }
+                    let used = chain.iter().any(|c| {
+                        let text = &sources.templates[*c].text;
+                        text.contains(&format!("\"{other}\""))
+                            || text.contains(&format!("'{other}'"))
+                    });
+                    if used {
+                        chain.insert(other.as_str());
+                    }
+                }
+                if chain.len() == before {
+                    break;
+                }
+            }
+            let mut keys = BTreeSet::new();
+            for c in chain {
+                match &own[c] {
+                    Some(k) => keys.extend(k.iter().cloned()),
+                    None => return (name.clone(), None),
+                }
+            }
+            (name.clone(), Some(keys))
+        })
+        .collect()
 }
 
 /// Reads the three layers of templates.
@@ -367,5 +431,49 @@ mod tests {
         assert_eq!(d.message, "template syntax error");
         let span = d.span.clone().unwrap();
         assert_eq!(crate::diagnostics::line_col(text, span.start).0, 2);
+    }
+
+    #[test]
+    fn each_template_gets_the_strings_its_chain_reads() {
+        let mut sources = TemplateSources::default();
+        for (name, text) in [
+            (
+                "base.html",
+                "<title>{{ t.site }}</title>{% block content %}{% endblock %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block content %}{{ t.read_more }} {{ page.t }} at {{ count(key=\"x\", n=1) }}{% endblock %}",
+            ),
+            (
+                "case.html",
+                "{% extends \"base.html\" %}{% import \"m.html\" as m %}{{ m::table(t=t) }}",
+            ),
+            (
+                "m.html",
+                "{% macro table(t) %}{{ t.heading }}{% endmacro %}",
+            ),
+            ("list.html", "{% for k, v in t %}{{ k }}{% endfor %}"),
+            ("dump.html", "{{ __tera_context }}"),
+            ("index.html", "{{ t [\"site\"] }}"),
+        ] {
+            sources.templates.insert(
+                name.into(),
+                TemplateSource {
+                    file: PathBuf::from(format!("templates/{name}")),
+                    text: Arc::from(text),
+                },
+            );
+        }
+        let keys = string_keys(&sources);
+        let set = |k: &[&str]| Some(k.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
+        assert_eq!(keys["base.html"], set(&["site"]));
+        assert_eq!(keys["page.html"], set(&["read_more", "site"]));
+        // Passed on (or taken as a macro's parameter), looped over, indexed or dumped: all.
+        assert_eq!(keys["m.html"], None);
+        assert_eq!(keys["case.html"], None);
+        assert_eq!(keys["list.html"], None);
+        assert_eq!(keys["dump.html"], None);
+        assert_eq!(keys["index.html"], None);
     }
 }
