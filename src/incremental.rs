@@ -73,8 +73,9 @@ pub fn change_kind(root: &Path, path: &Path) -> Option<ChangeKind> {
 /// The result of one batch of changes.
 #[derive(Debug)]
 pub enum Outcome {
-    /// None of the paths is read by the site, or only copied files changed.
-    Unchanged,
+    /// None of the paths is read by the site (`reload` false), or only copied files changed
+    /// (`reload`: they are read from disk, so a reload shows them).
+    Unchanged { reload: bool },
     /// The whole site was loaded and rendered again (successfully or not: see its diagnostics).
     Rebuilt(Build),
     /// Only what the change reaches was rendered again.
@@ -83,9 +84,12 @@ pub enum Outcome {
         /// Warnings of the edited files (an error makes the outcome `Failed`).
         diagnostics: Diagnostics,
         sources: SourceMap,
-        /// What was rendered: "1 content file", "2 templates".
+        /// What was rendered: "1 content file", "2 templates", "the search index".
         what: String,
         elapsed: Duration,
+        /// Whether open pages should reload (not after a search index caught up: the pages
+        /// showed the edit already).
+        reload: bool,
     },
     /// The change has errors; the last good output still stands.
     Failed {
@@ -120,7 +124,10 @@ impl State {
 
 /// How to bring the kept state up to date with a batch of changes.
 enum Plan {
-    Nothing,
+    /// Nothing to render; `reload` when a copied file changed.
+    Nothing {
+        reload: bool,
+    },
     Bodies(Vec<PathBuf>),
     Templates,
     Full,
@@ -179,7 +186,7 @@ impl Session {
             None => Plan::Full,
         };
         let outcome = match plan {
-            Plan::Nothing => return Outcome::Unchanged,
+            Plan::Nothing { reload } => return Outcome::Unchanged { reload },
             Plan::Full => None,
             Plan::Bodies(files) => self.update_bodies(&files),
             Plan::Templates => self.update_templates(),
@@ -198,8 +205,10 @@ impl Session {
         self.state.is_some() && !self.stale_search.is_empty()
     }
 
-    /// Builds the stale search indexes again: the files to replace and remove.
-    pub fn refresh_search(&mut self) -> Option<Patch> {
+    /// Builds the stale search indexes again: the files to replace and remove (or the errors
+    /// of the search pages, which a full build would have too).
+    pub fn refresh_search(&mut self) -> Option<Outcome> {
+        let start = Instant::now();
         let state = self.state.as_mut()?;
         if self.stale_search.is_empty() {
             return None;
@@ -210,17 +219,31 @@ impl Session {
             .rendering
             .refresh_search(&state.site, &langs, &mut diags);
         if diags.has_errors() {
-            // A search page that fails to render failed in the full build too: start over.
-            self.state = None;
-            return None;
+            return Some(self.fail(diags));
         }
-        Some(patch)
+        Some(Outcome::Patched {
+            patch,
+            diagnostics: diags,
+            sources: SourceMap::default(),
+            what: "the search index".into(),
+            elapsed: start.elapsed(),
+            reload: false,
+        })
     }
 
     fn plan(&self, state: &State, paths: &[PathBuf]) -> Plan {
         let site = &state.site;
         let mut bodies = Vec::new();
         let mut templates = false;
+        // Whether a copied file changed (read from disk on each request: a reload shows it).
+        let mut copies = false;
+        let theme_dir = |sub: &str| {
+            site.config
+                .theme
+                .as_ref()
+                .map(|t| Path::new("themes").join(t).join(sub))
+        };
+        let (theme_templates, theme_static) = (theme_dir("templates"), theme_dir("static"));
         for path in paths {
             let Some(kind) = change_kind(&self.root, path) else {
                 continue;
@@ -230,27 +253,24 @@ impl Session {
             };
             let exists = path.is_file();
             if exists && state.copies.contains(path) {
+                copies = true;
                 continue;
             }
             // Gone, and never part of the site: an editor's or a tool's temporary file (`sed -i`
-            // writes one and renames it over the file, which is the change that counts).
-            if !path.exists()
-                && matches!(
-                    kind,
-                    ChangeKind::Content
-                        | ChangeKind::Template
-                        | ChangeKind::Theme
-                        | ChangeKind::Static
-                )
-                && !state.has_file_at(rel, path)
-            {
+            // writes one and renames it over the file, which is the change that counts). Only
+            // where every file the site reads is known: content, templates, static files (a
+            // theme's interface strings, for one, are not listed).
+            let known_layer = match kind {
+                ChangeKind::Content | ChangeKind::Template | ChangeKind::Static => true,
+                ChangeKind::Theme => [&theme_templates, &theme_static]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| rel.starts_with(d)),
+                ChangeKind::Config | ChangeKind::Strings => false,
+            };
+            if known_layer && !path.exists() && !state.has_file_at(rel, path) {
                 continue;
             }
-            let theme_templates = site
-                .config
-                .theme
-                .as_ref()
-                .map(|t| Path::new("themes").join(t).join("templates"));
             match kind {
                 ChangeKind::Content
                     if exists
@@ -274,7 +294,7 @@ impl Session {
             }
         }
         match (bodies.is_empty(), templates) {
-            (true, false) => Plan::Nothing,
+            (true, false) => Plan::Nothing { reload: copies },
             (false, false) => Plan::Bodies(bodies),
             (true, true) => Plan::Templates,
             (false, true) => Plan::Full,
@@ -295,6 +315,7 @@ impl Session {
                 &mut diags,
             )?);
         }
+        crate::resolve::check_all_links(&state.site, &mut diags);
         if !diags.has_errors() {
             let patch = state
                 .rendering
@@ -321,6 +342,7 @@ impl Session {
                     sources,
                     what: count(files.len(), "content file"),
                     elapsed: Duration::ZERO,
+                    reload: true,
                 });
             }
         }
@@ -372,6 +394,7 @@ impl Session {
             sources,
             what: count(changed.len(), "template"),
             elapsed: Duration::ZERO,
+            reload: true,
         })
     }
 

@@ -160,7 +160,9 @@ fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings {
 }
 
 thread_local! {
-    /// The pages and sections the job running on this thread fetched from its templates.
+    /// The pages and sections the job running on this thread fetched from its templates. A job
+    /// runs on one thread from start to end: nothing inside `Renderer::run` hands work to rayon
+    /// (which could run another job's piece on this thread mid-job); keep it so.
     static READS: RefCell<Vec<Target>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -430,11 +432,16 @@ impl Rendering {
             }
         }
         if documents {
-            jobs.extend(
-                (0..site.pages.len())
-                    .filter(|&i| crate::governance::view::is_document(site, i))
-                    .map(Job::Page),
-            );
+            // Every version's value holds the diffs of the history it shows.
+            for j in
+                (0..site.pages.len()).filter(|&j| crate::governance::view::is_document(site, j))
+            {
+                lookup.pages[j] = Arc::new(Lookup::page_entry(site, j));
+                jobs.insert(Job::Page(j));
+                if let Some(readers) = self.readers.get(&Target::Page(j)) {
+                    jobs.extend(readers);
+                }
+            }
         }
         if site.config.generate_feed {
             jobs.extend((0..site.config.languages.len()).map(Job::Feed));

@@ -417,7 +417,8 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
 /// For `styre serve`: the content file `file` (relative to the site root) now reads `text`. When
 /// only its Markdown body changed (same front matter, byte for byte) and the file is a page or
 /// section of the site, renders the body again for it and its stand-ins in other languages,
-/// checks the links of the site again, and returns what was rendered. Everything the rest of
+/// and returns what was rendered. The links are left to [`check_all_links`], once all files of
+/// a batch are in (a link may point to a heading another file of the batch adds). Everything the rest of
 /// the site knows of a file (URL, title, dates, order, governance records, translations)
 /// comes from its front matter, so that is all that changed.
 ///
@@ -500,8 +501,12 @@ pub fn update_body(
             .collect(),
     );
     report_unknown_cases(&pages, &sections, diags);
-    check_links(site, &std::collections::BTreeSet::new(), diags);
     Some(targets)
+}
+
+/// Checks every `@/` link of the site (after [`update_body`]).
+pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
+    check_links(site, &std::collections::BTreeSet::new(), diags);
 }
 
 /// Case IDs written after "sak" that name no case: worth a warning, not a failed build.

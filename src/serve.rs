@@ -160,9 +160,11 @@ fn lock(state: &AppState) -> std::sync::RwLockWriteGuard<'_, Current> {
 /// Applies the outcome of a batch of changes to what is served.
 fn publish(outcome: Outcome, state: &AppState, shell: Shell) {
     match outcome {
-        Outcome::Unchanged => {
+        Outcome::Unchanged { reload } => {
             // Copied files are read from disk on each request: reloading shows them.
-            let _ = state.notices.send(Notice::Reload);
+            if reload {
+                let _ = state.notices.send(Notice::Reload);
+            }
         }
         Outcome::Rebuilt(build) => publish_build(build, state, shell),
         Outcome::Patched {
@@ -171,6 +173,7 @@ fn publish(outcome: Outcome, state: &AppState, shell: Shell) {
             sources,
             what,
             elapsed,
+            reload,
         } => {
             shell.diagnostics(&diagnostics, &sources);
             let (files, jobs) = (patch.files.len(), patch.jobs);
@@ -181,7 +184,9 @@ fn publish(outcome: Outcome, state: &AppState, shell: Shell) {
                 }
                 current.error = None;
             }
-            let _ = state.notices.send(Notice::Reload);
+            if reload {
+                let _ = state.notices.send(Notice::Reload);
+            }
             shell.status(&format!(
                 "Updated {what}: {jobs} outputs rendered again, {files} files replaced, in {} ms",
                 elapsed.as_millis()
@@ -237,28 +242,19 @@ fn start_watching(root: &Path, shell: Shell) -> Option<(notify::RecommendedWatch
 
 fn watch(root: &Path, rx: Events, mut session: Session, state: &AppState, shell: Shell) {
     use std::sync::mpsc::RecvTimeoutError;
+    // When the site last changed (the search indexes wait for edits to pause).
+    let mut last_change = std::time::Instant::now();
     loop {
         let wait = if session.search_pending() {
-            SEARCH_DELAY
+            SEARCH_DELAY.saturating_sub(last_change.elapsed())
         } else {
             Duration::from_secs(3600)
         };
         let first = match rx.recv_timeout(wait) {
             Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => {
-                let started = std::time::Instant::now();
-                if let Some(patch) = session.refresh_search() {
-                    let files = patch.files.len();
-                    {
-                        let mut current = lock(state);
-                        if let Some(output) = current.output.as_mut() {
-                            patch.apply(output);
-                        }
-                    }
-                    shell.status(&format!(
-                        "Updated the search index: {files} files in {} ms",
-                        started.elapsed().as_millis()
-                    ));
+                if let Some(outcome) = session.refresh_search() {
+                    publish(outcome, state, shell);
                 }
                 continue;
             }
@@ -283,7 +279,12 @@ fn watch(root: &Path, rx: Events, mut session: Session, state: &AppState, shell:
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        if !burst.paths.is_empty() {
+        if burst.rescan {
+            // The watcher lost events (an overflow, an error): only a whole build is sure.
+            last_change = std::time::Instant::now();
+            publish_build(session.full(), state, shell);
+        } else if !burst.paths.is_empty() {
+            last_change = std::time::Instant::now();
             publish(session.changed(&burst.paths), state, shell);
         }
     }
@@ -296,13 +297,21 @@ struct Burst {
     paths: Vec<PathBuf>,
     /// Of those, the files written and not closed yet.
     open: Vec<PathBuf>,
+    /// The watcher may have missed events: rebuild everything.
+    rescan: bool,
 }
 
 impl Burst {
     fn absorb(&mut self, root: &Path, event: notify::Result<notify::Event>) {
         use notify::EventKind;
         use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
-        let Ok(event) = event else { return };
+        let event = match event {
+            Ok(event) if !event.need_rescan() => event,
+            _ => {
+                self.rescan = true;
+                return;
+            }
+        };
         match event.kind {
             // Reading a file (which the build itself does) raises access events; only a change
             // to the tree counts, or every build would trigger the next.

@@ -144,9 +144,7 @@ pub fn users_of(sources: &TemplateSources, names: &BTreeSet<String>) -> BTreeSet
             if users.contains(name) {
                 continue;
             }
-            let uses = users.iter().any(|u| {
-                source.text.contains(&format!("\"{u}\"")) || source.text.contains(&format!("'{u}'"))
-            });
+            let uses = users.iter().any(|u| names_template(&source.text, u));
             if uses {
                 users.insert(name.clone());
             }
@@ -155,6 +153,14 @@ pub fn users_of(sources: &TemplateSources, names: &BTreeSet<String>) -> BTreeSet
             return users;
         }
     }
+}
+
+/// Whether a template's text names the template `name` in a string literal (tera's three
+/// quotes: `"…"`, `'…'`, `` `…` ``).
+fn names_template(text: &str, name: &str) -> bool {
+    ['"', '\'', '`']
+        .iter()
+        .any(|q| text.contains(&format!("{q}{name}{q}")))
 }
 
 /// `t`, the interface strings, in a template's text, and the key read from it if any.
@@ -198,8 +204,7 @@ pub fn string_keys(sources: &TemplateSources) -> HashMap<String, Option<BTreeSet
                     }
                     let used = chain.iter().any(|c| {
                         let text = &sources.templates[*c].text;
-                        text.contains(&format!("\"{other}\""))
-                            || text.contains(&format!("'{other}'"))
+                        names_template(text, other)
                     });
                     if used {
                         chain.insert(other.as_str());
@@ -454,6 +459,10 @@ mod tests {
                 "{% macro table(t) %}{{ t.heading }}{% endmacro %}",
             ),
             ("list.html", "{% for k, v in t %}{{ k }}{% endfor %}"),
+            (
+                "news.html",
+                "{% extends `base.html` %}{% block content %}{{ t.news }}{% endblock %}",
+            ),
             ("dump.html", "{{ __tera_context }}"),
             ("index.html", "{{ t [\"site\"] }}"),
         ] {
@@ -469,6 +478,10 @@ mod tests {
         let set = |k: &[&str]| Some(k.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
         assert_eq!(keys["base.html"], set(&["site"]));
         assert_eq!(keys["page.html"], set(&["read_more", "site"]));
+        // Any of tera's quotes names a template.
+        assert_eq!(keys["news.html"], set(&["news", "site"]));
+        let users = users_of(&sources, &BTreeSet::from(["base.html".to_string()]));
+        assert!(users.contains("news.html") && users.contains("page.html"));
         // Passed on (or taken as a macro's parameter), looped over, indexed or dumped: all.
         assert_eq!(keys["m.html"], None);
         assert_eq!(keys["case.html"], None);

@@ -112,6 +112,11 @@ fn the_portal_front_page_shows_the_board_at_a_glance() {
         pages += 1;
         let html = String::from_utf8_lossy(bytes);
         assert!(!html.contains(" style="), "{path}: inline style");
+        // A template that prints an object where it meant one of its fields.
+        assert!(
+            !html.contains("[object]"),
+            "{path}: an object printed as text"
+        );
         assert!(!html.contains("<style"), "{path}: style element");
         for script in html.split("<script").skip(1) {
             let tag = &script[..script.find('>').unwrap()];
