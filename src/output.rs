@@ -310,16 +310,9 @@ fn remove_stale(parent: &Path, name: &str) {
     let old_prefix = format!(".{name}.styre-old-");
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name
-            .strip_prefix(&new_prefix)
-            .or_else(|| file_name.strip_prefix(&old_prefix))
-        else {
-            continue;
-        };
-        // A build still running (another `styre build` into the same folder) keeps its own.
-        let running =
-            pid != std::process::id().to_string() && Path::new("/proc").join(pid).is_dir();
-        if !running && entry.path().join(MARKER).is_file() {
+        if (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
+            && entry.path().join(MARKER).is_file()
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
