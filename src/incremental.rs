@@ -221,14 +221,11 @@ impl Session {
         if diags.has_errors() {
             return Some(self.fail(diags));
         }
-        Some(Outcome::Patched {
-            patch,
-            diagnostics: diags,
-            sources: SourceMap::default(),
-            what: "the search index".into(),
-            elapsed: start.elapsed(),
-            reload: false,
-        })
+        let mut outcome = patched(&state.site, patch, diags, "the search index".into(), false);
+        if let Outcome::Patched { elapsed, .. } = &mut outcome {
+            *elapsed = start.elapsed();
+        }
+        Some(outcome)
     }
 
     fn plan(&self, state: &State, paths: &[PathBuf]) -> Plan {
@@ -316,37 +313,32 @@ impl Session {
             )?);
         }
         crate::resolve::check_all_links(&state.site, &mut diags);
-        if !diags.has_errors() {
-            let patch = state
-                .rendering
-                .rerender_bodies(&state.site, &changed, &mut diags);
-            if !diags.has_errors() {
-                let config = &state.site.config;
-                for target in &changed {
-                    let lang = match *target {
-                        Target::Page(i) => &state.site.pages[i].source.lang,
-                        Target::Section(i) => &state.site.sections[i].source.lang,
-                    };
-                    if let Some(l) = config.languages.iter().position(|l| &l.code == lang) {
-                        self.stale_search.insert(l);
-                    }
-                }
-                let sources = if diags.is_empty() {
-                    SourceMap::default()
-                } else {
-                    state.site.sources.clone()
-                };
-                return Some(Outcome::Patched {
-                    patch,
-                    diagnostics: diags,
-                    sources,
-                    what: count(files.len(), "content file"),
-                    elapsed: Duration::ZERO,
-                    reload: true,
-                });
+        if diags.has_errors() {
+            return Some(self.fail(diags));
+        }
+        let patch = state
+            .rendering
+            .rerender_bodies(&state.site, &changed, &mut diags);
+        if diags.has_errors() {
+            return Some(self.fail(diags));
+        }
+        let config = &state.site.config;
+        for target in &changed {
+            let lang = match *target {
+                Target::Page(i) => &state.site.pages[i].source.lang,
+                Target::Section(i) => &state.site.sections[i].source.lang,
+            };
+            if let Some(l) = config.languages.iter().position(|l| &l.code == lang) {
+                self.stale_search.insert(l);
             }
         }
-        Some(self.fail(diags))
+        Some(patched(
+            &state.site,
+            patch,
+            diags,
+            count(files.len(), "content file"),
+            true,
+        ))
     }
 
     /// The template plan; `None` when the set of templates or their files changed.
@@ -383,19 +375,13 @@ impl Session {
         if diags.has_errors() {
             return Some(self.fail(diags));
         }
-        let sources = if diags.is_empty() {
-            SourceMap::default()
-        } else {
-            state.site.sources.clone()
-        };
-        Some(Outcome::Patched {
+        Some(patched(
+            &state.site,
             patch,
-            diagnostics: diags,
-            sources,
-            what: count(changed.len(), "template"),
-            elapsed: Duration::ZERO,
-            reload: true,
-        })
+            diags,
+            count(changed.len(), "template"),
+            true,
+        ))
     }
 
     /// Reports a failed plan and drops the kept state: the next change rebuilds everything.
@@ -410,6 +396,30 @@ impl Session {
             diagnostics,
             sources,
         }
+    }
+}
+
+/// A plan that went through: its patch, and its warnings with the texts they quote (the time
+/// is set by the caller).
+fn patched(
+    site: &Site,
+    patch: Patch,
+    diagnostics: Diagnostics,
+    what: String,
+    reload: bool,
+) -> Outcome {
+    let sources = if diagnostics.is_empty() {
+        SourceMap::default()
+    } else {
+        site.sources.clone()
+    };
+    Outcome::Patched {
+        patch,
+        diagnostics,
+        sources,
+        what,
+        elapsed: Duration::ZERO,
+        reload,
     }
 }
 

@@ -403,24 +403,31 @@ impl Rendering {
         changed: &[Target],
         diags: &mut Diagnostics,
     ) -> Patch {
+        use crate::governance::view::is_document;
+        let mut pages: BTreeSet<usize> = changed
+            .iter()
+            .filter_map(|t| match *t {
+                Target::Page(i) => Some(i),
+                Target::Section(_) => None,
+            })
+            .collect();
+        // Every version of a document holds the diffs of the history it shows.
+        if pages.iter().any(|&i| is_document(site, i)) {
+            pages.extend((0..site.pages.len()).filter(|&j| is_document(site, j)));
+        }
         let mut lookup = (*self.lookup).clone();
         let mut jobs: BTreeSet<Job> = BTreeSet::new();
         let mut touched: BTreeSet<Target> = changed.iter().copied().collect();
-        let mut documents = false;
-        for &target in changed {
-            match target {
-                Target::Page(i) => {
-                    lookup.pages[i] = Arc::new(Lookup::page_entry(site, i));
-                    jobs.insert(Job::Page(i));
-                    for (s, section) in site.sections.iter().enumerate() {
-                        if section.pages.contains(&i) {
-                            touched.insert(Target::Section(s));
-                        }
-                    }
-                    documents |= crate::governance::view::is_document(site, i);
-                }
-                Target::Section(_) => {}
-            }
+        for &i in &pages {
+            lookup.pages[i] = Arc::new(Lookup::page_entry(site, i));
+            jobs.insert(Job::Page(i));
+            touched.insert(Target::Page(i));
+            // The sections listing it (their values hold its word count).
+            touched.extend(
+                (0..site.sections.len())
+                    .filter(|&s| site.sections[s].pages.contains(&i))
+                    .map(Target::Section),
+            );
         }
         for &target in &touched {
             if let Target::Section(s) = target {
@@ -429,18 +436,6 @@ impl Rendering {
             }
             if let Some(readers) = self.readers.get(&target) {
                 jobs.extend(readers);
-            }
-        }
-        if documents {
-            // Every version's value holds the diffs of the history it shows.
-            for j in
-                (0..site.pages.len()).filter(|&j| crate::governance::view::is_document(site, j))
-            {
-                lookup.pages[j] = Arc::new(Lookup::page_entry(site, j));
-                jobs.insert(Job::Page(j));
-                if let Some(readers) = self.readers.get(&Target::Page(j)) {
-                    jobs.extend(readers);
-                }
             }
         }
         if site.config.generate_feed {

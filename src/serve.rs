@@ -216,8 +216,7 @@ const BURST: Duration = Duration::from_millis(100);
 /// How long edits must pause before the watcher rebuilds the search indexes they made stale.
 const SEARCH_DELAY: Duration = Duration::from_millis(250);
 
-/// Watches the site; after each burst of changes, brings the session up to date and publishes
-/// the result; when edits pause, rebuilds the search indexes they made stale.
+/// The file watcher's events.
 type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
 
 /// Starts watching the site, or says why it cannot (the site is still served, without reload).
@@ -240,6 +239,8 @@ fn start_watching(root: &Path, shell: Shell) -> Option<(notify::RecommendedWatch
     }
 }
 
+/// Watches the site; after each burst of changes, brings the session up to date and publishes
+/// the result; when edits pause, rebuilds the search indexes they made stale.
 fn watch(root: &Path, rx: Events, mut session: Session, state: &AppState, shell: Shell) {
     use std::sync::mpsc::RecvTimeoutError;
     // When the site last changed (the search indexes wait for edits to pause).

@@ -137,20 +137,33 @@ impl TemplateSources {
 /// templates a template uses with string literals, so this finds every user (and at worst a
 /// template that merely quotes the name).
 pub fn users_of(sources: &TemplateSources, names: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut users = names.clone();
+    let start = names.iter().map(String::as_str).collect();
+    let text = |name: &str| &*sources.templates[name].text;
+    reach(sources, start, |candidate, member| {
+        names_template(text(candidate), member)
+    })
+    .into_iter()
+    .map(str::to_string)
+    .chain(names.iter().cloned())
+    .collect()
+}
+
+/// Grows `set` with every template `joins(candidate, member)` admits for some member, until
+/// nothing more joins.
+fn reach<'a>(
+    sources: &'a TemplateSources,
+    mut set: BTreeSet<&'a str>,
+    joins: impl Fn(&str, &str) -> bool,
+) -> BTreeSet<&'a str> {
     loop {
-        let before = users.len();
-        for (name, source) in &sources.templates {
-            if users.contains(name) {
-                continue;
-            }
-            let uses = users.iter().any(|u| names_template(&source.text, u));
-            if uses {
-                users.insert(name.clone());
+        let before = set.len();
+        for candidate in sources.templates.keys() {
+            if !set.contains(candidate.as_str()) && set.iter().any(|m| joins(candidate, m)) {
+                set.insert(candidate.as_str());
             }
         }
-        if users.len() == before {
-            return users;
+        if set.len() == before {
+            return set;
         }
     }
 }
@@ -195,25 +208,11 @@ pub fn string_keys(sources: &TemplateSources) -> HashMap<String, Option<BTreeSet
         .keys()
         .map(|name| {
             // The templates this one uses, directly or not.
-            let mut chain: BTreeSet<&str> = BTreeSet::from([name.as_str()]);
-            loop {
-                let before = chain.len();
-                for other in sources.templates.keys() {
-                    if chain.contains(other.as_str()) {
-                        continue;
-                    }
-                    let used = chain.iter().any(|c| {
-                        let text = &sources.templates[*c].text;
-                        names_template(text, other)
-                    });
-                    if used {
-                        chain.insert(other.as_str());
-                    }
-                }
-                if chain.len() == before {
-                    break;
-                }
-            }
+            let chain = reach(
+                sources,
+                BTreeSet::from([name.as_str()]),
+                |candidate, member| names_template(&sources.templates[member].text, candidate),
+            );
             let mut keys = BTreeSet::new();
             for c in chain {
                 match &own[c] {

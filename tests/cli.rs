@@ -355,21 +355,27 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Starts `styre serve` on a free port of 127.0.0.1; it stops when the guard is dropped.
+fn serve(site: &Path, stderr: Stdio) -> (KillOnDrop, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let child = Command::new(env!("CARGO_BIN_EXE_styre"))
+        .args(["serve", "--root", s(site), "--port", &port.to_string()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    (KillOnDrop(child), port)
+}
+
 #[test]
 fn serve_rebuilds_on_change_and_survives_bad_edits() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("x");
     assert!(styre(&["init", s(&site)]).status.success());
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let child = Command::new(env!("CARGO_BIN_EXE_styre"))
-        .args(["serve", "--root", s(&site), "--port", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _guard = KillOnDrop(child);
+    let (_guard, port) = serve(&site, Stdio::null());
     assert!(
         wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
         "server did not start"
@@ -434,17 +440,7 @@ fn serve_renders_again_only_what_an_edit_reaches() {
     assert!(styre(&["init", s(&site)]).status.success());
     let log_path = dir.path().join("serve.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let child = Command::new(env!("CARGO_BIN_EXE_styre"))
-        .args(["serve", "--root", s(&site), "--port", &port.to_string()])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let _guard = KillOnDrop(child);
+    let (_guard, port) = serve(&site, log.into());
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
     assert!(
         wait_for(|| log().contains("Serving")),
