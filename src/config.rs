@@ -177,6 +177,16 @@ pub struct Config {
 
 pub const CONFIG_FILE: &str = "config.toml";
 
+/// A plain folder name: letters, digits, `_`, `-` and `.`, not starting with a dot (so no
+/// `..`, no separators, nothing hidden).
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 impl Config {
     /// Reads and validates `config.toml` text. `file` is the name used in messages.
     pub fn parse(file: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
@@ -232,6 +242,19 @@ impl Config {
                     )),
                 );
             }
+        }
+        if let Some(theme) = &raw.theme
+            && !is_folder_name(theme)
+        {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    span_of("theme"),
+                    format!("`{theme}` is not a theme name"),
+                    "not the name of a folder in themes/",
+                )
+                .hint("a theme is a folder directly under themes/: write theme = \"styre\" for themes/styre"),
+            );
         }
         let mut languages = Vec::new();
         let default_code = raw.default_language.clone();

@@ -305,6 +305,10 @@ impl Session {
         let mut changed: Vec<Target> = Vec::new();
         for rel in files {
             let text: Arc<str> = std::fs::read_to_string(self.root.join(rel)).ok()?.into();
+            // A refused character is load's error to report: a full rebuild does.
+            if text.chars().any(crate::input::is_forbidden_control) {
+                return None;
+            }
             changed.extend(crate::resolve::update_body(
                 &mut state.site,
                 rel,

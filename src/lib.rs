@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod i18n;
 pub mod incremental;
 pub mod init;
+pub mod input;
 pub mod load;
 pub mod markdown;
 pub mod output;

@@ -112,21 +112,32 @@ pub struct LoadOptions {
 pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Option<Loaded> {
     let mut sources = SourceMap::default();
     let config_path = root.join(CONFIG_FILE);
-    let config_text: Arc<str> = match std::fs::read_to_string(&config_path) {
+    let config_text: Arc<str> = match crate::input::read_text(&config_path, Path::new(CONFIG_FILE))
+    {
         Ok(text) => text.into(),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}")).hint(
-                    format!(
-                        "is {} a styre site? `styre init DIR` creates one",
-                        root.display()
-                    ),
-                ),
-            );
+        Err(bad) => {
+            if let Some(text) = bad.lossy_text {
+                sources.insert(CONFIG_FILE, text.into());
+                diags.push(bad.diagnostic);
+            } else {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}"))
+                        .hint(bad.diagnostic.message)
+                        .hint(format!(
+                            "is {} a styre site? `styre init DIR` creates one",
+                            root.display()
+                        )),
+                );
+            }
             return None;
         }
     };
     sources.insert(CONFIG_FILE, config_text.clone());
+    let forbidden = crate::input::forbidden_chars(Path::new(CONFIG_FILE), &config_text, 0);
+    if !forbidden.is_empty() {
+        diags.extend(forbidden);
+        return None;
+    }
     let mut config = match Config::parse(Path::new(CONFIG_FILE), &config_text) {
         Ok(config) => config,
         Err(errors) => {
@@ -427,16 +438,17 @@ fn load_content(
         .into_par_iter()
         .map(|f| {
             let file = PathBuf::from(format!("content/{}", f.rel));
-            match std::fs::read_to_string(&f.path) {
+            match crate::input::read_text(&f.path, &file) {
                 Ok(text) => {
                     let text = Arc::<str>::from(text);
+                    let forbidden = crate::input::forbidden_chars(&file, &text, 0);
+                    if !forbidden.is_empty() {
+                        return (f, Some(text), None, forbidden);
+                    }
                     let (parsed, errors) = parse_file(&file, &text, &f.kind);
                     (f, Some(text), parsed, errors)
                 }
-                Err(e) => {
-                    let d = Diagnostic::error(&file, format!("cannot read file: {e}"));
-                    (f, None, None, vec![d])
-                }
+                Err(bad) => (f, bad.lossy_text.map(Arc::from), None, vec![bad.diagnostic]),
             }
         })
         .collect();

@@ -340,12 +340,16 @@ fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
     Some(start + within)
 }
 
-/// HTML escaping for template output and generated markup: `& < > " '`. (Tera's default also
+/// HTML and XML escaping for template output and generated markup: `& < > " '`, and control
+/// characters dropped (C0 but tab, line feed and carriage return; DEL and C1; U+FFFE/U+FFFF),
+/// which XML forbids and HTML calls parse errors. Load refuses them in author text already; this
+/// is the second line, for text that reaches output some other way. (Tera's default also
 /// escapes `/`, which makes every URL in the output unreadable without making it safer.)
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if is_forbidden_control(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -355,6 +359,15 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A character styre never lets into output: C0 controls other than tab, line feed and carriage
+/// return, DEL, C1 controls (U+0080–U+009F, U+0085 included), the line and paragraph separators
+/// U+2028/U+2029 (line breaks to some readers, not to others), and the non-characters
+/// U+FFFE/U+FFFF (not allowed in XML).
+pub const fn is_forbidden_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
 }
 
 fn new_tera() -> tera::Tera {
