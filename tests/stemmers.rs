@@ -8,27 +8,30 @@ use std::process::Command;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// The folder of the rust-stemmers crate this build uses, from `cargo metadata`.
+/// The folder of the rust-stemmers crate this build uses: its version from `Cargo.lock`, its
+/// sources where Cargo unpacked them (`$CARGO_HOME/registry/src/<index>/rust-stemmers-<version>`).
+/// No `cargo metadata`: that resolves the packages of every platform and so needs the network
+/// for crates this build never downloads.
 fn rust_stemmers_dir() -> PathBuf {
-    let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run cargo metadata");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let manifest = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "rust-stemmers")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("rust-stemmers is a dependency");
-    PathBuf::from(manifest).parent().unwrap().to_path_buf()
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("read Cargo.lock");
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"rust-stemmers\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("rust-stemmers is in Cargo.lock");
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    let name = format!("rust-stemmers-{version}");
+    std::fs::read_dir(home.join("registry/src"))
+        .expect("Cargo's registry sources")
+        .filter_map(Result::ok)
+        .map(|index| index.path().join(&name))
+        .find(|dir| dir.join("test_data").is_dir())
+        .unwrap_or_else(|| panic!("{name} is unpacked under {}", home.display()))
 }
 
 fn check(module: &str, algorithm: Algorithm, vocabulary: &str) {
