@@ -116,49 +116,107 @@ fn io_err(action: &str, path: &Path, e: std::io::Error) -> PublishError {
     PublishError::Io(format!("cannot {action} {}: {e}", path.display()))
 }
 
-/// Checks that `target` may be replaced by a build of the site at `site_root`.
-pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), PublishError> {
-    let abs = |p: &Path| -> PathBuf {
-        std::path::absolute(p)
-            .ok()
-            .and_then(|a| a.canonicalize().ok().or(Some(a)))
-            .unwrap_or_else(|| p.to_path_buf())
-    };
-    let target_abs = abs(target);
-    let root_abs = abs(site_root);
-    if root_abs.starts_with(&target_abs) {
-        return Err(PublishError::Refused(format!(
-            "refusing to write the output to {}: it holds the site itself",
-            target.display()
-        )));
-    }
-    for source in ["content", "static", "templates", "themes"] {
-        if target_abs.starts_with(root_abs.join(source)) {
-            return Err(PublishError::Refused(format!(
-                "refusing to write the output to {}: it is inside the site's `{source}` folder",
-                target.display()
-            )));
+/// `path` made absolute with every symbolic link of its existing part resolved, and `.` and
+/// `..` taken out (lexically past the part that does not exist yet: a folder that does not
+/// exist cannot be a link).
+pub fn canonical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut resolved = PathBuf::new();
+    // Whether `resolved` still exists on disk (and is canonical so far).
+    let mut on_disk = true;
+    for component in abs.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+                // Back from a part that does not exist to one that may.
+                on_disk = on_disk || std::fs::symlink_metadata(&resolved).is_ok();
+            }
+            Component::Normal(name) => {
+                resolved.push(name);
+                if on_disk {
+                    match resolved.canonicalize() {
+                        Ok(c) => resolved = c,
+                        Err(_) => on_disk = false,
+                    }
+                }
+            }
         }
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && abs(&home) == target_abs
-    {
-        return Err(PublishError::Refused(format!(
-            "refusing to write the output to {}: it is your home folder",
-            target.display()
-        )));
+    resolved
+}
+
+/// Why a folder may never be replaced, even with `--force`, or `None`.
+fn protected(target: &Path, root: &Path, home: Option<&Path>) -> Option<String> {
+    if target.parent().is_none() {
+        return Some("it is the file-system root".into());
     }
-    if target_abs.parent().is_none() {
-        return Err(PublishError::Refused(
-            "refusing to write the output to the file-system root".into(),
-        ));
+    if root.starts_with(target) {
+        return Some(if root == target {
+            "it is the site itself".into()
+        } else {
+            format!("it contains the site ({})", root.display())
+        });
+    }
+    for source in ["content", "static", "templates", "themes"] {
+        if target.starts_with(root.join(source)) {
+            return Some(format!("it is inside the site's `{source}` folder"));
+        }
+    }
+    if let Some(home) = home
+        && home.starts_with(target)
+    {
+        return Some(if home == target {
+            "it is your home folder".into()
+        } else {
+            format!("it contains your home folder ({})", home.display())
+        });
+    }
+    // `/` and every folder right below it: `/home`, `/etc`, `/usr`, `/tmp`, `/Users`, …
+    match target.parent() {
+        Some(parent) if parent.parent().is_none() => Some("it is a top-level system folder".into()),
+        _ => None,
+    }
+}
+
+/// Checks that `target` may be replaced by a build of the site at `site_root`.
+///
+/// Refused even with `force`: the site and any folder that contains it, a folder inside its
+/// sources, the home folder (`$HOME`) and any folder that contains it, `/` and every folder
+/// right below it. Paths are compared with their symbolic links resolved.
+pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), PublishError> {
+    let target_abs = canonical(target);
+    let root_abs = canonical(site_root);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| canonical(Path::new(&h)));
+    if let Some(why) = protected(&target_abs, &root_abs, home.as_deref()) {
+        let shown = if target_abs == target {
+            target.display().to_string()
+        } else {
+            format!("{} ({})", target.display(), target_abs.display())
+        };
+        return Err(PublishError::Refused(format!(
+            "refusing to write the output to {shown}: {why}; styre replaces its output folder \
+             whole, so it never writes to such a folder, even with --force\n  \
+             = help: choose a folder of its own with --output-dir, such as {}",
+            site_root.join("public").display()
+        )));
     }
     match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(io_err("inspect", target, e)),
         Ok(meta) if !meta.is_dir() => Err(PublishError::Refused(format!(
-            "refusing to replace {}: it is a file, not an output folder",
-            target.display()
+            "refusing to replace {}: it is a {}, not an output folder\n  \
+             = help: choose another --output-dir",
+            target.display(),
+            if meta.is_symlink() {
+                "symbolic link"
+            } else {
+                "file"
+            }
         ))),
         Ok(_) => {
             if force || target.join(MARKER).is_file() {
@@ -471,6 +529,70 @@ mod tests {
                 target.display()
             );
         }
+    }
+
+    #[test]
+    fn never_replaces_home_system_folders_or_their_parents() {
+        let home = Path::new("/home/kari");
+        let root = Path::new("/data/sites/styre");
+        let refused = |t: &str| protected(Path::new(t), root, Some(home));
+        for (target, why) in [
+            ("/", "file-system root"),
+            ("/home", "contains your home folder (/home/kari)"),
+            ("/home/kari", "is your home folder"),
+            ("/data/sites", "contains the site (/data/sites/styre)"),
+            ("/usr", "top-level system folder"),
+            ("/etc", "top-level system folder"),
+            ("/tmp", "top-level system folder"),
+            ("/var", "top-level system folder"),
+            ("/srv", "top-level system folder"),
+            ("/Users", "top-level system folder"),
+        ] {
+            let why_found = refused(target).unwrap_or_else(|| panic!("{target} allowed"));
+            assert!(why_found.contains(why), "{target}: {why_found}");
+        }
+        for target in [
+            "/data/sites/styre/public",
+            "/home/kari/www",
+            "/srv/www",
+            "/tmp/x",
+        ] {
+            assert_eq!(refused(target), None, "{target}");
+        }
+        // A home folder elsewhere protects its own parents.
+        let home = Path::new("/srv/www/users/kari");
+        assert!(protected(Path::new("/srv/www"), root, Some(home)).is_some());
+        assert!(protected(Path::new("/srv/www/users/kari/site"), root, Some(home)).is_none());
+    }
+
+    #[test]
+    fn canonical_resolves_links_and_dots_of_missing_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(real.join("a")).unwrap();
+        std::os::unix::fs::symlink(real.join("a"), real.join("link")).unwrap();
+        assert_eq!(canonical(&real.join("link")), real.join("a"));
+        assert_eq!(
+            canonical(&real.join("link/new/out")),
+            real.join("a/new/out")
+        );
+        assert_eq!(canonical(&real.join("link/new/../..")), real.clone());
+        assert_eq!(canonical(&real.join("nope/../link/x")), real.join("a/x"));
+        assert_eq!(canonical(&real.join("a/./b/..")), real.join("a"));
+    }
+
+    #[test]
+    fn check_target_refuses_a_link_to_a_protected_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink("/usr", &link).unwrap();
+        let Err(PublishError::Refused(m)) = check_target(&link.join("."), &site, true) else {
+            panic!("a link to /usr is not refused");
+        };
+        assert!(m.contains("(/usr): it is a top-level system folder"), "{m}");
+        assert!(m.contains("even with --force"), "{m}");
     }
 
     #[test]

@@ -171,6 +171,93 @@ fn refuses_folders_it_did_not_write_unless_forced() {
     assert!(precious.join("index.html").exists());
 }
 
+/// `--force` never replaces a folder that holds the home folder, even through a link.
+#[test]
+fn never_replaces_a_folder_holding_the_home_folder_even_when_forced() {
+    let sites = tempfile::tempdir().unwrap();
+    let site = sites.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let users = tempfile::tempdir().unwrap();
+    let home = users.path().join("kari");
+    write_site(&home, &[("thesis/chapter1.tex", "years of work")]);
+    let link = sites.path().join("users-link");
+    std::os::unix::fs::symlink(users.path(), &link).unwrap();
+
+    for target in [users.path().to_path_buf(), home.clone(), link.clone()] {
+        let out = Command::new(env!("CARGO_BIN_EXE_styre"))
+            .args([
+                "build",
+                "--root",
+                s(&site),
+                "--force",
+                "--output-dir",
+                s(&target),
+            ])
+            .env("HOME", &home)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            target.display(),
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&format!(
+                "error: refusing to write the output to {}",
+                target.display()
+            )),
+            "{err}"
+        );
+        let why = if target == home {
+            "it is your home folder".to_string()
+        } else {
+            format!(
+                "it contains your home folder ({})",
+                home.canonicalize().unwrap().display()
+            )
+        };
+        assert!(err.contains(&why), "{err}");
+        assert!(err.contains("even with --force"), "{err}");
+        assert!(
+            err.contains("= help: choose a folder of its own with --output-dir"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(home.join("thesis/chapter1.tex")).unwrap(),
+            "years of work"
+        );
+        let beside: Vec<_> = std::fs::read_dir(users.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(
+            beside,
+            [std::ffi::OsString::from("kari")],
+            "nothing is written beside it"
+        );
+    }
+    // A folder of its own inside the home folder is fine.
+    let out = Command::new(env!("CARGO_BIN_EXE_styre"))
+        .args([
+            "build",
+            "--root",
+            s(&site),
+            "--output-dir",
+            s(&home.join("www")),
+        ])
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(home.join("www/index.html").is_file());
+    assert!(home.join("thesis/chapter1.tex").is_file());
+}
+
 #[test]
 fn base_url_and_drafts_flags() {
     let dir = tempfile::tempdir().unwrap();
