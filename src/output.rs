@@ -235,11 +235,149 @@ pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), 
     }
 }
 
-/// Writes `output` to `target` atomically (see the module docs). Call [`check_target`] first.
+/// Writes `output` to `target` atomically (see the module docs), waiting for any other build
+/// of `target` to finish first. Call [`check_target`] first.
 pub fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
-    let staging = Staging::begin(target)?;
+    let staging = Staging::begin(OutputLock::acquire(target)?)?;
     staging.write_output(output);
     staging.finish()
+}
+
+/// Where an output folder is: its path (absolute, `.` and `..` resolved, links of its parents
+/// resolved), its parent and its name.
+fn locate(target: &Path) -> Result<(PathBuf, PathBuf, String), PublishError> {
+    if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink()) {
+        return Err(PublishError::Refused(format!(
+            "refusing to replace {}: it is a symbolic link, not an output folder\n  \
+             = help: give the folder it points to as --output-dir",
+            target.display()
+        )));
+    }
+    let full = canonical(target);
+    match (full.parent(), full.file_name()) {
+        (Some(parent), Some(name)) => {
+            let (parent, name) = (parent.to_path_buf(), name.to_string_lossy().into_owned());
+            Ok((full, parent, name))
+        }
+        _ => Err(PublishError::Refused(format!(
+            "refusing to write the output to {}: it has no parent folder",
+            target.display()
+        ))),
+    }
+}
+
+/// The exclusive right to replace one output folder, held for a whole build (staging, swap,
+/// cleanup): an advisory lock (`flock`) on `.<name>.styre-lock` beside the folder. Two builds
+/// into one folder run one after the other; a build that is killed releases the lock with its
+/// process. The lock file is removed when the lock is released (a waiting build that then
+/// finds it gone, or replaced, locks the new one instead).
+#[derive(Debug)]
+pub struct OutputLock {
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    path: PathBuf,
+    /// Holds the lock while open.
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock of `target`'s output folder if no other build holds it; `Ok(None)` if
+    /// one does (then [`OutputLock::acquire`] waits for it).
+    pub fn try_acquire(target: &Path) -> Result<Option<OutputLock>, PublishError> {
+        OutputLock::take(target, false)
+    }
+
+    /// Takes the lock of `target`'s output folder, waiting as long as another build holds it.
+    pub fn acquire(target: &Path) -> Result<OutputLock, PublishError> {
+        OutputLock::take(target, true)?.ok_or_else(|| {
+            PublishError::Io(format!(
+                "cannot lock the output folder {}",
+                target.display()
+            ))
+        })
+    }
+
+    /// The output folder this lock is for.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    fn take(target: &Path, wait: bool) -> Result<Option<OutputLock>, PublishError> {
+        let (target, parent, name) = locate(target)?;
+        std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+        let path = parent.join(format!(".{name}.styre-lock"));
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| io_err("create the lock file", &path, e))?;
+            match lock_file(&file, wait) {
+                Ok(true) => {}
+                Ok(false) => return Ok(None),
+                Err(e) => return Err(io_err("lock", &path, e)),
+            }
+            // The build that held the lock may have removed the file as it finished: the lock
+            // is only ours if the file is still the one at `path`.
+            if same_file(&file, &path) {
+                return Ok(Some(OutputLock {
+                    target,
+                    parent,
+                    name,
+                    path,
+                    _file: file,
+                }));
+            }
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked (see `take`); the lock goes with the file's closing.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Locks `file` exclusively: `Ok(false)` if another process holds it and `wait` is off.
+#[cfg(unix)]
+fn lock_file(file: &std::fs::File, wait: bool) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    let operation = if wait {
+        FlockOperation::LockExclusive
+    } else {
+        FlockOperation::NonBlockingLockExclusive
+    };
+    loop {
+        match flock(file, operation) {
+            Ok(()) => return Ok(true),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(rustix::io::Errno::WOULDBLOCK) if !wait => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_file(_file: &std::fs::File, _wait: bool) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.is_file()
 }
 
 /// A new output being written beside its target, to be swapped in whole ([`Staging::finish`])
@@ -252,21 +390,15 @@ pub struct Staging {
     name: String,
     /// The first write that failed.
     error: std::sync::Mutex<Option<PublishError>>,
+    /// Released once the staging folder is swapped in or thrown away.
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Creates the staging folder (with the marker) beside `target`, after removing stale ones.
-    pub fn begin(target: &Path) -> Result<Staging, PublishError> {
-        let target = std::path::absolute(target).map_err(|e| io_err("resolve", target, e))?;
-        let parent = target
-            .parent()
-            .ok_or_else(|| PublishError::Refused("the output folder has no parent".into()))?
-            .to_path_buf();
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+    /// Creates the staging folder (with the marker) beside the locked output folder, after
+    /// removing stale ones (left by killed builds: the lock says no other build is running).
+    pub fn begin(lock: OutputLock) -> Result<Staging, PublishError> {
+        let (target, parent, name) = (lock.target.clone(), lock.parent.clone(), lock.name.clone());
         remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.styre-new-{}", std::process::id()));
         if dir.exists() {
@@ -281,6 +413,7 @@ impl Staging {
             parent,
             name,
             error: Default::default(),
+            _lock: lock,
         })
     }
 
@@ -344,6 +477,17 @@ impl Staging {
         };
         let result = match failed {
             Some(e) => Err(e),
+            None if !std::fs::symlink_metadata(self.dir.join(MARKER))
+                .is_ok_and(|m| m.is_file()) =>
+            {
+                Err(PublishError::Io(format!(
+                    "the new output in {} was removed (or lost its {MARKER} marker) before it \
+                     could replace {}, which is left as it was; another program changed the \
+                     folders beside the output while styre was building: build again",
+                    self.dir.display(),
+                    self.target.display()
+                )))
+            }
             None => swap_in(&self.dir, &self.target, &self.parent, &self.name),
         };
         if result.is_err() {
@@ -440,7 +584,7 @@ mod tests {
         publish(&output(&[("a/index.html", "old")]), &target).unwrap();
 
         // Abandoned (a failed build): the target is as it was, no staging folder is left.
-        let staging = Staging::begin(&target).unwrap();
+        let staging = Staging::begin(OutputLock::acquire(&target).unwrap()).unwrap();
         staging.write("a/index.html", b"half");
         staging.abandon();
         assert_eq!(
@@ -450,7 +594,7 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
         // Finished: files written while rendering, and the rest of the output after.
-        let staging = Staging::begin(&target).unwrap();
+        let staging = Staging::begin(OutputLock::acquire(&target).unwrap()).unwrap();
         staging.write("b/c/index.html", b"rendered");
         let mut rest = output(&[("x.css", "css")]);
         rest.files
@@ -593,6 +737,98 @@ mod tests {
         };
         assert!(m.contains("(/usr): it is a top-level system folder"), "{m}");
         assert!(m.contains("even with --force"), "{m}");
+    }
+
+    #[test]
+    fn one_build_at_a_time_per_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let lock_file = dir.path().join(".public.styre-lock");
+        let first = OutputLock::try_acquire(&target).unwrap().expect("free");
+        assert!(lock_file.is_file());
+        assert!(
+            OutputLock::try_acquire(&target).unwrap().is_none(),
+            "a second build must wait"
+        );
+        assert!(
+            OutputLock::try_acquire(&dir.path().join("./x/../public"))
+                .unwrap()
+                .is_none(),
+            "the same folder under another name"
+        );
+        assert!(
+            OutputLock::try_acquire(&dir.path().join("other"))
+                .unwrap()
+                .is_some()
+        );
+
+        // A waiting build gets the lock once the first lets go, even though the first
+        // removed the lock file it had opened.
+        let waiter = {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let lock = OutputLock::acquire(&target).unwrap();
+                let staging = Staging::begin(lock).unwrap();
+                staging.write("index.html", b"second");
+                staging.finish().unwrap();
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let staging = Staging::begin(first).unwrap();
+        staging.write("index.html", b"first");
+        staging.finish().unwrap();
+        waiter.join().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "second"
+        );
+        assert!(target.join(MARKER).is_file());
+        assert!(!lock_file.exists(), "the lock file goes with the lock");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_staging_folder_removed_midway_is_never_swapped_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        publish(&output(&[("index.html", "old")]), &target).unwrap();
+        let staging = Staging::begin(OutputLock::acquire(&target).unwrap()).unwrap();
+        staging.write("index.html", b"new");
+        // Another program (not a styre build: those wait for the lock) removes it.
+        std::fs::remove_dir_all(&staging.dir).unwrap();
+        let Err(PublishError::Io(m)) = staging.finish() else {
+            panic!("a vanished staging folder is reported");
+        };
+        assert!(
+            m.contains("was removed (or lost its .styre-output marker)"),
+            "{m}"
+        );
+        assert!(
+            m.contains(&format!("before it could replace {}", target.display())),
+            "{m}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(target.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn a_link_is_not_an_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("real")).unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(dir.path().join("real"), &link).unwrap();
+        let Err(PublishError::Refused(m)) = OutputLock::acquire(&link) else {
+            panic!("a link is refused");
+        };
+        assert!(m.contains("it is a symbolic link"), "{m}");
     }
 
     #[test]

@@ -317,13 +317,9 @@ fn base_url_and_drafts_flags() {
     );
 }
 
-/// Kills builds of a large site at different moments: whatever the moment, the output folder
-/// is always one whole build (the old one or the new one), never a mix or nothing.
-#[test]
-fn a_killed_build_never_leaves_a_partial_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("big");
-    assert!(styre(&["init", s(&site)]).status.success());
+/// A site of 1500 pages (a build takes a noticeable time).
+fn big_site(site: &Path) {
+    assert!(styre(&["init", s(site)]).status.success());
     let mut files = Vec::new();
     for i in 0..1500 {
         files.push((
@@ -335,7 +331,62 @@ fn a_killed_build_never_leaves_a_partial_output() {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    write_site(&site, &refs);
+    write_site(site, &refs);
+}
+
+/// Two builds into one output folder at once run one after the other: both succeed, the
+/// second says it waits, and the output is a whole build that later builds accept.
+#[test]
+fn two_builds_into_one_folder_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("big");
+    big_site(&site);
+    let out_dir = dir.path().join("out");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_styre"))
+            .args(["build", "--root", s(&site), "--output-dir", s(&out_dir)])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for out in [&a, &b] {
+        assert!(out.status.success(), "{}", stderr(out));
+        assert!(stderr(out).contains("Built 1501 pages"), "{}", stderr(out));
+    }
+    let waited = [&a, &b]
+        .iter()
+        .filter(|o| {
+            stderr(o).starts_with(&format!(
+                "waiting for another build of {} to finish…\n",
+                out_dir.display()
+            ))
+        })
+        .count();
+    assert_eq!(waited, 1, "{}\n---\n{}", stderr(&a), stderr(&b));
+    assert!(out_dir.join(".styre-output").is_file());
+    assert!(out_dir.join("side-1499/index.html").is_file());
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let third = styre(&["build", "--root", s(&site), "--output-dir", s(&out_dir)]);
+    assert!(third.status.success(), "{}", stderr(&third));
+}
+
+/// Kills builds of a large site at different moments: whatever the moment, the output folder
+/// is always one whole build (the old one or the new one), never a mix or nothing.
+#[test]
+fn a_killed_build_never_leaves_a_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("big");
+    big_site(&site);
     assert!(styre(&["build", "--root", s(&site)]).status.success());
     let old = read_tree(&site.join("public"));
 
