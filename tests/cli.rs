@@ -430,13 +430,18 @@ fn a_killed_build_never_leaves_a_partial_output() {
 }
 
 fn http_get(port: u16, path: &str) -> (u16, String) {
+    http_get_from(port, path, "127.0.0.1")
+}
+
+/// A GET request with the given `Host` header (a browser sends the name in the address bar).
+fn http_get_from(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -672,4 +677,48 @@ fn serve_renders_again_only_what_an_edit_reaches() {
         "{}",
         log()
     );
+}
+
+/// DNS rebinding: a page of another site whose name is made to point at 127.0.0.1 sends its
+/// name in `Host`; such requests are refused, the event stream included.
+#[test]
+fn serve_answers_only_requests_addressed_to_this_computer() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let (_guard, port) = serve(&site, Stdio::null());
+    assert!(
+        wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
+        "server did not start"
+    );
+    for path in ["/", "/om/", "/__styre/events", "/__styre/livereload.js"] {
+        for host in [
+            "evil.example",
+            &format!("evil.example:{port}"),
+            "localhost.evil.example",
+        ] {
+            let (status, response) = http_get_from(port, path, host);
+            assert_eq!(status, 403, "{host}{path}: {response}");
+            assert!(
+                response.contains(&format!("this request was addressed to `{host}`")),
+                "{response}"
+            );
+            assert!(response.contains("DNS rebinding"), "{response}");
+            assert!(
+                response.contains(&format!("Open http://127.0.0.1:{port}/ instead.")),
+                "{response}"
+            );
+            assert!(!response.contains("Om styret"), "{response}");
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, body) = http_get_from(port, "/om/", &host);
+        assert_eq!(status, 200, "{host}: {body}");
+        assert!(body.contains("<h1>Om styret</h1>"), "{host}: {body}");
+    }
 }
