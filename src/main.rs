@@ -115,9 +115,21 @@ fn main() -> ExitCode {
                 shell.status(&format!("error: {e}"));
                 return ExitCode::from(2);
             }
+            // One build at a time per output folder: a second one waits for the first.
+            let lock = match output::OutputLock::try_acquire(&target) {
+                Ok(Some(lock)) => Ok(lock),
+                Ok(None) => {
+                    shell.status(&format!(
+                        "waiting for another build of {} to finish…",
+                        target.display()
+                    ));
+                    output::OutputLock::acquire(&target)
+                }
+                Err(e) => Err(e),
+            };
             // Pages are written into a staging folder beside the target as they are rendered;
             // it replaces the target only if the whole build succeeds.
-            let staging = match output::Staging::begin(&target) {
+            let staging = match lock.and_then(output::Staging::begin) {
                 Ok(staging) => staging,
                 Err(e) => {
                     shell.status(&format!("error: {e}"));

@@ -116,49 +116,107 @@ fn io_err(action: &str, path: &Path, e: std::io::Error) -> PublishError {
     PublishError::Io(format!("cannot {action} {}: {e}", path.display()))
 }
 
-/// Checks that `target` may be replaced by a build of the site at `site_root`.
-pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), PublishError> {
-    let abs = |p: &Path| -> PathBuf {
-        std::path::absolute(p)
-            .ok()
-            .and_then(|a| a.canonicalize().ok().or(Some(a)))
-            .unwrap_or_else(|| p.to_path_buf())
-    };
-    let target_abs = abs(target);
-    let root_abs = abs(site_root);
-    if root_abs.starts_with(&target_abs) {
-        return Err(PublishError::Refused(format!(
-            "refusing to write the output to {}: it holds the site itself",
-            target.display()
-        )));
-    }
-    for source in ["content", "static", "templates", "themes"] {
-        if target_abs.starts_with(root_abs.join(source)) {
-            return Err(PublishError::Refused(format!(
-                "refusing to write the output to {}: it is inside the site's `{source}` folder",
-                target.display()
-            )));
+/// `path` made absolute with every symbolic link of its existing part resolved, and `.` and
+/// `..` taken out (lexically past the part that does not exist yet: a folder that does not
+/// exist cannot be a link).
+pub fn canonical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut resolved = PathBuf::new();
+    // Whether `resolved` still exists on disk (and is canonical so far).
+    let mut on_disk = true;
+    for component in abs.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+                // Back from a part that does not exist to one that may.
+                on_disk = on_disk || std::fs::symlink_metadata(&resolved).is_ok();
+            }
+            Component::Normal(name) => {
+                resolved.push(name);
+                if on_disk {
+                    match resolved.canonicalize() {
+                        Ok(c) => resolved = c,
+                        Err(_) => on_disk = false,
+                    }
+                }
+            }
         }
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && abs(&home) == target_abs
-    {
-        return Err(PublishError::Refused(format!(
-            "refusing to write the output to {}: it is your home folder",
-            target.display()
-        )));
+    resolved
+}
+
+/// Why a folder may never be replaced, even with `--force`, or `None`.
+fn protected(target: &Path, root: &Path, home: Option<&Path>) -> Option<String> {
+    if target.parent().is_none() {
+        return Some("it is the file-system root".into());
     }
-    if target_abs.parent().is_none() {
-        return Err(PublishError::Refused(
-            "refusing to write the output to the file-system root".into(),
-        ));
+    if root.starts_with(target) {
+        return Some(if root == target {
+            "it is the site itself".into()
+        } else {
+            format!("it contains the site ({})", root.display())
+        });
+    }
+    for source in ["content", "static", "templates", "themes"] {
+        if target.starts_with(root.join(source)) {
+            return Some(format!("it is inside the site's `{source}` folder"));
+        }
+    }
+    if let Some(home) = home
+        && home.starts_with(target)
+    {
+        return Some(if home == target {
+            "it is your home folder".into()
+        } else {
+            format!("it contains your home folder ({})", home.display())
+        });
+    }
+    // `/` and every folder right below it: `/home`, `/etc`, `/usr`, `/tmp`, `/Users`, …
+    match target.parent() {
+        Some(parent) if parent.parent().is_none() => Some("it is a top-level system folder".into()),
+        _ => None,
+    }
+}
+
+/// Checks that `target` may be replaced by a build of the site at `site_root`.
+///
+/// Refused even with `force`: the site and any folder that contains it, a folder inside its
+/// sources, the home folder (`$HOME`) and any folder that contains it, `/` and every folder
+/// right below it. Paths are compared with their symbolic links resolved.
+pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), PublishError> {
+    let target_abs = canonical(target);
+    let root_abs = canonical(site_root);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| canonical(Path::new(&h)));
+    if let Some(why) = protected(&target_abs, &root_abs, home.as_deref()) {
+        let shown = if target_abs == target {
+            target.display().to_string()
+        } else {
+            format!("{} ({})", target.display(), target_abs.display())
+        };
+        return Err(PublishError::Refused(format!(
+            "refusing to write the output to {shown}: {why}; styre replaces its output folder \
+             whole, so it never writes to such a folder, even with --force\n  \
+             = help: choose a folder of its own with --output-dir, such as {}",
+            site_root.join("public").display()
+        )));
     }
     match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(io_err("inspect", target, e)),
         Ok(meta) if !meta.is_dir() => Err(PublishError::Refused(format!(
-            "refusing to replace {}: it is a file, not an output folder",
-            target.display()
+            "refusing to replace {}: it is a {}, not an output folder\n  \
+             = help: choose another --output-dir",
+            target.display(),
+            if meta.is_symlink() {
+                "symbolic link"
+            } else {
+                "file"
+            }
         ))),
         Ok(_) => {
             if force || target.join(MARKER).is_file() {
@@ -177,11 +235,149 @@ pub fn check_target(target: &Path, site_root: &Path, force: bool) -> Result<(), 
     }
 }
 
-/// Writes `output` to `target` atomically (see the module docs). Call [`check_target`] first.
+/// Writes `output` to `target` atomically (see the module docs), waiting for any other build
+/// of `target` to finish first. Call [`check_target`] first.
 pub fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
-    let staging = Staging::begin(target)?;
+    let staging = Staging::begin(OutputLock::acquire(target)?)?;
     staging.write_output(output);
     staging.finish()
+}
+
+/// Where an output folder is: its path (absolute, `.` and `..` resolved, links of its parents
+/// resolved), its parent and its name.
+fn locate(target: &Path) -> Result<(PathBuf, PathBuf, String), PublishError> {
+    if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink()) {
+        return Err(PublishError::Refused(format!(
+            "refusing to replace {}: it is a symbolic link, not an output folder\n  \
+             = help: give the folder it points to as --output-dir",
+            target.display()
+        )));
+    }
+    let full = canonical(target);
+    match (full.parent(), full.file_name()) {
+        (Some(parent), Some(name)) => {
+            let (parent, name) = (parent.to_path_buf(), name.to_string_lossy().into_owned());
+            Ok((full, parent, name))
+        }
+        _ => Err(PublishError::Refused(format!(
+            "refusing to write the output to {}: it has no parent folder",
+            target.display()
+        ))),
+    }
+}
+
+/// The exclusive right to replace one output folder, held for a whole build (staging, swap,
+/// cleanup): an advisory lock (`flock`) on `.<name>.styre-lock` beside the folder. Two builds
+/// into one folder run one after the other; a build that is killed releases the lock with its
+/// process. The lock file is removed when the lock is released (a waiting build that then
+/// finds it gone, or replaced, locks the new one instead).
+#[derive(Debug)]
+pub struct OutputLock {
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    path: PathBuf,
+    /// Holds the lock while open.
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock of `target`'s output folder if no other build holds it; `Ok(None)` if
+    /// one does (then [`OutputLock::acquire`] waits for it).
+    pub fn try_acquire(target: &Path) -> Result<Option<OutputLock>, PublishError> {
+        OutputLock::take(target, false)
+    }
+
+    /// Takes the lock of `target`'s output folder, waiting as long as another build holds it.
+    pub fn acquire(target: &Path) -> Result<OutputLock, PublishError> {
+        OutputLock::take(target, true)?.ok_or_else(|| {
+            PublishError::Io(format!(
+                "cannot lock the output folder {}",
+                target.display()
+            ))
+        })
+    }
+
+    /// The output folder this lock is for.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    fn take(target: &Path, wait: bool) -> Result<Option<OutputLock>, PublishError> {
+        let (target, parent, name) = locate(target)?;
+        std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+        let path = parent.join(format!(".{name}.styre-lock"));
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| io_err("create the lock file", &path, e))?;
+            match lock_file(&file, wait) {
+                Ok(true) => {}
+                Ok(false) => return Ok(None),
+                Err(e) => return Err(io_err("lock", &path, e)),
+            }
+            // The build that held the lock may have removed the file as it finished: the lock
+            // is only ours if the file is still the one at `path`.
+            if same_file(&file, &path) {
+                return Ok(Some(OutputLock {
+                    target,
+                    parent,
+                    name,
+                    path,
+                    _file: file,
+                }));
+            }
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked (see `take`); the lock goes with the file's closing.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Locks `file` exclusively: `Ok(false)` if another process holds it and `wait` is off.
+#[cfg(unix)]
+fn lock_file(file: &std::fs::File, wait: bool) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    let operation = if wait {
+        FlockOperation::LockExclusive
+    } else {
+        FlockOperation::NonBlockingLockExclusive
+    };
+    loop {
+        match flock(file, operation) {
+            Ok(()) => return Ok(true),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(rustix::io::Errno::WOULDBLOCK) if !wait => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_file(_file: &std::fs::File, _wait: bool) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.is_file()
 }
 
 /// A new output being written beside its target, to be swapped in whole ([`Staging::finish`])
@@ -194,21 +390,15 @@ pub struct Staging {
     name: String,
     /// The first write that failed.
     error: std::sync::Mutex<Option<PublishError>>,
+    /// Released once the staging folder is swapped in or thrown away.
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Creates the staging folder (with the marker) beside `target`, after removing stale ones.
-    pub fn begin(target: &Path) -> Result<Staging, PublishError> {
-        let target = std::path::absolute(target).map_err(|e| io_err("resolve", target, e))?;
-        let parent = target
-            .parent()
-            .ok_or_else(|| PublishError::Refused("the output folder has no parent".into()))?
-            .to_path_buf();
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        std::fs::create_dir_all(&parent).map_err(|e| io_err("create", &parent, e))?;
+    /// Creates the staging folder (with the marker) beside the locked output folder, after
+    /// removing stale ones (left by killed builds: the lock says no other build is running).
+    pub fn begin(lock: OutputLock) -> Result<Staging, PublishError> {
+        let (target, parent, name) = (lock.target.clone(), lock.parent.clone(), lock.name.clone());
         remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.styre-new-{}", std::process::id()));
         if dir.exists() {
@@ -223,6 +413,7 @@ impl Staging {
             parent,
             name,
             error: Default::default(),
+            _lock: lock,
         })
     }
 
@@ -286,6 +477,17 @@ impl Staging {
         };
         let result = match failed {
             Some(e) => Err(e),
+            None if !std::fs::symlink_metadata(self.dir.join(MARKER))
+                .is_ok_and(|m| m.is_file()) =>
+            {
+                Err(PublishError::Io(format!(
+                    "the new output in {} was removed (or lost its {MARKER} marker) before it \
+                     could replace {}, which is left as it was; another program changed the \
+                     folders beside the output while styre was building: build again",
+                    self.dir.display(),
+                    self.target.display()
+                )))
+            }
             None => swap_in(&self.dir, &self.target, &self.parent, &self.name),
         };
         if result.is_err() {
@@ -382,7 +584,7 @@ mod tests {
         publish(&output(&[("a/index.html", "old")]), &target).unwrap();
 
         // Abandoned (a failed build): the target is as it was, no staging folder is left.
-        let staging = Staging::begin(&target).unwrap();
+        let staging = Staging::begin(OutputLock::acquire(&target).unwrap()).unwrap();
         staging.write("a/index.html", b"half");
         staging.abandon();
         assert_eq!(
@@ -392,7 +594,7 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
         // Finished: files written while rendering, and the rest of the output after.
-        let staging = Staging::begin(&target).unwrap();
+        let staging = Staging::begin(OutputLock::acquire(&target).unwrap()).unwrap();
         staging.write("b/c/index.html", b"rendered");
         let mut rest = output(&[("x.css", "css")]);
         rest.files
@@ -471,6 +673,162 @@ mod tests {
                 target.display()
             );
         }
+    }
+
+    #[test]
+    fn never_replaces_home_system_folders_or_their_parents() {
+        let home = Path::new("/home/kari");
+        let root = Path::new("/data/sites/styre");
+        let refused = |t: &str| protected(Path::new(t), root, Some(home));
+        for (target, why) in [
+            ("/", "file-system root"),
+            ("/home", "contains your home folder (/home/kari)"),
+            ("/home/kari", "is your home folder"),
+            ("/data/sites", "contains the site (/data/sites/styre)"),
+            ("/usr", "top-level system folder"),
+            ("/etc", "top-level system folder"),
+            ("/tmp", "top-level system folder"),
+            ("/var", "top-level system folder"),
+            ("/srv", "top-level system folder"),
+            ("/Users", "top-level system folder"),
+        ] {
+            let why_found = refused(target).unwrap_or_else(|| panic!("{target} allowed"));
+            assert!(why_found.contains(why), "{target}: {why_found}");
+        }
+        for target in [
+            "/data/sites/styre/public",
+            "/home/kari/www",
+            "/srv/www",
+            "/tmp/x",
+        ] {
+            assert_eq!(refused(target), None, "{target}");
+        }
+        // A home folder elsewhere protects its own parents.
+        let home = Path::new("/srv/www/users/kari");
+        assert!(protected(Path::new("/srv/www"), root, Some(home)).is_some());
+        assert!(protected(Path::new("/srv/www/users/kari/site"), root, Some(home)).is_none());
+    }
+
+    #[test]
+    fn canonical_resolves_links_and_dots_of_missing_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(real.join("a")).unwrap();
+        std::os::unix::fs::symlink(real.join("a"), real.join("link")).unwrap();
+        assert_eq!(canonical(&real.join("link")), real.join("a"));
+        assert_eq!(
+            canonical(&real.join("link/new/out")),
+            real.join("a/new/out")
+        );
+        assert_eq!(canonical(&real.join("link/new/../..")), real.clone());
+        assert_eq!(canonical(&real.join("nope/../link/x")), real.join("a/x"));
+        assert_eq!(canonical(&real.join("a/./b/..")), real.join("a"));
+    }
+
+    #[test]
+    fn check_target_refuses_a_link_to_a_protected_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink("/usr", &link).unwrap();
+        let Err(PublishError::Refused(m)) = check_target(&link.join("."), &site, true) else {
+            panic!("a link to /usr is not refused");
+        };
+        assert!(m.contains("(/usr): it is a top-level system folder"), "{m}");
+        assert!(m.contains("even with --force"), "{m}");
+    }
+
+    #[test]
+    fn one_build_at_a_time_per_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let lock_file = dir.path().join(".public.styre-lock");
+        let first = OutputLock::try_acquire(&target).unwrap().expect("free");
+        assert!(lock_file.is_file());
+        assert!(
+            OutputLock::try_acquire(&target).unwrap().is_none(),
+            "a second build must wait"
+        );
+        assert!(
+            OutputLock::try_acquire(&dir.path().join("./x/../public"))
+                .unwrap()
+                .is_none(),
+            "the same folder under another name"
+        );
+        assert!(
+            OutputLock::try_acquire(&dir.path().join("other"))
+                .unwrap()
+                .is_some()
+        );
+
+        // A waiting build gets the lock once the first lets go, even though the first
+        // removed the lock file it had opened.
+        let waiter = {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let lock = OutputLock::acquire(&target).unwrap();
+                let staging = Staging::begin(lock).unwrap();
+                staging.write("index.html", b"second");
+                staging.finish().unwrap();
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let staging = Staging::begin(first).unwrap();
+        staging.write("index.html", b"first");
+        staging.finish().unwrap();
+        waiter.join().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "second"
+        );
+        assert!(target.join(MARKER).is_file());
+        assert!(!lock_file.exists(), "the lock file goes with the lock");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_staging_folder_removed_midway_is_never_swapped_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        publish(&output(&[("index.html", "old")]), &target).unwrap();
+        let staging = Staging::begin(OutputLock::acquire(&target).unwrap()).unwrap();
+        staging.write("index.html", b"new");
+        // Another program (not a styre build: those wait for the lock) removes it.
+        std::fs::remove_dir_all(&staging.dir).unwrap();
+        let Err(PublishError::Io(m)) = staging.finish() else {
+            panic!("a vanished staging folder is reported");
+        };
+        assert!(
+            m.contains("was removed (or lost its .styre-output marker)"),
+            "{m}"
+        );
+        assert!(
+            m.contains(&format!("before it could replace {}", target.display())),
+            "{m}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(target.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn a_link_is_not_an_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("real")).unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(dir.path().join("real"), &link).unwrap();
+        let Err(PublishError::Refused(m)) = OutputLock::acquire(&link) else {
+            panic!("a link is refused");
+        };
+        assert!(m.contains("it is a symbolic link"), "{m}");
     }
 
     #[test]

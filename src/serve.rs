@@ -64,6 +64,10 @@ struct Current {
 struct AppState {
     current: Arc<RwLock<Current>>,
     notices: broadcast::Sender<Notice>,
+    /// The site's folder (canonical): copied files are served only from below it.
+    root: Arc<PathBuf>,
+    /// The address listened on: requests must be addressed to it or to a loopback name.
+    local: SocketAddr,
 }
 
 /// Runs the server until interrupted.
@@ -91,11 +95,13 @@ async fn run(options: ServeOptions, shell: Shell) -> Result<(), String> {
     };
 
     let (notices, _) = broadcast::channel(16);
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let state = AppState {
         current: Arc::new(RwLock::new(Current::default())),
         notices,
+        root: Arc::new(root.clone()),
+        local,
     };
-    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     // Watch before the first build, so that a save during it is not missed.
     let watching = start_watching(&root, shell);
     let mut session = Session::new(&root, load_options);
@@ -116,6 +122,10 @@ async fn run(options: ServeOptions, shell: Shell) -> Result<(), String> {
         .route("/__styre/livereload.js", get(livereload_js))
         .route("/__styre/events", get(events))
         .fallback(get(page))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            check_host,
+        ))
         .with_state(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -348,6 +358,91 @@ impl Burst {
     }
 }
 
+/// Answers only requests addressed to this computer (see [`host_allowed`]): a page on another
+/// site whose name is made to point at 127.0.0.1 (DNS rebinding) could otherwise read the dev
+/// server, drafts included. Its requests carry that other name in `Host`.
+async fn check_host(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()));
+    match host {
+        Some(host) if host_allowed(&host, state.local.ip()) => next.run(request).await,
+        host => forbidden_host(host.as_deref(), state.local),
+    }
+}
+
+/// Whether a `Host` header (name or address, with or without a port) names this server:
+/// `localhost`, `*.localhost`, a loopback address (`127.x.y.z`, `[::1]`), or the address
+/// listened on. When listening on every interface (`0.0.0.0`, `::`), any IP address is
+/// accepted: an address in `Host` cannot be rebound, only a name can.
+fn host_allowed(host: &str, interface: IpAddr) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let is_port = |p: &str| p.is_empty() || p.bytes().all(|b| b.is_ascii_digit());
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((v6, port)) if port.is_empty() || port.strip_prefix(':').is_some_and(is_port) => {
+                return v6
+                    .parse::<std::net::Ipv6Addr>()
+                    .is_ok_and(|ip| ip_allowed(IpAddr::V6(ip), interface));
+            }
+            _ => return false,
+        }
+    } else {
+        match host.split_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host.as_str(),
+        }
+    };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip_allowed(IpAddr::V4(ip), interface))
+}
+
+fn ip_allowed(ip: IpAddr, interface: IpAddr) -> bool {
+    ip.is_loopback() || ip == interface || interface.is_unspecified()
+}
+
+/// `403 Forbidden`, saying why and which address to use instead.
+fn forbidden_host(host: Option<&str>, local: SocketAddr) -> Response {
+    let addressed = match host {
+        Some(host) => {
+            let shown: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
+            format!("this request was addressed to `{shown}`")
+        }
+        None => "this request named no host (no Host header)".to_string(),
+    };
+    let open = if local.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", local.port())
+    } else {
+        format!("http://{local}/")
+    };
+    let body = format!(
+        "403 Forbidden: styre serve answers only requests addressed to this computer \
+         (localhost, 127.0.0.1, [::1] or the --interface address); {addressed}.\n\
+         This keeps pages of other sites from reading the dev server through a name that \
+         points here (DNS rebinding).\nOpen {open} instead.\n"
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 async fn livereload_js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
@@ -486,6 +581,47 @@ mod tests {
             String::from_utf8(html).unwrap(),
             format!("<html><body><p>x</p>{SCRIPT_TAG}</body></html>")
         );
+    }
+
+    #[test]
+    fn only_hosts_naming_this_computer_are_answered() {
+        let loopback: IpAddr = "127.0.0.1".parse().unwrap();
+        for host in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.:1111",
+            "styre.localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.8.9.10:80",
+            "[::1]",
+            "[::1]:1111",
+        ] {
+            assert!(host_allowed(host, loopback), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "evillocalhost",
+            "127.0.0.1.evil.example",
+            "192.168.1.5:1111",
+            "[::2]:1111",
+            "[::1",
+            "::1",
+            "localhost:11x",
+            "",
+        ] {
+            assert!(!host_allowed(host, loopback), "{host}");
+        }
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        assert!(host_allowed("192.168.1.5:1111", lan));
+        assert!(!host_allowed("192.168.1.6:1111", lan));
+        assert!(host_allowed("localhost:1111", lan));
+        let any: IpAddr = "0.0.0.0".parse().unwrap();
+        assert!(host_allowed("10.0.0.7:1111", any));
+        assert!(host_allowed("[fe80::1]:1111", "::".parse().unwrap()));
+        assert!(!host_allowed("evil.example:1111", any));
     }
 
     #[test]

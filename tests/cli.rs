@@ -171,6 +171,93 @@ fn refuses_folders_it_did_not_write_unless_forced() {
     assert!(precious.join("index.html").exists());
 }
 
+/// `--force` never replaces a folder that holds the home folder, even through a link.
+#[test]
+fn never_replaces_a_folder_holding_the_home_folder_even_when_forced() {
+    let sites = tempfile::tempdir().unwrap();
+    let site = sites.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let users = tempfile::tempdir().unwrap();
+    let home = users.path().join("kari");
+    write_site(&home, &[("thesis/chapter1.tex", "years of work")]);
+    let link = sites.path().join("users-link");
+    std::os::unix::fs::symlink(users.path(), &link).unwrap();
+
+    for target in [users.path().to_path_buf(), home.clone(), link.clone()] {
+        let out = Command::new(env!("CARGO_BIN_EXE_styre"))
+            .args([
+                "build",
+                "--root",
+                s(&site),
+                "--force",
+                "--output-dir",
+                s(&target),
+            ])
+            .env("HOME", &home)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            target.display(),
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&format!(
+                "error: refusing to write the output to {}",
+                target.display()
+            )),
+            "{err}"
+        );
+        let why = if target == home {
+            "it is your home folder".to_string()
+        } else {
+            format!(
+                "it contains your home folder ({})",
+                home.canonicalize().unwrap().display()
+            )
+        };
+        assert!(err.contains(&why), "{err}");
+        assert!(err.contains("even with --force"), "{err}");
+        assert!(
+            err.contains("= help: choose a folder of its own with --output-dir"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(home.join("thesis/chapter1.tex")).unwrap(),
+            "years of work"
+        );
+        let beside: Vec<_> = std::fs::read_dir(users.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(
+            beside,
+            [std::ffi::OsString::from("kari")],
+            "nothing is written beside it"
+        );
+    }
+    // A folder of its own inside the home folder is fine.
+    let out = Command::new(env!("CARGO_BIN_EXE_styre"))
+        .args([
+            "build",
+            "--root",
+            s(&site),
+            "--output-dir",
+            s(&home.join("www")),
+        ])
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(home.join("www/index.html").is_file());
+    assert!(home.join("thesis/chapter1.tex").is_file());
+}
+
 #[test]
 fn base_url_and_drafts_flags() {
     let dir = tempfile::tempdir().unwrap();
@@ -230,13 +317,9 @@ fn base_url_and_drafts_flags() {
     );
 }
 
-/// Kills builds of a large site at different moments: whatever the moment, the output folder
-/// is always one whole build (the old one or the new one), never a mix or nothing.
-#[test]
-fn a_killed_build_never_leaves_a_partial_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("big");
-    assert!(styre(&["init", s(&site)]).status.success());
+/// A site of 1500 pages (a build takes a noticeable time).
+fn big_site(site: &Path) {
+    assert!(styre(&["init", s(site)]).status.success());
     let mut files = Vec::new();
     for i in 0..1500 {
         files.push((
@@ -248,7 +331,62 @@ fn a_killed_build_never_leaves_a_partial_output() {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    write_site(&site, &refs);
+    write_site(site, &refs);
+}
+
+/// Two builds into one output folder at once run one after the other: both succeed, the
+/// second says it waits, and the output is a whole build that later builds accept.
+#[test]
+fn two_builds_into_one_folder_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("big");
+    big_site(&site);
+    let out_dir = dir.path().join("out");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_styre"))
+            .args(["build", "--root", s(&site), "--output-dir", s(&out_dir)])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for out in [&a, &b] {
+        assert!(out.status.success(), "{}", stderr(out));
+        assert!(stderr(out).contains("Built 1501 pages"), "{}", stderr(out));
+    }
+    let waited = [&a, &b]
+        .iter()
+        .filter(|o| {
+            stderr(o).starts_with(&format!(
+                "waiting for another build of {} to finish…\n",
+                out_dir.display()
+            ))
+        })
+        .count();
+    assert_eq!(waited, 1, "{}\n---\n{}", stderr(&a), stderr(&b));
+    assert!(out_dir.join(".styre-output").is_file());
+    assert!(out_dir.join("side-1499/index.html").is_file());
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let third = styre(&["build", "--root", s(&site), "--output-dir", s(&out_dir)]);
+    assert!(third.status.success(), "{}", stderr(&third));
+}
+
+/// Kills builds of a large site at different moments: whatever the moment, the output folder
+/// is always one whole build (the old one or the new one), never a mix or nothing.
+#[test]
+fn a_killed_build_never_leaves_a_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("big");
+    big_site(&site);
     assert!(styre(&["build", "--root", s(&site)]).status.success());
     let old = read_tree(&site.join("public"));
 
@@ -292,13 +430,18 @@ fn a_killed_build_never_leaves_a_partial_output() {
 }
 
 fn http_get(port: u16, path: &str) -> (u16, String) {
+    http_get_from(port, path, "127.0.0.1")
+}
+
+/// A GET request with the given `Host` header (a browser sends the name in the address bar).
+fn http_get_from(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -534,4 +677,48 @@ fn serve_renders_again_only_what_an_edit_reaches() {
         "{}",
         log()
     );
+}
+
+/// DNS rebinding: a page of another site whose name is made to point at 127.0.0.1 sends its
+/// name in `Host`; such requests are refused, the event stream included.
+#[test]
+fn serve_answers_only_requests_addressed_to_this_computer() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let (_guard, port) = serve(&site, Stdio::null());
+    assert!(
+        wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
+        "server did not start"
+    );
+    for path in ["/", "/om/", "/__styre/events", "/__styre/livereload.js"] {
+        for host in [
+            "evil.example",
+            &format!("evil.example:{port}"),
+            "localhost.evil.example",
+        ] {
+            let (status, response) = http_get_from(port, path, host);
+            assert_eq!(status, 403, "{host}{path}: {response}");
+            assert!(
+                response.contains(&format!("this request was addressed to `{host}`")),
+                "{response}"
+            );
+            assert!(response.contains("DNS rebinding"), "{response}");
+            assert!(
+                response.contains(&format!("Open http://127.0.0.1:{port}/ instead.")),
+                "{response}"
+            );
+            assert!(!response.contains("Om styret"), "{response}");
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, body) = http_get_from(port, "/om/", &host);
+        assert_eq!(status, 200, "{host}: {body}");
+        assert!(body.contains("<h1>Om styret</h1>"), "{host}: {body}");
+    }
 }
