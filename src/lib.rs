@@ -26,6 +26,7 @@ pub mod templates;
 pub mod toml_input;
 pub mod translations;
 pub mod ui;
+pub mod url_rules;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
