@@ -539,6 +539,7 @@ impl Registry {
                 case_slots.push(slot);
             }
             check_time_slots(meeting, page, &mut find);
+            check_attachments(meeting, page, &mut find);
             if meeting.status == MeetingStatus::Planned {
                 for case in &meeting.cases {
                     if let Some(d) = &case.decision {
@@ -1268,6 +1269,13 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
             .warning(),
         );
     }
+    for (_, scheme) in &r.script_links {
+        diags.push(crate::resolve::script_link(
+            &page.source.file,
+            at.clone(),
+            scheme,
+        ));
+    }
 }
 
 fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
@@ -1286,6 +1294,59 @@ fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnost
 
 fn unreachable_key() -> (Option<crate::date::Date>, u32) {
     (None, 0)
+}
+
+/// An attachment's `path` names a file of the meeting's bundle, as load listed them: no URL,
+/// no absolute path, no `..`, and the file must be there.
+fn check_attachments(meeting: &Meeting, page: &Page, find: &mut Finder<'_>) {
+    let assets: Vec<&str> = page.assets.iter().map(|(rel, _)| rel.as_str()).collect();
+    for case in &meeting.cases {
+        for path in case.attachments.iter().filter_map(|a| a.path.as_ref()) {
+            let value = path.get_ref();
+            if assets.contains(&value.as_str()) {
+                continue;
+            }
+            let shown: String = value.chars().flat_map(char::escape_debug).collect();
+            let (label, hint) = if crate::url_rules::scheme(value).is_some() {
+                (
+                    "a URL, not a file of the bundle",
+                    "give a web address as `url = \"https://…\"`".to_string(),
+                )
+            } else if value.starts_with(['/', '\\']) {
+                (
+                    "an absolute path",
+                    "write the path relative to the meeting's folder, e.g. \"vedlegg/protokoll.pdf\"".to_string(),
+                )
+            } else if value.split(['/', '\\']).any(|s| s == ".." || s == ".") {
+                (
+                    "`.` and `..` are not allowed",
+                    "put the file in the meeting's folder and name it from there".to_string(),
+                )
+            } else if assets.is_empty() {
+                (
+                    "this meeting has no bundle folder",
+                    format!(
+                        "make the meeting a page bundle ({}/index.md) and put the file beside it",
+                        page.source.file.with_extension("").display()
+                    ),
+                )
+            } else {
+                let hint = match did_you_mean(value, &assets) {
+                    Some(best) => format!("did you mean \"{best}\"?"),
+                    None => format!("the bundle has: {}", assets.join(", ")),
+                };
+                ("no such file in the bundle", hint)
+            };
+            find.at(
+                page,
+                path.span(),
+                format!("attachment `{shown}` is not a file of this meeting's bundle"),
+                label,
+            )
+            .hints
+            .push(hint);
+        }
+    }
 }
 
 fn check_time_slots(meeting: &Meeting, page: &Page, find: &mut Finder<'_>) {
