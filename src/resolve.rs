@@ -509,7 +509,8 @@ pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
     check_links(site, &std::collections::BTreeSet::new(), diags);
 }
 
-/// Case IDs written after "sak" that name no case: worth a warning, not a failed build.
+/// Case IDs written after "sak" that name no case, and links with script schemes: worth a
+/// warning, not a failed build.
 fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Section>>(
     pages: &[P],
     sections: &[S],
@@ -544,7 +545,27 @@ fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Sec
                 .warning(),
             );
         }
+        for (span, scheme) in &rendered.script_links {
+            diags.push(script_link(
+                file,
+                span.start + offset..span.end + offset,
+                scheme,
+            ));
+        }
     }
+}
+
+/// A Markdown link or image to a `javascript:`, `data:` or `vbscript:` URL: a warning (authors
+/// are trusted, but such a link is rarely meant; docs/content.md).
+pub fn script_link(file: &Path, span: std::ops::Range<usize>, scheme: &str) -> Diagnostic {
+    Diagnostic::at(
+        file,
+        span,
+        format!("link to a `{scheme}:` URL"),
+        "runs script or embeds content when followed",
+    )
+    .hint("link to an http(s) address or a file of the site instead")
+    .warning()
 }
 
 /// Every page and section without a translation gets a stand-in in each other language: the
