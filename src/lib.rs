@@ -5,6 +5,7 @@
 //! [`output::publish`] writes it. [`build_site`] runs the first three; the CLI decides whether
 //! and where to write.
 
+pub mod claims;
 pub mod config;
 pub mod date;
 pub mod diagnostics;

@@ -183,6 +183,10 @@ fn front_matter<M>(source: &crate::load::Source<M>) -> super::translation::Front
     }
 }
 
+/// Reserves the URL of a generated page: the URL, what the page is (for messages), the file
+/// that makes it exist.
+pub type Claim<'a> = dyn FnMut(&str, &str, &Path, &mut Diagnostics) + 'a;
+
 fn spanned_str(s: &Spanned<String>) -> (&str, Range<usize>) {
     (s.get_ref().as_str(), s.span())
 }
@@ -339,14 +343,15 @@ impl Registry {
     }
 
     /// Indexes every governance record and checks what can be checked before Markdown is
-    /// rendered. `claim` reserves the URL of each generated page.
+    /// rendered. `claim` reserves the URL of each generated page (URL, what it is, the file
+    /// that makes it exist).
     pub fn build(
         config: &Config,
         strings: &crate::i18n::Strings,
         pages: &[Page],
         sections: &[Section],
         diags: &mut Diagnostics,
-        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        claim: &mut Claim<'_>,
     ) -> Registry {
         let mut reg = Registry {
             search: config.build_search_index,
@@ -802,8 +807,18 @@ impl Registry {
             // The registers exist once there is a meeting to list.
             if let Some(first) = reg.meetings.first() {
                 let file = &pages[first.page].source.file;
-                claim(&reg.decisions_path(&lang), file, find.diags);
-                claim(&reg.follow_ups_path(&lang), file, find.diags);
+                claim(
+                    &reg.decisions_path(&lang),
+                    "the decision register",
+                    file,
+                    find.diags,
+                );
+                claim(
+                    &reg.follow_ups_path(&lang),
+                    "the follow-up tracker",
+                    file,
+                    find.diags,
+                );
             }
             for (b, year) in reg.archive_years() {
                 let first = reg
@@ -812,11 +827,17 @@ impl Registry {
                     .find(|m| m.body == b && m.year == year)
                     .map(|m| pages[m.page].source.file.clone())
                     .unwrap_or_default();
-                claim(&reg.archive_path(b, year, &lang), &first, find.diags);
+                claim(
+                    &reg.archive_path(b, year, &lang),
+                    &format!("the meeting archive of {year}"),
+                    &first,
+                    find.diags,
+                );
             }
             if reg.has_content() {
                 claim(
                     &reg.data_page_path(&lang),
+                    "the open-data page",
                     Path::new("config.toml"),
                     find.diags,
                 );
@@ -824,6 +845,7 @@ impl Registry {
             if config.build_search_index {
                 claim(
                     &reg.search_path(&lang),
+                    "the search page",
                     Path::new("config.toml"),
                     find.diags,
                 );
@@ -831,7 +853,8 @@ impl Registry {
             if lang != *default {
                 for i in 0..reg.cases.len() {
                     let file = reg.case_file(i, pages);
-                    claim(&reg.case_path(i, &lang), &file, find.diags);
+                    let what = format!("the page of case {}", reg.cases[i].id);
+                    claim(&reg.case_path(i, &lang), &what, &file, find.diags);
                 }
             }
         }
@@ -988,7 +1011,7 @@ impl Registry {
         case: &Case,
         page: &Page,
         find: &mut Finder<'_>,
-        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        claim: &mut Claim<'_>,
         config: &Config,
     ) -> Option<usize> {
         let (id, span) = spanned_str(&case.id);
@@ -1063,7 +1086,7 @@ impl Registry {
         title: String,
         origin: CaseOrigin,
         file: &Path,
-        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        claim: &mut Claim<'_>,
         diags: &mut Diagnostics,
         config: &Config,
     ) -> usize {
@@ -1074,7 +1097,7 @@ impl Registry {
             .map_or_else(|| format!("{numbers:?}"), |f| f.write(numbers));
         let slug = id.replace(['/', ' '], "-");
         let path = format!("{}saker/{slug}/", body.path);
-        claim(&path, file, diags);
+        claim(&path, &format!("the page of case {id}"), file, diags);
         let index = self.cases.len();
         self.case_index.insert((b, numbers), index);
         self.cases.push(CaseEntry {
