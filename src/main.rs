@@ -97,7 +97,7 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     match styre::url_rules::base_url_problem(s.trim_end_matches('/')) {
         None => Ok(s.to_string()),
         Some(problem) => Err(format!(
-            "{problem}; give an absolute http(s) URL with a host (https://example.no) or a path starting with `/`"
+            "{problem} (the base URL is an absolute http(s) URL with a host, such as https://example.no, or a path starting with `/`)"
         )),
     }
 }
