@@ -184,30 +184,30 @@ fn clash(lost: &Owner, held: &Owner, how: Clash<'_>) -> Diagnostic {
     };
     match lost {
         Owner::Content { file, span, url } => {
-            let message = match (held, &how) {
-                (Owner::Content { .. }, Clash::Same(_)) => format!("two pages have the URL {url}"),
-                (_, Clash::Same(_)) => format!("the URL {url} is taken by {holder}"),
-                (_, Clash::Folder { .. }) => format!("the URL {url} clashes with {holder}"),
+            let (message, hint) = match (held, &how) {
+                (Owner::Content { file: other, .. }, Clash::Same(_)) => (
+                    format!("two pages have the URL {url}"),
+                    format!(
+                        "{} has it too; give one of them another `slug` or file name",
+                        other.display()
+                    ),
+                ),
+                (_, how) => (
+                    match how {
+                        Clash::Same(_) => format!("the URL {url} is taken by {holder}"),
+                        Clash::Folder { .. } => format!("the URL {url} clashes with {holder}"),
+                    },
+                    format!(
+                        "{where_}; give {} another `slug` or file name",
+                        file.display()
+                    ),
+                ),
             };
-            let d = match span {
+            match span {
                 Some(span) => Diagnostic::at(file, span.clone(), message, "this URL is taken"),
                 None => Diagnostic::error(file, message),
-            };
-            let d = if matches!(held, Owner::Content { .. }) && matches!(how, Clash::Same(_)) {
-                let Owner::Content { file: other, .. } = held else {
-                    unreachable!()
-                };
-                d.hint(format!(
-                    "{} has it too; give one of them another `slug` or file name",
-                    other.display()
-                ))
-            } else {
-                d.hint(format!(
-                    "{where_}; give {} another `slug` or file name",
-                    file.display()
-                ))
-            };
-            d
+            }
+            .hint(hint)
         }
         Owner::Alias {
             file, span, alias, ..
