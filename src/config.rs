@@ -200,16 +200,28 @@ impl Config {
         let span_of = |key: &str| find_key(text, key);
 
         let base_url = raw.base_url.trim_end_matches('/').to_string();
-        let absolute = base_url.starts_with("http://") || base_url.starts_with("https://");
-        if !(absolute || base_url.is_empty() || base_url.starts_with('/')) {
+        if let Some(problem) = crate::url_rules::base_url_problem(&base_url) {
             errors.push(
                 Diagnostic::at(
                     file,
-                    span_of("base_url"),
-                    "base_url must be an absolute URL",
-                    "not an http(s) URL",
+                    value_span(text, "base_url"),
+                    "base_url must be an absolute http(s) URL or a path starting with `/`",
+                    problem,
                 )
-                .hint("write it like base_url = \"https://example.no\""),
+                .hint("write it like base_url = \"https://example.no\" (or \"/portal\" for root-relative links)"),
+            );
+        }
+        if let Some(url) = &raw.open_data.licence_url
+            && let Err(scheme) = crate::url_rules::check_url(url)
+        {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    value_span(text, "licence_url"),
+                    format!("`{scheme}:` URLs are not allowed in licence_url"),
+                    "not an http(s), mailto or tel URL",
+                )
+                .hint("link the licence with an https:// URL, e.g. \"https://data.norge.no/nlod/no/2.0\""),
             );
         }
         let timezone = match jiff::tz::TimeZone::get(&raw.timezone) {
@@ -380,6 +392,28 @@ fn find_key(text: &str, key: &str) -> std::ops::Range<usize> {
         offset += line.len();
     }
     0..0
+}
+
+/// Byte range of the value of the first `key = value` line for `key` (at any table level),
+/// for messages about the value; the key's range when the value cannot be found.
+fn value_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let mut value = value.trim();
+            if let Some(end) = value.strip_prefix('"').and_then(|v| v.find('"')) {
+                value = &value[..end + 2];
+            }
+            let start = offset + (line.len() - line.trim_start().len()) + key.len();
+            let start = start + line[start - offset..].find(value).unwrap_or(0);
+            return start..start + value.len();
+        }
+        offset += line.len();
+    }
+    find_key(text, key)
 }
 
 /// Byte range of the first occurrence of `needle` in the text (used to point at a value).

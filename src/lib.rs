@@ -5,6 +5,7 @@
 //! [`output::publish`] writes it. [`build_site`] runs the first three; the CLI decides whether
 //! and where to write.
 
+pub mod claims;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
@@ -27,6 +28,7 @@ pub mod templates;
 pub mod toml_input;
 pub mod translations;
 pub mod ui;
+pub mod url_rules;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -28,7 +28,7 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
         /// Use this base URL instead of the one in config.toml.
-        #[arg(short = 'u', long, value_name = "URL")]
+        #[arg(short = 'u', long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<String>,
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
@@ -90,6 +90,16 @@ enum New {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         date: Option<styre::date::Date>,
     },
+}
+
+/// `--base-url` follows the rule of `base_url` in config.toml (docs/configuration.md).
+fn parse_base_url(s: &str) -> Result<String, String> {
+    match styre::url_rules::base_url_problem(s.trim_end_matches('/')) {
+        None => Ok(s.to_string()),
+        Some(problem) => Err(format!(
+            "{problem} (the base URL is an absolute http(s) URL with a host, such as https://example.no, or a path starting with `/`)"
+        )),
+    }
 }
 
 fn parse_day(s: &str) -> Result<styre::date::Date, String> {

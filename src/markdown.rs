@@ -51,6 +51,9 @@ pub struct Rendered {
     pub text: String,
     /// Case IDs written in the text (`sak 4-42/23`), linked when known.
     pub cases: Vec<CaseMention>,
+    /// Links and images whose target runs script or embeds content (`javascript:`, `data:`,
+    /// `vbscript:`): the byte range of the link and the scheme, for a warning.
+    pub script_links: Vec<(Range<usize>, String)>,
 }
 
 /// A case ID found in running text.
@@ -242,6 +245,9 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                 title,
                 id,
             }) => {
+                if let Some(scheme) = crate::url_rules::script_scheme(&dest_url) {
+                    out.script_links.push((range.clone(), scheme));
+                }
                 let dest_url = internal(&dest_url, &range, links, &mut out.links)
                     .map_or(dest_url, CowStr::from);
                 in_link += 1;
@@ -258,6 +264,9 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                 title,
                 id,
             }) => {
+                if let Some(scheme) = crate::url_rules::script_scheme(&dest_url) {
+                    out.script_links.push((range.clone(), scheme));
+                }
                 let dest_url = internal(&dest_url, &range, links, &mut out.links)
                     .map_or(dest_url, CowStr::from);
                 events.push(Event::Start(Tag::Image {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::claims::{Claims, Owner};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
@@ -93,6 +94,9 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub aliases: Vec<Alias>,
     pub static_files: BTreeMap<String, PathBuf>,
+    /// Every output path claimed (src/claims.rs): files, and folders (ending in `/`) whose
+    /// files styre makes as it renders (the search index).
+    pub outputs: std::collections::BTreeSet<String>,
     pub templates: TemplateSources,
     pub strings: crate::i18n::Strings,
     pub sources: SourceMap,
@@ -181,34 +185,20 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         index: &section_index,
     };
 
-    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |path: &str,
-                     file: &PathBuf,
-                     span: Option<std::ops::Range<usize>>,
-                     diags: &mut Diagnostics| {
-        if let Some(first) = claimed.get(path) {
-            let d = match span {
-                Some(span) => Diagnostic::at(
-                    file,
-                    span,
-                    format!("two pages have the URL {path}"),
-                    "this URL is taken",
-                ),
-                None => Diagnostic::error(file, format!("two pages have the URL {path}")),
-            };
-            diags.push(d.hint(format!(
-                "{} has it too; give one of them another `slug` or file name",
-                first.display()
-            )));
-        } else {
-            claimed.insert(path.to_string(), file.clone());
-        }
-    };
+    // Every output file is claimed once (src/claims.rs): pages and sections here, the
+    // governance pages in `Registry::build`, then the generated files, aliases, assets and
+    // static files.
+    let mut claims = Claims::default();
 
     let mut sections: Vec<Section> = Vec::new();
     for s in loaded_sections.iter() {
         let path = paths.path(&s.source.key, &s.source.lang);
-        claim(&path, &s.source.file, None, diags);
+        let owner = Owner::Content {
+            file: s.source.file.clone(),
+            span: None,
+            url: path.clone(),
+        };
+        claims.url(&path, owner, diags);
         let template = section_template(s, &templates, diags);
         sections.push(Section {
             source: s.source.clone(),
@@ -248,7 +238,12 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         }
         let path = format!("{}{}/", paths.path(&section_key, &source.lang), slug);
         let slug_span = source.meta.slug.as_ref().map(|s| source.fm_span(s.span()));
-        claim(&path, &source.file, slug_span, diags);
+        let owner = Owner::Content {
+            file: source.file.clone(),
+            span: slug_span,
+            url: path.clone(),
+        };
+        claims.url(&path, owner, diags);
         let parent = section_index
             .get(&(section_key.clone(), source.lang.clone()))
             .or_else(|| section_index.get(&(section_key.clone(), config.default_language.clone())))
@@ -287,47 +282,6 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         );
     }
 
-    // Aliases: each becomes a redirect page; they must not collide with anything.
-    let mut aliases = Vec::new();
-    let alias_sources = pages
-        .iter()
-        .map(|p| {
-            (
-                &p.source.file,
-                &p.source.meta.aliases,
-                &p.permalink,
-                p.source.front_matter_offset,
-            )
-        })
-        .chain(sections.iter().map(|s| {
-            (
-                &s.source.file,
-                &s.source.meta.aliases,
-                &s.permalink,
-                s.source.front_matter_offset,
-            )
-        }));
-    for (file, list, permalink, fm_offset) in alias_sources {
-        for alias in list {
-            let mut path = alias.get_ref().clone();
-            if !path.ends_with('/') && !path.ends_with(".html") {
-                path.push('/');
-            }
-            let span = alias.span();
-            claim(
-                &path,
-                file,
-                Some(span.start + fm_offset..span.end + fm_offset),
-                diags,
-            );
-            aliases.push(Alias {
-                path,
-                target: permalink.clone(),
-            });
-        }
-    }
-    aliases.sort_by(|a, b| a.path.cmp(&b.path));
-
     // A translation that leaves its governance table out shows its original's record, in the
     // original's template.
     let kind_templates: HashMap<String, &'static str> = pages
@@ -356,10 +310,116 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         &pages,
         &sections,
         diags,
-        &mut |path: &str, file: &std::path::Path, diags: &mut Diagnostics| {
-            claim(path, &file.to_path_buf(), None, diags)
+        &mut |path: &str, what: &str, file: &std::path::Path, diags: &mut Diagnostics| {
+            let owner = Owner::Generated {
+                what: what.to_string(),
+                file: file.to_path_buf(),
+            };
+            claims.url(path, owner, diags)
         },
     );
+    // Aliases: each becomes a redirect page; they must not collide with anything.
+    let mut aliases = Vec::new();
+    let alias_sources = pages
+        .iter()
+        .map(|p| {
+            (
+                &p.source.file,
+                &p.source.meta.aliases,
+                &p.permalink,
+                p.source.front_matter_offset,
+            )
+        })
+        .chain(sections.iter().map(|s| {
+            (
+                &s.source.file,
+                &s.source.meta.aliases,
+                &s.permalink,
+                s.source.front_matter_offset,
+            )
+        }));
+    for (file, list, permalink, fm_offset) in alias_sources {
+        for alias in list {
+            let mut path = alias.get_ref().clone();
+            if !path.ends_with('/') && !path.ends_with(".html") {
+                path.push('/');
+            }
+            let span = alias.span();
+            let owner = Owner::Alias {
+                index: aliases.len(),
+                file: file.clone(),
+                span: span.start + fm_offset..span.end + fm_offset,
+                alias: alias.get_ref().clone(),
+            };
+            claims.url(&path, owner, diags);
+            aliases.push(Alias {
+                path,
+                target: permalink.clone(),
+            });
+        }
+    }
+    for (path, what) in crate::claims::generated_files(&config, &templates, &governance) {
+        let owner = Owner::Generated {
+            what,
+            file: PathBuf::from(crate::config::CONFIG_FILE),
+        };
+        claims.file(path, owner, diags);
+    }
+    let asset_sources = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (Target::Page(i), &p.path, &p.assets))
+        .chain(
+            sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Target::Section(i), &s.path, &s.assets)),
+        );
+    for (target, path, assets) in asset_sources {
+        let dir = crate::output::file_for(path);
+        let dir = dir.trim_end_matches("index.html");
+        for (rel, source) in assets {
+            let owner = Owner::Asset {
+                target,
+                rel: rel.clone(),
+                file: crate::claims::shown(&root, source),
+            };
+            claims.file(format!("{dir}{rel}"), owner, diags);
+        }
+    }
+    let mut static_files = static_files;
+    for (key, source) in &static_files {
+        let owner = Owner::Static {
+            key: key.clone(),
+            file: crate::claims::shown(&root, source),
+        };
+        claims.file(key.clone(), owner, diags);
+    }
+    // What lost a clash is left out, so the output never depends on which job ran last.
+    let mut dropped_aliases = std::collections::BTreeSet::new();
+    let (outputs, lost) = claims.finish(diags);
+    for lost in lost {
+        match lost {
+            Owner::Alias { index, .. } => {
+                dropped_aliases.insert(index);
+            }
+            Owner::Static { key, .. } => {
+                static_files.remove(&key);
+            }
+            Owner::Asset { target, rel, .. } => match target {
+                Target::Page(i) => pages[i].assets.retain(|(r, _)| *r != rel),
+                Target::Section(i) => sections[i].assets.retain(|(r, _)| *r != rel),
+            },
+            Owner::Content { .. } | Owner::Generated { .. } => {}
+        }
+    }
+    let mut aliases: Vec<Alias> = aliases
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped_aliases.contains(i))
+        .map(|(_, a)| a)
+        .collect();
+    aliases.sort_by(|a, b| a.path.cmp(&b.path));
 
     // Markdown, in parallel: data in, data out.
     let opts = markdown::RenderOptions {
@@ -403,6 +463,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         sections,
         aliases,
         static_files,
+        outputs,
         templates,
         strings,
         sources,
@@ -509,7 +570,8 @@ pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
     check_links(site, &std::collections::BTreeSet::new(), diags);
 }
 
-/// Case IDs written after "sak" that name no case: worth a warning, not a failed build.
+/// Case IDs written after "sak" that name no case, and links with script schemes: worth a
+/// warning, not a failed build.
 fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Section>>(
     pages: &[P],
     sections: &[S],
@@ -544,7 +606,27 @@ fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Sec
                 .warning(),
             );
         }
+        for (span, scheme) in &rendered.script_links {
+            diags.push(script_link(
+                file,
+                span.start + offset..span.end + offset,
+                scheme,
+            ));
+        }
     }
+}
+
+/// A Markdown link or image to a `javascript:`, `data:` or `vbscript:` URL: a warning (authors
+/// are trusted, but such a link is rarely meant; docs/content.md).
+pub fn script_link(file: &Path, span: std::ops::Range<usize>, scheme: &str) -> Diagnostic {
+    Diagnostic::at(
+        file,
+        span,
+        format!("link to a `{scheme}:` URL"),
+        "runs script or embeds content when followed",
+    )
+    .hint("link to an http(s) address or a file of the site instead")
+    .warning()
 }
 
 /// Every page and section without a translation gets a stand-in in each other language: the

@@ -47,6 +47,8 @@ fn every_invalid_fixture_has_a_test() {
             "bad-config",
             "bad-template",
             "governance-mistakes",
+            "hostile-config",
+            "hostile-paths",
             "many-mistakes"
         ]
     );
@@ -73,4 +75,21 @@ fn bad_template() {
 #[test]
 fn governance_mistakes() {
     check_invalid("governance-mistakes");
+}
+
+/// Every input is hostile: output paths claimed twice (aliases over generated pages, static
+/// files and bundle files over pages, a page over a case page, a file where a folder is
+/// needed), aliases that leave the site, ids that are not ids, attachment paths outside the
+/// bundle, script URLs in typed fields (errors) and in Markdown links (warnings), a meeting
+/// that ends before it starts.
+#[test]
+fn hostile_paths() {
+    check_invalid("hostile-paths");
+}
+
+/// A `base_url` and a `licence_url` with script schemes (config errors stop the run before
+/// content is read, so they have a fixture of their own).
+#[test]
+fn hostile_config() {
+    check_invalid("hostile-config");
 }

@@ -203,8 +203,9 @@ pub struct Presenter {
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
     pub title: String,
-    pub path: Option<String>,
-    pub url: Option<String>,
+    /// A file of the meeting's bundle, relative to it (checked against the bundle's assets).
+    pub path: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -270,6 +271,14 @@ pub struct Labelled {
     pub title: String,
 }
 
+/// A roadmap area or horizon as written, its id with its position.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabelledIn {
+    id: Spanned<String>,
+    title: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roadmap {
@@ -277,9 +286,9 @@ pub struct Roadmap {
     pub version: String,
     pub adopted: Option<Date>,
     pub decided_in: Option<Spanned<String>>,
-    #[serde(default)]
+    #[serde(skip)]
     pub areas: Vec<Labelled>,
-    #[serde(default)]
+    #[serde(skip)]
     pub horizons: Vec<Labelled>,
     #[serde(skip)]
     pub items: Vec<RoadmapItem>,
@@ -401,6 +410,7 @@ pub fn read_page_kind(
             (v.map(Kind::Document), p)
         }
         "meeting" => {
+            let end_span = value_span(&value, "end");
             let (v, p) = toml_input::read_table::<Meeting>(
                 file,
                 value,
@@ -409,6 +419,9 @@ pub fn read_page_kind(
                 &["cases", "follow_ups"],
                 errors,
             );
+            if let (Some(m), Some(span)) = (&v, end_span) {
+                check_meeting_times(file, m, span, offset, errors);
+            }
             (v.map(Kind::Meeting), p)
         }
         "meeting_plan" => {
@@ -416,8 +429,14 @@ pub fn read_page_kind(
             (v.map(Kind::MeetingPlan), p)
         }
         "roadmap" => {
-            let (v, p) =
-                toml_input::read_table::<Roadmap>(file, value, offset, name, &["items"], errors);
+            let (v, p) = toml_input::read_table::<Roadmap>(
+                file,
+                value,
+                offset,
+                name,
+                &["items", "areas", "horizons"],
+                errors,
+            );
             (v.map(Kind::Roadmap), p)
         }
         "delivery_plan" => {
@@ -442,6 +461,13 @@ pub fn read_page_kind(
         match (&mut kind, list) {
             (Kind::Meeting(m), "cases") => {
                 m.cases = toml_input::read_items(file, items, offset, "meeting.cases", errors);
+                for case in &m.cases {
+                    for a in &case.attachments {
+                        if let Some(url) = &a.url {
+                            check_url(file, url, "an attachment's `url`", offset, errors);
+                        }
+                    }
+                }
             }
             (Kind::Meeting(m), "follow_ups") => {
                 m.follow_ups =
@@ -449,13 +475,45 @@ pub fn read_page_kind(
             }
             (Kind::Roadmap(r), "items") => {
                 r.items = toml_input::read_items(file, items, offset, "roadmap.items", errors);
+                for item in &r.items {
+                    check_id(file, &item.id, offset, errors);
+                }
+            }
+            (Kind::Roadmap(r), list @ ("areas" | "horizons")) => {
+                let what = format!("roadmap.{list}");
+                let read: Vec<LabelledIn> =
+                    toml_input::read_items(file, items, offset, &what, errors);
+                let labelled = read
+                    .into_iter()
+                    .map(|l| {
+                        check_id(file, &l.id, offset, errors);
+                        Labelled {
+                            id: l.id.into_inner(),
+                            title: l.title,
+                        }
+                    })
+                    .collect();
+                if list == "areas" {
+                    r.areas = labelled;
+                } else {
+                    r.horizons = labelled;
+                }
             }
             (Kind::DeliveryPlan(d), "projects") => {
                 d.projects =
                     toml_input::read_items(file, items, offset, "delivery_plan.projects", errors);
+                for project in &d.projects {
+                    check_id(file, &project.id, offset, errors);
+                }
             }
             _ => {}
         }
+    }
+    match &kind {
+        Kind::Document(d) => check_id(file, &d.id, offset, errors),
+        Kind::Roadmap(r) => check_id(file, &r.id, offset, errors),
+        Kind::Dataset(d) => check_id(file, &d.id, offset, errors),
+        _ => {}
     }
     Some(kind)
 }
@@ -467,7 +525,89 @@ pub fn read_body(
     offset: usize,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Body> {
-    toml_input::read_table(file, value, offset, "body", &[], errors).0
+    let body: Body = toml_input::read_table(file, value, offset, "body", &[], errors).0?;
+    check_id(file, &body.id, offset, errors);
+    Some(body)
+}
+
+/// The span of the value of `key` in a table, before the table is read.
+fn value_span(value: &Value<'_>, key: &str) -> Option<std::ops::Range<usize>> {
+    match value.get_ref() {
+        toml::de::DeValue::Table(t) => t
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(_, v)| v.span()),
+        _ => None,
+    }
+}
+
+/// An `id` must be lower-case ASCII words joined by `-` (docs/content-model.md): ids end up in
+/// URLs, attributes and open data.
+fn check_id(file: &Path, id: &Spanned<String>, offset: usize, errors: &mut Vec<Diagnostic>) {
+    let value = id.get_ref();
+    if crate::url_rules::is_id(value) {
+        return;
+    }
+    let shown: String = value.chars().flat_map(char::escape_debug).collect();
+    errors.push(
+        Diagnostic::at(
+            file,
+            id.span(),
+            format!("`{shown}` is not a valid id"),
+            "ids are lower-case ASCII letters and digits, in words joined by single `-`",
+        )
+        .hint(format!(
+            "write id = \"{}\" (ids appear in URLs and open data)",
+            crate::url_rules::suggest_id(value)
+        ))
+        .offset(offset),
+    );
+}
+
+/// A typed URL field takes `http:`, `https:`, `mailto:`, `tel:` or a relative URL.
+fn check_url(
+    file: &Path,
+    url: &Spanned<String>,
+    what: &str,
+    offset: usize,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Err(scheme) = crate::url_rules::check_url(url.get_ref()) {
+        errors.push(
+            Diagnostic::at(
+                file,
+                url.span(),
+                format!("`{scheme}:` URLs are not allowed in {what}"),
+                "not an http(s), mailto or tel URL",
+            )
+            .hint("link to an https:// address, or put the file in the meeting's bundle and give its `path`")
+            .offset(offset),
+        );
+    }
+}
+
+/// A meeting's `end` comes after its `start` (the calendar needs both to be right).
+fn check_meeting_times(
+    file: &Path,
+    meeting: &Meeting,
+    end_span: std::ops::Range<usize>,
+    offset: usize,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let (Some(start), Some(end)) = (meeting.start, meeting.end)
+        && end <= start
+    {
+        errors.push(
+            Diagnostic::at(
+                file,
+                end_span,
+                format!("the meeting ends ({end}) before it starts ({start})"),
+                "not after `start`",
+            )
+            .hint("correct `start` or `end` (HH:MM, the same day), or leave `end` out")
+            .offset(offset),
+        );
+    }
 }
 
 #[cfg(test)]

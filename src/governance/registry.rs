@@ -183,6 +183,10 @@ fn front_matter<M>(source: &crate::load::Source<M>) -> super::translation::Front
     }
 }
 
+/// Reserves the URL of a generated page: the URL, what the page is (for messages), the file
+/// that makes it exist.
+pub type Claim<'a> = dyn FnMut(&str, &str, &Path, &mut Diagnostics) + 'a;
+
 fn spanned_str(s: &Spanned<String>) -> (&str, Range<usize>) {
     (s.get_ref().as_str(), s.span())
 }
@@ -339,14 +343,15 @@ impl Registry {
     }
 
     /// Indexes every governance record and checks what can be checked before Markdown is
-    /// rendered. `claim` reserves the URL of each generated page.
+    /// rendered. `claim` reserves the URL of each generated page (URL, what it is, the file
+    /// that makes it exist).
     pub fn build(
         config: &Config,
         strings: &crate::i18n::Strings,
         pages: &[Page],
         sections: &[Section],
         diags: &mut Diagnostics,
-        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        claim: &mut Claim<'_>,
     ) -> Registry {
         let mut reg = Registry {
             search: config.build_search_index,
@@ -539,6 +544,7 @@ impl Registry {
                 case_slots.push(slot);
             }
             check_time_slots(meeting, page, &mut find);
+            check_attachments(meeting, page, &mut find);
             if meeting.status == MeetingStatus::Planned {
                 for case in &meeting.cases {
                     if let Some(d) = &case.decision {
@@ -801,8 +807,18 @@ impl Registry {
             // The registers exist once there is a meeting to list.
             if let Some(first) = reg.meetings.first() {
                 let file = &pages[first.page].source.file;
-                claim(&reg.decisions_path(&lang), file, find.diags);
-                claim(&reg.follow_ups_path(&lang), file, find.diags);
+                claim(
+                    &reg.decisions_path(&lang),
+                    "the decision register",
+                    file,
+                    find.diags,
+                );
+                claim(
+                    &reg.follow_ups_path(&lang),
+                    "the follow-up tracker",
+                    file,
+                    find.diags,
+                );
             }
             for (b, year) in reg.archive_years() {
                 let first = reg
@@ -811,11 +827,17 @@ impl Registry {
                     .find(|m| m.body == b && m.year == year)
                     .map(|m| pages[m.page].source.file.clone())
                     .unwrap_or_default();
-                claim(&reg.archive_path(b, year, &lang), &first, find.diags);
+                claim(
+                    &reg.archive_path(b, year, &lang),
+                    &format!("the meeting archive of {year}"),
+                    &first,
+                    find.diags,
+                );
             }
             if reg.has_content() {
                 claim(
                     &reg.data_page_path(&lang),
+                    "the open-data page",
                     Path::new("config.toml"),
                     find.diags,
                 );
@@ -823,6 +845,7 @@ impl Registry {
             if config.build_search_index {
                 claim(
                     &reg.search_path(&lang),
+                    "the search page",
                     Path::new("config.toml"),
                     find.diags,
                 );
@@ -830,7 +853,8 @@ impl Registry {
             if lang != *default {
                 for i in 0..reg.cases.len() {
                     let file = reg.case_file(i, pages);
-                    claim(&reg.case_path(i, &lang), &file, find.diags);
+                    let what = format!("the page of case {}", reg.cases[i].id);
+                    claim(&reg.case_path(i, &lang), &what, &file, find.diags);
                 }
             }
         }
@@ -987,7 +1011,7 @@ impl Registry {
         case: &Case,
         page: &Page,
         find: &mut Finder<'_>,
-        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        claim: &mut Claim<'_>,
         config: &Config,
     ) -> Option<usize> {
         let (id, span) = spanned_str(&case.id);
@@ -1062,7 +1086,7 @@ impl Registry {
         title: String,
         origin: CaseOrigin,
         file: &Path,
-        claim: &mut dyn FnMut(&str, &Path, &mut Diagnostics),
+        claim: &mut Claim<'_>,
         diags: &mut Diagnostics,
         config: &Config,
     ) -> usize {
@@ -1073,7 +1097,7 @@ impl Registry {
             .map_or_else(|| format!("{numbers:?}"), |f| f.write(numbers));
         let slug = id.replace(['/', ' '], "-");
         let path = format!("{}saker/{slug}/", body.path);
-        claim(&path, file, diags);
+        claim(&path, &format!("the page of case {id}"), file, diags);
         let index = self.cases.len();
         self.case_index.insert((b, numbers), index);
         self.cases.push(CaseEntry {
@@ -1268,6 +1292,13 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
             .warning(),
         );
     }
+    for (_, scheme) in &r.script_links {
+        diags.push(crate::resolve::script_link(
+            &page.source.file,
+            at.clone(),
+            scheme,
+        ));
+    }
 }
 
 fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
@@ -1286,6 +1317,59 @@ fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnost
 
 fn unreachable_key() -> (Option<crate::date::Date>, u32) {
     (None, 0)
+}
+
+/// An attachment's `path` names a file of the meeting's bundle, as load listed them: no URL,
+/// no absolute path, no `..`, and the file must be there.
+fn check_attachments(meeting: &Meeting, page: &Page, find: &mut Finder<'_>) {
+    let assets: Vec<&str> = page.assets.iter().map(|(rel, _)| rel.as_str()).collect();
+    for case in &meeting.cases {
+        for path in case.attachments.iter().filter_map(|a| a.path.as_ref()) {
+            let value = path.get_ref();
+            if assets.contains(&value.as_str()) {
+                continue;
+            }
+            let shown: String = value.chars().flat_map(char::escape_debug).collect();
+            let (label, hint) = if crate::url_rules::scheme(value).is_some() {
+                (
+                    "a URL, not a file of the bundle",
+                    "give a web address as `url = \"https://…\"`".to_string(),
+                )
+            } else if value.starts_with(['/', '\\']) {
+                (
+                    "an absolute path",
+                    "write the path relative to the meeting's folder, e.g. \"vedlegg/protokoll.pdf\"".to_string(),
+                )
+            } else if value.split(['/', '\\']).any(|s| s == ".." || s == ".") {
+                (
+                    "`.` and `..` are not allowed",
+                    "put the file in the meeting's folder and name it from there".to_string(),
+                )
+            } else if assets.is_empty() {
+                (
+                    "this meeting has no bundle folder",
+                    format!(
+                        "make the meeting a page bundle ({}/index.md) and put the file beside it",
+                        page.source.file.with_extension("").display()
+                    ),
+                )
+            } else {
+                let hint = match did_you_mean(value, &assets) {
+                    Some(best) => format!("did you mean \"{best}\"?"),
+                    None => format!("the bundle has: {}", assets.join(", ")),
+                };
+                ("no such file in the bundle", hint)
+            };
+            find.at(
+                page,
+                path.span(),
+                format!("attachment `{shown}` is not a file of this meeting's bundle"),
+                label,
+            )
+            .hints
+            .push(hint);
+        }
+    }
 }
 
 fn check_time_slots(meeting: &Meeting, page: &Page, find: &mut Finder<'_>) {

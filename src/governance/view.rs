@@ -229,8 +229,10 @@ impl<'s> View<'s> {
             .iter()
             .map(|a| {
                 let href = match (&a.url, &a.path) {
-                    (Some(url), _) => url.clone(),
-                    (None, Some(path)) => format!("{}{}", site.pages[entry.page].permalink, path),
+                    (Some(url), _) => url.get_ref().clone(),
+                    (None, Some(path)) => {
+                        format!("{}{}", site.pages[entry.page].permalink, path.get_ref())
+                    }
                     (None, None) => String::new(),
                 };
                 json!({"title": a.title, "href": href})
