@@ -173,6 +173,8 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     let mut code: Option<(Option<String>, String)> = None;
     let mut footnotes = Footnotes::default();
     let mut in_link = 0usize;
+    // `<a>` elements opened in raw HTML and not yet closed: no case ID is linked inside them.
+    let mut raw_links = 0usize;
     let mut table = Table::default();
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
@@ -308,7 +310,11 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
                 in_link = in_link.saturating_sub(1);
                 events.push(event);
             }
-            Event::Text(text) if heading.is_none() && in_link == 0 => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                raw_links = raw_link_depth(raw_links, html);
+                events.push(event);
+            }
+            Event::Text(text) if heading.is_none() && in_link == 0 && raw_links == 0 => {
                 out.word_count += text.split_whitespace().count();
                 out.text.push_str(&text);
                 link_cases(text, range.start, links, &mut events, &mut out.cases);
@@ -336,6 +342,30 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(flat_toc);
     out
+}
+
+/// The depth of raw-HTML `<a>` elements after `html`, starting from `depth`: each `<a …>` opens
+/// one, each `</a>` closes one (tag names are case-insensitive).
+fn raw_link_depth(mut depth: usize, html: &str) -> usize {
+    let bytes = html.as_bytes();
+    for (i, _) in html.match_indices('<') {
+        let closing = bytes.get(i + 1) == Some(&b'/');
+        let name = i + 1 + usize::from(closing);
+        let is_a = bytes
+            .get(name)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+            && bytes
+                .get(name + 1)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+        if is_a {
+            depth = if closing {
+                depth.saturating_sub(1)
+            } else {
+                depth + 1
+            };
+        }
+    }
+    depth
 }
 
 /// Pushes `text` as events, with every known case ID in it made a link.
@@ -482,6 +512,45 @@ mod tests {
                 highlight_code: true,
             },
         )
+    }
+
+    #[test]
+    fn case_ids_are_not_linked_inside_a_raw_html_link() {
+        struct Cases;
+        impl LinkResolver for Cases {
+            fn resolve(&self, _: &str) -> Option<String> {
+                None
+            }
+            fn case(&self, id: &str) -> Option<(usize, String)> {
+                (id == "4-42/23").then(|| (0, "/sak/4-42-23/".to_string()))
+            }
+        }
+        let render = |text: &str| {
+            render(
+                text,
+                &Cases,
+                RenderOptions {
+                    highlight_code: false,
+                },
+            )
+            .html
+        };
+        assert!(render("Se sak 4-42/23.").contains(r#"href="/sak/4-42-23/""#));
+        for text in [
+            r#"Se <a href="/x/">sak 4-42/23</a>."#,
+            r#"Se <A HREF="/x/">sak 4-42/23</A>."#,
+            "<a href=\"/x/\">\n\nSak 4-42/23\n\n</a>\n",
+        ] {
+            let html = render(text);
+            assert_eq!(
+                html.matches("<a").count() + html.matches("<A").count(),
+                1,
+                "{html}"
+            );
+        }
+        // After the raw link closes, IDs are linked again; `<abbr>` is not a link.
+        let html = render(r#"<a href="/x/">x</a> og <abbr>sak</abbr> 4-42/23"#);
+        assert!(html.contains(r#"href="/sak/4-42-23/""#), "{html}");
     }
 
     #[test]

@@ -505,15 +505,9 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     };
     let bytes = match content {
         OutputFile::Bytes(b) => b.clone(),
-        OutputFile::Copy(src) => match std::fs::read(src) {
+        OutputFile::Copy(src) => match read_copied(&state.root, src) {
             Ok(b) => b,
-            Err(e) => {
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("cannot read {}: {e}", src.display()),
-                )
-                    .into_response();
-            }
+            Err((status, why)) => return (status, why).into_response(),
         },
         // The server renders into memory; a file already written to disk is not its.
         OutputFile::Written => {
@@ -529,6 +523,30 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
         response.headers_mut().insert(header::CONTENT_TYPE, v);
     }
     response
+}
+
+/// A copied file (static, attachment) as the server reads it at request time, under the rule a
+/// build follows: a plain file inside the site. A file replaced by a link since the build (to
+/// `/etc/passwd`, say) is refused, not followed.
+fn read_copied(root: &Path, src: &Path) -> Result<Vec<u8>, (StatusCode, String)> {
+    let unreadable = |e: std::io::Error| {
+        (
+            StatusCode::NOT_FOUND,
+            format!("cannot read {}: {e}", src.display()),
+        )
+    };
+    let meta = std::fs::symlink_metadata(src).map_err(unreadable)?;
+    let real = std::fs::canonicalize(src).map_err(unreadable)?;
+    if !meta.file_type().is_file() || !real.starts_with(root) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            format!(
+                "{} is not a plain file of the site (a link?); styre serves no links",
+                src.display()
+            ),
+        ));
+    }
+    std::fs::read(&real).map_err(unreadable)
 }
 
 fn html_response(status: StatusCode, _mime: &str, body: Vec<u8>) -> Response {
@@ -573,6 +591,31 @@ fn percent_decode(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copied_files_are_read_only_as_plain_files_inside_the_site() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("passwd");
+        std::fs::write(&secret, "root:x:0:0").unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(site.path()).unwrap();
+        let plain = root.join("static/a.txt");
+        std::fs::create_dir_all(plain.parent().unwrap()).unwrap();
+        std::fs::write(&plain, "a").unwrap();
+        assert_eq!(read_copied(&root, &plain).unwrap(), b"a");
+        // The file is replaced by a link after the build; so is a folder.
+        std::fs::remove_file(&plain).unwrap();
+        std::os::unix::fs::symlink(&secret, &plain).unwrap();
+        let (status, why) = read_copied(&root, &plain).unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(why.contains("not a plain file of the site"), "{why}");
+        let linked_dir = root.join("static/docs");
+        std::os::unix::fs::symlink(outside.path(), &linked_dir).unwrap();
+        let (status, _) = read_copied(&root, &linked_dir.join("passwd")).unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = read_copied(&root, &root.join("static/gone.txt")).unwrap_err();
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
 
     #[test]
     fn script_goes_before_body_end() {

@@ -361,6 +361,27 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// JSON for a `<script>` element (JSON-LD): `<`, `>` and `&` written as `\u003c`, `\u003e` and
+/// `\u0026`, so no `</script>` or `<!--` in a title or place can end the element or switch the
+/// HTML tokenizer into its escaped states; U+2028/U+2029 as `\u2028`/`\u2029` for readers that
+/// take JSON for JavaScript. These characters only occur inside JSON strings, where the escape
+/// means the same character.
+pub fn json_for_script(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// A character styre never lets into output: C0 controls other than tab, line feed and carriage
 /// return, DEL, C1 controls (U+0080–U+009F, U+0085 included), the line and paragraph separators
 /// U+2028/U+2029 (line breaks to some readers, not to others), and the non-characters

@@ -71,6 +71,16 @@ pub fn parse_taking<'i, T: DeserializeOwned>(
             Vec::new(),
         );
     }
+    let mut escaped = Vec::new();
+    escaped_controls(text, table.get_ref(), &mut escaped);
+    escaped.sort_by_key(|(span, _)| span.start);
+    let escaped_errors: Vec<Diagnostic> = escaped
+        .into_iter()
+        .map(|(span, c)| {
+            crate::input::forbidden_at(file, span, c, "written as an escape in this string")
+                .offset(offset)
+        })
+        .collect();
     let mut parts = Vec::new();
     for name in taken {
         let key = table
@@ -85,7 +95,7 @@ pub fn parse_taking<'i, T: DeserializeOwned>(
         }
     }
     let mut known: Vec<&str> = field_names::<T>().to_vec();
-    let mut errors = Vec::new();
+    let mut errors = escaped_errors;
     if !known.is_empty() {
         known.extend(taken);
         strip_unknown(file, table.get_mut(), &known, what, offset, &mut errors);
@@ -98,6 +108,44 @@ pub fn parse_taking<'i, T: DeserializeOwned>(
         &mut errors,
     );
     (Parsed { value, errors }, parts)
+}
+
+/// The strings (keys and values) of `table` that hold a character styre refuses
+/// ([`crate::input::is_forbidden_control`]) written as a TOML escape (`"\u0007"`), with the
+/// string's span and the first such character. A character written raw is left to the scan of
+/// the whole file, so it is reported once.
+fn escaped_controls(
+    text: &str,
+    table: &DeTable<'_>,
+    out: &mut Vec<(std::ops::Range<usize>, char)>,
+) {
+    let mut check = |span: std::ops::Range<usize>, s: &str| {
+        let raw = text.get(span.clone()).unwrap_or("");
+        if let Some(c) = s
+            .chars()
+            .find(|&c| crate::input::is_forbidden_control(c) && !raw.contains(c))
+        {
+            out.push((span, c));
+        }
+    };
+    let mut stack: Vec<&Value<'_>> = Vec::new();
+    for (key, value) in table {
+        check(key.span(), key.get_ref());
+        stack.push(value);
+    }
+    while let Some(value) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(s) => check(value.span(), s),
+            DeValue::Table(t) => {
+                for (key, value) in t {
+                    check(key.span(), key.get_ref());
+                    stack.push(value);
+                }
+            }
+            DeValue::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
 }
 
 /// Reads one table of a document into `T`: unknown keys are reported and dropped, and the keys

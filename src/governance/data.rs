@@ -570,7 +570,7 @@ pub fn schema(site: &Site, set: &Dataset) -> String {
 }
 
 /// The CSV file of a dataset: a header of field names, one row per record; lists joined with
-/// `; `, null as an empty cell.
+/// `; `, null as an empty cell. Text cells go through [`csv_text`], so no cell is a formula.
 pub fn csv_file(set: &Dataset, records: &[Value]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -582,18 +582,31 @@ pub fn csv_file(set: &Dataset, records: &[Value]) -> Vec<u8> {
             .iter()
             .map(|f| match &r[f.name] {
                 Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                Value::Array(a) => a
-                    .iter()
-                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                Value::String(s) => csv_text(s),
+                Value::Array(a) => csv_text(
+                    &a.iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
                 other => other.to_string(),
             })
             .collect();
         let _ = w.write_record(&row);
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// A text cell as spreadsheets may open it: one that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading apostrophe, which Excel and LibreOffice read as "text, not a
+/// formula" (OWASP's advice against CSV injection). Numbers are typed values and stay as they are;
+/// the JSON files keep every text as written.
+fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// What the open-data page shows: every dataset, its files and fields, and the licence.
@@ -762,12 +775,29 @@ fn utc_stamp(rfc3339: &str) -> String {
 }
 
 /// RFC 5545 TEXT escaping.
+/// An RFC 5545 TEXT value: backslash, `;` and `,` escaped, a line break (CRLF, LF or a bare CR)
+/// as `\n`, and every other control character dropped (TEXT allows none but tab), as are the
+/// characters styre never writes ([`crate::templates::is_forbidden_control`]). A reader that
+/// splits lines at a bare CR finds no property inside a value.
 fn escape_text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(c),
+            c if c.is_control() || crate::templates::is_forbidden_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Folds a content line at 75 octets (never inside a UTF-8 character) and ends it with CRLF.
@@ -947,9 +977,7 @@ fn local_iso(site: &Site, date: &crate::date::Date, t: Time) -> String {
 }
 
 fn ld_text(v: &Value) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_default()
-        .replace("</", "<\\/")
+    crate::templates::json_for_script(v)
 }
 
 #[cfg(test)]

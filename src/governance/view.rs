@@ -1012,7 +1012,7 @@ fn key_figures(set: &Dataset, page: &Page, strings: &Value) -> String {
             y + 4.0,
             h - 12.0,
             y + 30.0,
-            crate::i18n::format_number(strings, *value),
+            crate::templates::escape(&crate::i18n::format_number(strings, *value)),
             text_lines("chart-label", 14.0, y + 50.0, &lines),
         ));
         y += h;
@@ -1044,7 +1044,7 @@ fn bar_chart(set: &Dataset, page: &Page, strings: &Value) -> String {
             text_lines("chart-label", 0.0, y + 13.0, &lines),
             w + 6.0,
             bar_y + 12.0,
-            crate::i18n::format_number(strings, *value)
+            crate::templates::escape(&crate::i18n::format_number(strings, *value))
         ));
         y = bar_y + 26.0;
     }
