@@ -15,7 +15,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
 
 /// The built-in strings, by language code.
 const BUILTIN: &[(&str, &str)] = &[
@@ -39,8 +42,9 @@ pub struct Strings {
 }
 
 impl Strings {
-    /// Reads the layers for every language of `config`. Problems (bad TOML, missing keys) go to
-    /// `diags`; file texts go to `sources` so they can be quoted.
+    /// Reads the layers for every language of `config`. Problems (bad TOML, text that is not
+    /// UTF-8, a value of the wrong kind, a key the default language does not have, missing
+    /// keys) go to `diags` with their positions; file texts go to `sources` so they can be quoted.
     pub fn load(
         root: &Path,
         config: &Config,
@@ -48,18 +52,15 @@ impl Strings {
         diags: &mut Diagnostics,
     ) -> Strings {
         let mut by_lang = BTreeMap::new();
-        // Where a language's strings are, most specific last: missing keys are reported in the
-        // most specific file that exists (or the site's, to be created).
-        let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for lang in &config.languages {
-            let code = lang.code.as_str();
+        // The default language first: a key of another language's file must be one of its keys.
+        let mut languages: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+        languages.sort_by_key(|code| *code != config.default_language);
+        let mut known: Option<Value> = None;
+        for code in languages {
             let mut merged = Value::Object(Map::new());
             if let Some((_, text)) = BUILTIN.iter().find(|(c, _)| *c == code) {
-                merge(&mut merged, parse(Path::new("<built-in>"), text, diags));
-                files.insert(
-                    code.into(),
-                    PathBuf::from(format!("src/builtin/i18n/{code}.toml")),
-                );
+                let file = PathBuf::from(format!("src/builtin/i18n/{code}.toml"));
+                merged = parse(&file, text, &Value::Object(Map::new()), None, diags);
             }
             let mut layers = Vec::new();
             if let Some(theme) = &config.theme {
@@ -67,12 +68,27 @@ impl Strings {
             }
             layers.push(PathBuf::from(format!("i18n/{code}.toml")));
             for rel in layers {
-                let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+                let path = root.join(&rel);
+                if !path.is_file() {
                     continue;
+                }
+                let text = match crate::input::read_text(&path, &rel) {
+                    Ok(text) => text,
+                    Err(bad) => {
+                        if let Some(lossy) = bad.lossy_text {
+                            sources.insert(rel.clone(), lossy.into());
+                        }
+                        diags.push(bad.diagnostic);
+                        continue;
+                    }
                 };
-                merge(&mut merged, parse(&rel, &text, diags));
+                diags.extend(crate::input::forbidden_chars(&rel, &text, 0));
+                let layer = parse(&rel, &text, &merged, known.as_ref(), diags);
+                merge(&mut merged, layer);
                 sources.insert(rel.clone(), text.into());
-                files.insert(code.into(), rel);
+            }
+            if code == config.default_language {
+                known = Some(merged.clone());
             }
             by_lang.insert(code.to_string(), merged);
         }
@@ -80,18 +96,16 @@ impl Strings {
             by_lang,
             default_language: config.default_language.clone(),
         };
-        strings.report_missing(config, &files, diags);
+        strings.report_missing(config, diags);
         strings
     }
 
     /// Every key of the default language that another language lacks, and plural tables that
     /// lack a category the language needs.
-    fn report_missing(
-        &self,
-        config: &Config,
-        files: &BTreeMap<String, PathBuf>,
-        diags: &mut Diagnostics,
-    ) {
+    /// They are reported in the site's file of the language (`i18n/<lang>.toml`, to be created
+    /// if need be): the one file a site's authors own. (The built-in files are complete; a
+    /// test keeps them so.)
+    fn report_missing(&self, config: &Config, diags: &mut Diagnostics) {
         let Some(reference) = self.by_lang.get(&self.default_language) else {
             return;
         };
@@ -101,10 +115,7 @@ impl Strings {
             if lang.code == self.default_language {
                 continue;
             }
-            let file = files
-                .get(&lang.code)
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(format!("i18n/{}.toml", lang.code)));
+            let file = PathBuf::from(format!("i18n/{}.toml", lang.code));
             let strings = &self.by_lang[&lang.code];
             let mut have = Vec::new();
             keys(strings, "", &mut have);
@@ -176,9 +187,20 @@ impl Strings {
     }
 }
 
-fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Value {
-    match toml::from_str::<toml::Table>(text) {
-        Ok(t) => crate::toml_input::to_json(&t),
+/// One layer's strings, read with their positions. `earlier` is what the earlier layers of the
+/// same language hold: a key they have keeps its kind (string, plural table, table, number).
+/// `known` is the default language's strings, for a file of another language: a key they lack
+/// is a warning at the key (it would never be shown). A value of the wrong kind is an error at
+/// the value and is left out, so the earlier layer's text stays in use.
+fn parse(
+    file: &Path,
+    text: &str,
+    earlier: &Value,
+    known: Option<&Value>,
+    diags: &mut Diagnostics,
+) -> Value {
+    let table = match DeTable::parse(text) {
+        Ok(table) => table,
         Err(e) => {
             let d = match e.span() {
                 Some(span) => {
@@ -190,9 +212,193 @@ fn parse(file: &Path, text: &str, diags: &mut Diagnostics) -> Value {
                 ),
             };
             diags.push(d.hint("check quotes, brackets and `key = value` syntax (https://toml.io)"));
-            Value::Object(Map::new())
+            return Value::Object(Map::new());
+        }
+    };
+    let mut escaped = Vec::new();
+    crate::toml_input::escaped_controls(text, table.get_ref(), &mut escaped);
+    for (span, c) in escaped {
+        diags.push(crate::input::forbidden_at(
+            file,
+            span,
+            c,
+            "written as an escape in this string",
+        ));
+    }
+    let mut reader = LayerReader { file, diags };
+    reader.table(table.get_ref(), Some(earlier), known, "")
+}
+
+struct LayerReader<'a> {
+    file: &'a Path,
+    diags: &'a mut Diagnostics,
+}
+
+impl LayerReader<'_> {
+    fn table(
+        &mut self,
+        table: &DeTable<'_>,
+        earlier: Option<&Value>,
+        known: Option<&Value>,
+        prefix: &str,
+    ) -> Value {
+        let mut out = Map::new();
+        for (key, value) in table {
+            let name = format!("{prefix}{}", key.get_ref());
+            let known_here = known.and_then(|k| k.get(key.get_ref().as_ref()));
+            if let Some(known) = known
+                && known_here.is_none()
+            {
+                let siblings: Vec<&str> = known
+                    .as_object()
+                    .map(|o| o.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let hint = match did_you_mean(key.get_ref(), &siblings) {
+                    Some(near) => format!("did you mean `{prefix}{near}`?"),
+                    None => {
+                        "add it to the default language's file first, or remove it here".to_string()
+                    }
+                };
+                self.diags.push(
+                    Diagnostic::at(
+                        self.file,
+                        key.span(),
+                        format!("unknown interface string `{name}`"),
+                        "the default language has no such key",
+                    )
+                    .hint(hint)
+                    .warning(),
+                );
+            }
+            let before = earlier.and_then(|e| e.get(key.get_ref().as_ref()));
+            if let Some(v) = self.value(value, before, known_here, &name) {
+                out.insert(key.get_ref().to_string(), v);
+            }
+        }
+        Value::Object(out)
+    }
+
+    /// A value as JSON, or `None` (reported) when it is not of the kind the key needs.
+    fn value(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        earlier: Option<&Value>,
+        known: Option<&Value>,
+        name: &str,
+    ) -> Option<Value> {
+        let reference = earlier.or(known);
+        let got = match value.get_ref() {
+            DeValue::String(s) => Some(Value::String(s.to_string())),
+            DeValue::Integer(i) => i.to_string().parse::<i64>().ok().map(Value::from),
+            DeValue::Table(t) if plural_keys(t) => {
+                let mut forms = Map::new();
+                for (category, form) in t {
+                    match form.get_ref() {
+                        DeValue::String(s) => {
+                            forms.insert(
+                                category.get_ref().to_string(),
+                                Value::String(s.to_string()),
+                            );
+                        }
+                        _ => {
+                            self.wrong_kind(
+                                form,
+                                &format!("{name}.{}", category.get_ref()),
+                                "a string",
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Some(Value::Object(forms))
+            }
+            DeValue::Table(t) => Some(self.table(t, earlier, known, &format!("{name}."))),
+            DeValue::Array(items) => {
+                let texts: Option<Vec<Value>> = items
+                    .iter()
+                    .map(|i| match i.get_ref() {
+                        DeValue::String(s) => Some(Value::String(s.to_string())),
+                        _ => None,
+                    })
+                    .collect();
+                let wanted = reference.and_then(Value::as_array).map(Vec::len);
+                match (texts, wanted) {
+                    (Some(texts), Some(n)) if texts.len() != n => {
+                        self.diags.push(
+                            Diagnostic::at(
+                                self.file,
+                                value.span(),
+                                format!("interface string `{name}` must have {n} items"),
+                                format!("{} given", texts.len()),
+                            )
+                            .hint("write one text per item, in order; this value is left out"),
+                        );
+                        return None;
+                    }
+                    (texts, _) => texts.map(Value::Array),
+                }
+            }
+            _ => None,
+        };
+        let expected = match reference {
+            Some(r) => kind(r),
+            None => got.as_ref().map_or("a string", kind),
+        };
+        match got {
+            Some(v) if kind(&v) == expected => Some(v),
+            _ => {
+                self.wrong_kind(value, name, expected);
+                None
+            }
         }
     }
+
+    fn wrong_kind(&mut self, value: &Spanned<DeValue<'_>>, name: &str, expected: &str) {
+        let found = match value.get_ref() {
+            DeValue::String(_) => "a string",
+            DeValue::Integer(_) | DeValue::Float(_) => "a number",
+            DeValue::Boolean(_) => "true or false",
+            DeValue::Datetime(_) => "a date",
+            DeValue::Array(_) => "a list",
+            DeValue::Table(_) => "a table",
+        };
+        let example = match expected {
+            "a string" => "write it in quotes: key = \"text\"",
+            "a table of plural forms" => {
+                "write one text per plural form: key = { one = \"{n} sak\", other = \"{n} saker\" }"
+            }
+            "a number" => "write a whole number without quotes",
+            "a list of strings" => "write a list of texts: key = [\"a\", \"b\"]",
+            _ => "write a table of strings: [key] then sub_key = \"text\"",
+        };
+        self.diags.push(
+            Diagnostic::at(
+                self.file,
+                value.span(),
+                format!("interface string `{name}` must be {expected}"),
+                format!("{found} here"),
+            )
+            .hint(format!("{example}; this value is left out")),
+        );
+    }
+}
+
+/// The kind of an interface string's value, as messages name it.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Array(_) => "a list of strings",
+        v if is_plural(v) => "a table of plural forms",
+        Value::Object(_) => "a table",
+        _ => "a string",
+    }
+}
+
+/// A TOML table whose keys are all CLDR plural categories, `other` among them.
+fn plural_keys(t: &DeTable<'_>) -> bool {
+    t.keys().any(|k| k.get_ref() == "other")
+        && t.keys().all(|k| CATEGORIES.contains(&k.get_ref().as_ref()))
 }
 
 /// Overrides `base` with `top`, key by key (tables merge, other values replace).
@@ -430,7 +636,13 @@ pub fn builtin(lang: &str) -> Value {
         .iter()
         .find(|(c, _)| *c == lang)
         .map_or(BUILTIN[0].1, |(_, t)| *t);
-    parse(Path::new("<built-in>"), text, &mut diags)
+    parse(
+        Path::new("<built-in>"),
+        text,
+        &Value::Object(Map::new()),
+        None,
+        &mut diags,
+    )
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ pub fn parse_taking<'i, T: DeserializeOwned>(
 /// ([`crate::input::is_forbidden_control`]) written as a TOML escape (`"\u0007"`), with the
 /// string's span and the first such character. A character written raw is left to the scan of
 /// the whole file, so it is reported once.
-fn escaped_controls(
+pub(crate) fn escaped_controls(
     text: &str,
     table: &DeTable<'_>,
     out: &mut Vec<(std::ops::Range<usize>, char)>,

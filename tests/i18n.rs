@@ -153,3 +153,46 @@ fn untranslated_pages_fall_back_or_are_left_out() {
         "every language keeps a home"
     );
 }
+
+/// Hostile or mistaken string files: text that is not UTF-8, a value of the wrong kind, a list of
+/// the wrong length, a key the default language does not have (a typo: never shown), and a key
+/// the site's default language adds that another language lacks — each positioned in the
+/// site's own file. Plural forms a language needs (Russian `few`) are not unknown keys.
+#[test]
+fn string_files_are_read_as_hostile_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://x.example.no\"\ntitle = \"Styret\"\nminify_html = false\n\n[languages.nb]\nname = \"Norsk bokmål\"\n\n[languages.en]\nname = \"English\"\n\n[languages.ru]\nname = \"Русский\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Styret\"\n+++\n"),
+            ("i18n/nb.toml", "egen_tekst = \"Vår egen\"\n"),
+            (
+                "i18n/en.toml",
+                "egen_tekst = \"Our own\"\nfallback_notice = 5\nfallback_notic = \"typo\"\n\n[count]\nresults = \"many\"\n\n[locale]\nmonths = [\"January\"]\n",
+            ),
+            (
+                "i18n/ru.toml",
+                "[count]\nresults = { one = \"{n} результат\", few = \"{n} результата\", many = \"{n} результатов\", other = \"{n} результата\" }\n",
+            ),
+        ],
+    );
+    let out = styre(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    insta::assert_snapshot!("hostile_string_files", err);
+
+    // Not UTF-8: an error at the first bad byte, naming the site's file.
+    std::fs::write(root.join("i18n/en.toml"), b"agenda = \"M\xf8teplan\"\n").unwrap();
+    let out = styre(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("i18n/en.toml:1:12") && err.contains("byte 0xF8 is not UTF-8"),
+        "{err}"
+    );
+}
