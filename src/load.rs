@@ -180,7 +180,8 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
 }
 
 /// Lists the files under `dir` (sorted, so that every later step is deterministic), relative
-/// to `dir`, `/`-separated. Hidden files and folders (`.git`, `.DS_Store`) are skipped.
+/// to `dir`, `/`-separated. Hidden files and folders (`.git`, `.DS_Store`) are skipped; so are
+/// links, each with a warning (a build never follows one out of the site).
 pub fn list_files(dir: &Path, diags: &mut Diagnostics, shown_as: &str) -> Vec<(String, PathBuf)> {
     list_files_keeping(dir, diags, shown_as, &[])
 }
@@ -215,6 +216,21 @@ fn list_files_keeping(
                     .collect::<Vec<_>>()
                     .join("/");
                 out.push((rel, e.path().to_path_buf()));
+            }
+            Ok(e) if e.path_is_symlink() => {
+                let shown =
+                    Path::new(shown_as).join(e.path().strip_prefix(dir).unwrap_or(e.path()));
+                let target = std::fs::read_link(e.path())
+                    .map(|t| format!(" (to {})", t.display()))
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(shown, format!("a link{target} is skipped"))
+                        .hint(
+                            "styre follows no links, so nothing outside the site is published by \
+                             mistake; put the file or folder itself here instead",
+                        )
+                        .warning(),
+                );
             }
             Ok(_) => {}
             Err(e) => {

@@ -134,3 +134,90 @@ fn base_url_flag_is_checked_like_the_config() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Links in content/ and static/ are skipped, each with a warning naming it; the file they
+/// point at is not published. Document versions whose `previous` links go round are one error,
+/// at a `previous`, with the round in the hint.
+#[test]
+fn links_are_skipped_with_a_warning_and_previous_rounds_are_positioned() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write_site(
+        root,
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://x.example.no\"\ntitle = \"Styret\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Styret\"\n+++\n"),
+            (
+                "content/mandat-a.md",
+                "+++\ntitle = \"Mandat A\"\n\n[document]\nid = \"mandat\"\nversion = \"A\"\nprevious = \"@/mandat-b.md\"\n+++\n",
+            ),
+            (
+                "content/mandat-b.md",
+                "+++\ntitle = \"Mandat B\"\n\n[document]\nid = \"mandat\"\nversion = \"B\"\nprevious = \"@/mandat-a.md\"\n+++\n",
+            ),
+            ("static/plain.txt", "plain"),
+        ],
+    );
+    std::os::unix::fs::symlink(
+        outside.path().join("passwd"),
+        root.join("static/passwd.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("static/ute")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("passwd"), root.join("content/side.md"))
+        .unwrap();
+    let o = styre(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o).replace(&outside.path().display().to_string(), "<outside>");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    insta::assert_snapshot!("links_and_previous_rounds", err);
+
+    // Without the round, the build publishes the plain file and none of the linked ones.
+    std::fs::remove_file(root.join("content/mandat-a.md")).unwrap();
+    let out = root.join("public");
+    let o = styre(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "b's previous is gone: {}",
+        stderr(&o)
+    );
+    let text = std::fs::read_to_string(root.join("content/mandat-b.md")).unwrap();
+    std::fs::write(
+        root.join("content/mandat-b.md"),
+        text.replace("previous = \"@/mandat-a.md\"\n", ""),
+    )
+    .unwrap();
+    let o = styre(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let files = read_tree(&out);
+    assert!(files.contains_key("plain.txt"));
+    assert!(
+        !files
+            .keys()
+            .any(|f| f.contains("passwd") || f.starts_with("ute") || f.starts_with("side")),
+        "{:?}",
+        files.keys()
+    );
+    assert!(
+        !files
+            .values()
+            .any(|b| b.windows(10).any(|w| w == b"root:x:0:0"))
+    );
+}

@@ -710,17 +710,45 @@ impl Registry {
             }
         }
         for d in 0..reg.documents.len() {
-            // A cycle leaves every member with a next; report it once, at its first page.
+            // A cycle leaves every member with a previous version; it is reported once, at the
+            // `previous` of its member listed first, with the whole round in the hint.
             let mut seen = vec![d];
             let mut at = d;
             while let Some(p) = reg.documents[at].previous {
                 if seen.contains(&p) {
-                    if p == d {
+                    if p == d && seen.iter().all(|&m| m >= d) {
                         let page = &pages[reg.documents[d].page];
-                        find.diags.push(Diagnostic::error(
-                            &page.source.file,
-                            "the `previous` links of this document's versions go round in a circle",
-                        ));
+                        let round: Vec<String> = seen
+                            .iter()
+                            .chain([&d])
+                            .map(|&m| {
+                                pages[reg.documents[m].page]
+                                    .source
+                                    .file
+                                    .display()
+                                    .to_string()
+                            })
+                            .collect();
+                        let span = match &page.source.meta.kind {
+                            Some(Kind::Document(doc)) => doc.previous.as_ref().map(Spanned::span),
+                            _ => None,
+                        };
+                        let message =
+                            "the `previous` links of this document's versions go round in a circle";
+                        let hint = format!(
+                            "{}; the earliest version has no `previous`",
+                            round.join(" → ")
+                        );
+                        match span {
+                            Some(span) => {
+                                find.at(page, span, message, "leads back to this page")
+                                    .hints
+                                    .push(hint);
+                            }
+                            None => find
+                                .diags
+                                .push(Diagnostic::error(&page.source.file, message).hint(hint)),
+                        }
                     }
                     break;
                 }
