@@ -54,6 +54,10 @@ pub struct Rendered {
     /// Links and images whose target runs script or embeds content (`javascript:`, `data:`,
     /// `vbscript:`): the byte range of the link and the scheme, for a warning.
     pub script_links: Vec<(Range<usize>, String)>,
+    /// Characters styre refuses ([`crate::input::is_forbidden_control`]) written as character
+    /// references (`&#1;`), with the byte range of the text that holds them: an error, like the
+    /// same character written raw or as a TOML escape. They are left out of the HTML.
+    pub forbidden: Vec<(Range<usize>, char)>,
 }
 
 /// A case ID found in running text.
@@ -178,6 +182,23 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     let mut table = Table::default();
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        let event = match event {
+            Event::Text(text) if text.chars().any(crate::input::is_forbidden_control) => {
+                let raw = body.get(range.clone()).unwrap_or("");
+                if let Some(c) = text
+                    .chars()
+                    .find(|&c| crate::input::is_forbidden_control(c) && !raw.contains(c))
+                {
+                    out.forbidden.push((range.clone(), c));
+                }
+                let kept: String = text
+                    .chars()
+                    .filter(|&c| !crate::input::is_forbidden_control(c))
+                    .collect();
+                Event::Text(kept.into())
+            }
+            other => other,
+        };
         if let Some((_, buffer)) = &mut code {
             match event {
                 Event::Text(text) => buffer.push_str(&text),

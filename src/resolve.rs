@@ -613,6 +613,14 @@ fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Sec
                 scheme,
             ));
         }
+        for (span, c) in &rendered.forbidden {
+            diags.push(crate::input::forbidden_at(
+                file,
+                span.start + offset..span.end + offset,
+                *c,
+                "written as a character reference in this text",
+            ));
+        }
     }
 }
 

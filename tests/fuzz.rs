@@ -59,6 +59,11 @@ fn piece() -> impl Strategy<Value = String> {
         Just("\"".to_string()),
         Just("&amp;".to_string()),
         Just("&#0;".to_string()),
+        Just("&#1;".to_string()),
+        Just("&#x1b;".to_string()),
+        Just("&#x85;".to_string()),
+        Just("&#x2028;".to_string()),
+        Just("&#xFFFE;".to_string()),
         Just("\t".to_string()),
         Just("\r".to_string()),
         Just("+++".to_string()),
@@ -102,7 +107,7 @@ impl styre::markdown::LinkResolver for Links {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(512)))]
+    #![proptest_config(ProptestConfig::with_cases(cases(256)))]
 
     #[test]
     fn markdown_renders_anything(body in text(120)) {
@@ -192,7 +197,7 @@ proptest! {
 
 proptest! {
     // Whole builds are slower: fewer cases by default.
-    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
+    #![proptest_config(ProptestConfig::with_cases(cases(16)))]
 
     #[test]
     fn a_whole_site_builds_or_reports(

@@ -338,22 +338,49 @@ fn no_attack_reaches_output_as_markup_formula_or_line() {
 }
 
 #[test]
-fn control_characters_are_errors_raw_and_as_toml_escapes() {
-    for (written, how) in [
-        ("\"Møte \\u0007 7\"", "written as an escape in this string"),
+fn control_characters_are_errors_raw_as_toml_escapes_and_as_references() {
+    let title = "title = \"Møte 7\"";
+    let body = "Møtet ble holdt på Teams.";
+    for (from, written, how, at) in [
         (
-            "\"Møte \\u001B[31m 7\"",
+            title,
+            "title = \"Møte \\u0007 7\"",
             "written as an escape in this string",
+            ":2:9",
         ),
-        ("\"Møte \\u2028 7\"", "written as an escape in this string"),
-        ("\"Møte \u{7} 7\"", "written as is"),
+        (
+            title,
+            "title = \"Møte \\u001B[31m 7\"",
+            "written as an escape in this string",
+            ":2:9",
+        ),
+        (
+            title,
+            "title = \"Møte \\u2028 7\"",
+            "written as an escape in this string",
+            ":2:9",
+        ),
+        (title, "title = \"Møte \u{7} 7\"", "written as is", ":2:15"),
+        (
+            body,
+            "Møtet ble holdt &#x1b; på Teams.",
+            "written as a character reference",
+            ":",
+        ),
+        (
+            body,
+            "Møtet ble holdt &#133; på Teams.",
+            "written as a character reference",
+            ":",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let from = manifest_dir().join("tests/sites/governance");
-        copy_tree(&from, dir.path());
+        let source = manifest_dir().join("tests/sites/governance");
+        copy_tree(&source, dir.path());
         let meeting = dir.path().join("content/styret/moter/mote-7.md");
         let text = std::fs::read_to_string(&meeting).unwrap();
-        std::fs::write(&meeting, text.replace("\"Møte 7\"", written)).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&meeting, text.replace(from, written)).unwrap();
         let o = styre(&["check", "--root", dir.path().to_str().unwrap()]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{written}: {err}");
@@ -362,7 +389,7 @@ fn control_characters_are_errors_raw_and_as_toml_escapes() {
             "{written}: {err}"
         );
         assert!(
-            err.contains("mote-7.md:2:"),
+            err.contains(&format!("mote-7.md{at}")),
             "{written}: the position: {err}"
         );
     }

@@ -1327,6 +1327,14 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
             scheme,
         ));
     }
+    for (_, c) in &r.forbidden {
+        diags.push(crate::input::forbidden_at(
+            &page.source.file,
+            at.clone(),
+            *c,
+            "written as a character reference in this text",
+        ));
+    }
 }
 
 fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
