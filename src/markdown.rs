@@ -338,7 +338,11 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             Event::Text(text) if heading.is_none() && in_link == 0 && raw_links == 0 => {
                 out.word_count += text.split_whitespace().count();
                 out.text.push_str(&text);
-                link_cases(text, range.start, links, &mut events, &mut out.cases);
+                // Spans inside the text are spans of the source only where the text is the source
+                // as written (pulldown-cmark replaces NUL, and entities are text of their own);
+                // elsewhere a mention is placed at the whole text.
+                let verbatim = body.get(range.clone()) == Some(&*text);
+                link_cases(text, &range, verbatim, links, &mut events, &mut out.cases);
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 if heading.is_some() {
@@ -392,7 +396,8 @@ fn raw_link_depth(mut depth: usize, html: &str) -> usize {
 /// Pushes `text` as events, with every known case ID in it made a link.
 fn link_cases<'a>(
     text: CowStr<'a>,
-    offset: usize,
+    range: &Range<usize>,
+    verbatim: bool,
     links: &dyn LinkResolver,
     events: &mut Vec<Event<'a>>,
     found: &mut Vec<CaseMention>,
@@ -408,7 +413,11 @@ fn link_cases<'a>(
         let case = links.case(id);
         found.push(CaseMention {
             id: id.to_string(),
-            span: offset + c.range.start..offset + c.range.end,
+            span: if verbatim {
+                range.start + c.range.start..range.start + c.range.end
+            } else {
+                range.clone()
+            },
             case: case.as_ref().map(|(i, _)| *i),
             reported: case.is_none() && c.after_case_word,
         });
@@ -569,6 +578,21 @@ mod tests {
                 "{html}"
             );
         }
+        // NUL becomes U+FFFD in the text: the mention's span stays on the source's characters.
+        let body = "\0\u{18df3}4-42/23> ";
+        let r = super::render(
+            body,
+            &Cases,
+            RenderOptions {
+                highlight_code: false,
+            },
+        );
+        assert_eq!(r.cases.len(), 1);
+        assert!(
+            body.get(r.cases[0].span.clone()).is_some(),
+            "{:?}",
+            r.cases[0].span
+        );
         // After the raw link closes, IDs are linked again; `<abbr>` is not a link.
         let html = render(r#"<a href="/x/">x</a> og <abbr>sak</abbr> 4-42/23"#);
         assert!(html.contains(r#"href="/sak/4-42-23/""#), "{html}");
