@@ -18,6 +18,7 @@ pub mod init;
 pub mod input;
 pub mod load;
 pub mod markdown;
+pub mod nesting;
 pub mod output;
 pub mod render;
 pub mod resolve;

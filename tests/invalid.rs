@@ -49,7 +49,8 @@ fn every_invalid_fixture_has_a_test() {
             "governance-mistakes",
             "hostile-config",
             "hostile-paths",
-            "many-mistakes"
+            "many-mistakes",
+            "too-deep"
         ]
     );
 }
@@ -92,4 +93,11 @@ fn hostile_paths() {
 #[test]
 fn hostile_config() {
     check_invalid("hostile-config");
+}
+
+/// Markdown nested deeper than 128 levels (quotes, lists, raw HTML; a case's background in
+/// front matter), each reported where level 129 starts; long flat lists and 100 quotes pass.
+#[test]
+fn too_deep() {
+    check_invalid("too-deep");
 }

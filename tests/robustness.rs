@@ -94,3 +94,81 @@ fn odd_config_never_panics() {
         let _ = build.diagnostics.render(&build.sources, false);
     }
 }
+
+/// A site with one page, `content/side.md`, whose body is `body`, and the given templates.
+fn one_page_site(body: &str, templates: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let page = format!("+++\ntitle = \"Side\"\n+++\n{body}");
+    let mut files = vec![
+        (
+            "config.toml",
+            "base_url = \"https://x.no\"\ntitle = \"T\"\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Hjem\"\n+++\n"),
+        ("content/side.md", page.as_str()),
+    ];
+    files.extend_from_slice(templates);
+    write_site(dir.path(), &files);
+    dir
+}
+
+/// `styre check` and `styre build` of the site at `root` both end with exit code 1 (not a
+/// crash), and report `expected`; the build writes nothing.
+fn fails_with(root: &std::path::Path, expected: &str) {
+    let root_arg = root.to_str().unwrap();
+    for command in ["check", "build"] {
+        let out = common::styre(&[command, "--root", root_arg]);
+        let stderr = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{command}: no {expected:?} in\n{stderr}"
+        );
+    }
+    assert!(!root.join("public").exists());
+}
+
+/// Markdown nested thousands deep once overflowed the minifier's stack (SIGABRT, no message):
+/// now an error where the nesting passes `nesting::BODY_LIMIT` (128 levels).
+#[test]
+fn deep_markdown_is_an_error_where_the_limit_is_crossed() {
+    for (body, at) in [
+        // The 129th quote marker starts level 129.
+        (
+            format!("{}x\n", "> ".repeat(1_500)),
+            "content/side.md:4:257",
+        ),
+        // A list in a list item: two levels each; the 65th list is level 129.
+        (
+            format!("{}x\n", "- ".repeat(10_000)),
+            "content/side.md:4:129",
+        ),
+        (
+            format!("{}\n", "<div>".repeat(50_000)),
+            "content/side.md:4:641",
+        ),
+        // Unclosed inline HTML keeps its paragraph open: two levels a paragraph.
+        ("a <span> b\n\n".repeat(1_000), "content/side.md:132:1"),
+    ] {
+        let dir = one_page_site(&body, &[]);
+        fails_with(dir.path(), at);
+        fails_with(dir.path(), "the text nests more than 128 levels deep");
+    }
+}
+
+/// A template whose markup nests deeper than `nesting::PAGE_LIMIT` (256 levels) is refused
+/// before the minifier sees the page.
+#[test]
+fn a_page_nested_too_deep_by_its_template_is_an_error() {
+    let dir = one_page_site(
+        "Tekst.\n",
+        &[(
+            "templates/page.html",
+            "{% for i in range(end=50000) %}<div>{% endfor %}{{ page.content | safe }}",
+        )],
+    );
+    fails_with(
+        dir.path(),
+        "the page made with template `page.html` nests elements more than 256 levels deep",
+    );
+}

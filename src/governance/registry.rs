@@ -1299,6 +1299,13 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
             scheme,
         ));
     }
+    if r.too_deep.is_some() {
+        diags.push(crate::resolve::too_deep(
+            &page.source.file,
+            at.clone(),
+            "in this text".to_string(),
+        ));
+    }
 }
 
 fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
