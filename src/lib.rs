@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod template_limits;
 pub mod templates;
 pub mod toml_input;
 pub mod translations;

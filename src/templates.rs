@@ -275,16 +275,27 @@ pub fn load_sources(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -
     TemplateSources { templates }
 }
 
-/// Parses every template and links them (inheritance, macros). Templates that do not parse
-/// are reported and left out.
+/// Parses every template and links them (inheritance, macros). Templates that do not parse,
+/// and templates that use themselves (`crate::template_limits::cycles`), are reported and left
+/// out.
 pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
-    let mut ok = Vec::new();
+    let mut parsed = BTreeMap::new();
     for (name, source) in &sources.templates {
         match tera::Template::new(name, None, &source.text) {
-            Ok(_) => ok.push((name.as_str(), &*source.text)),
+            Ok(template) => {
+                parsed.insert(name.as_str(), template);
+            }
             Err(e) => diags.push(template_error(&source.file, &source.text, &e)),
         }
     }
+    // Templates that use themselves (and their users) would render without end: reported,
+    // and left out like templates that do not parse.
+    let left_out = crate::template_limits::cycles(sources, &parsed, diags);
+    let ok: Vec<(&str, &str)> = parsed
+        .keys()
+        .filter(|name| !left_out.contains(**name))
+        .map(|name| (*name, &*sources.templates[*name].text))
+        .collect();
     let mut tera = new_tera();
     if let Err(e) = tera.add_raw_templates(ok.clone()) {
         diags.push(

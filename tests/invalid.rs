@@ -50,6 +50,7 @@ fn every_invalid_fixture_has_a_test() {
             "hostile-config",
             "hostile-paths",
             "many-mistakes",
+            "template-cycles",
             "too-deep"
         ]
     );
@@ -100,4 +101,12 @@ fn hostile_config() {
 #[test]
 fn too_deep() {
     check_invalid("too-deep");
+}
+
+/// Templates that use themselves through `include` (even under a condition, a list of names or
+/// in a block), `import` or `extends`, directly or through others: each circle reported once, at
+/// the tag, instead of tera recursing until the stack overflows (SIGABRT).
+#[test]
+fn template_cycles() {
+    check_invalid("template-cycles");
 }
