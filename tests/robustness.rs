@@ -172,3 +172,34 @@ fn a_page_nested_too_deep_by_its_template_is_an_error() {
         "the page made with template `page.html` nests elements more than 256 levels deep",
     );
 }
+
+/// Templates within every limit at once (a macro 64 calls deep, each call inside tags nested 20
+/// deep) still render: styre renders on threads with generous stacks (`styre::STACK_SIZE`),
+/// not the 2 MiB a thread gets by default, which this needs more than in a debug build.
+#[test]
+fn templates_at_the_limits_render() {
+    let open = "{% for i in [1] %}{% if i %}".repeat(10);
+    let close = "{% endif %}{% endfor %}".repeat(10);
+    let macros = format!(
+        "{{% macro f(n) %}}<i>{open}{{% if n < 64 %}}{{{{ self::f(n=n+1) }}}}{{% endif %}}{close}</i>{{% endmacro f %}}"
+    );
+    let dir = one_page_site(
+        "Tekst.\n",
+        &[
+            ("templates/m.html", &macros),
+            (
+                "templates/page.html",
+                "{% import \"m.html\" as m %}<main>{{ m::f(n=1) }}</main>",
+            ),
+        ],
+    );
+    let build = styre::build_site(dir.path(), &Default::default());
+    let report = build.diagnostics.render(&build.sources, false);
+    assert!(!build.diagnostics.has_errors(), "{report}");
+    let output = build.output.unwrap();
+    let Some(styre::output::OutputFile::Bytes(html)) = output.files.get("side/index.html") else {
+        panic!("no page")
+    };
+    let html = String::from_utf8_lossy(html);
+    assert_eq!(html.matches("<i>").count(), 64, "{html}");
+}
