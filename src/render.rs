@@ -909,10 +909,15 @@ impl Renderer<'_> {
             .or_else(|| self.lookup.strings.get(&lang))
             .unwrap_or(&Value::Null);
         ctx.insert("t", t);
+        crate::template_limits::begin_render();
         self.tera.render(name, ctx).map_err(|e| {
             if !self.tera.get_template_names().any(|n| n == name) {
                 // The template is missing or did not parse: reported once, not per page.
                 return None;
+            }
+            if let Some(too_deep) = crate::template_limits::macro_overflow() {
+                // At the macro, the same for every page: reported once.
+                return Some(too_deep);
             }
             let template_file = self.site.templates.file_of(name);
             let shown = if file.as_os_str().is_empty() {

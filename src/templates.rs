@@ -291,19 +291,28 @@ pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
     // Templates that use themselves (and their users) would render without end: reported,
     // and left out like templates that do not parse.
     let left_out = crate::template_limits::cycles(sources, &parsed, diags);
+    // Macros count how deep they call each other, so that a macro calling itself without end
+    // fails at the macro instead of overflowing the stack.
+    let (guarded, sites) = crate::template_limits::guard_macros(sources, &parsed);
     let ok: Vec<(&str, &str)> = parsed
         .keys()
         .filter(|name| !left_out.contains(**name))
-        .map(|name| (*name, &*sources.templates[*name].text))
+        .map(|name| {
+            let text = guarded
+                .get(*name)
+                .map_or(&*sources.templates[*name].text, String::as_str);
+            (*name, text)
+        })
         .collect();
-    let mut tera = new_tera();
+    let sites = Arc::new(sites);
+    let mut tera = new_tera(&sites);
     if let Err(e) = tera.add_raw_templates(ok.clone()) {
         diags.push(
             Diagnostic::error(PathBuf::from("templates"), error_chain(&e))
                 .hint("check `{% extends %}`, `{% include %}` and `{% import %}` names"),
         );
         // Keep what links on its own so that the rest of the run can still report problems.
-        let mut partial = new_tera();
+        let mut partial = new_tera(&sites);
         for (name, text) in ok {
             let _ = partial.add_raw_template(name, text);
         }
@@ -381,10 +390,11 @@ pub const fn is_forbidden_control(c: char) -> bool {
         | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
 }
 
-fn new_tera() -> tera::Tera {
+fn new_tera(macro_sites: &Arc<Vec<crate::template_limits::MacroSite>>) -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape);
+    crate::template_limits::register_guard(&mut tera, macro_sites.clone());
     tera
 }
 

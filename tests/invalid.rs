@@ -105,7 +105,8 @@ fn too_deep() {
 
 /// Templates that use themselves through `include` (even under a condition, a list of names or
 /// in a block), `import` or `extends`, directly or through others: each circle reported once, at
-/// the tag, instead of tera recursing until the stack overflows (SIGABRT).
+/// the tag; a macro that calls itself without end: once, at the macro (a tree drawn by a macro
+/// that calls itself renders). Each once made tera recurse until the stack overflowed (SIGABRT).
 #[test]
 fn template_cycles() {
     check_invalid("template-cycles");
