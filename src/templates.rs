@@ -281,6 +281,11 @@ pub fn load_sources(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -
 pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
     let mut parsed = BTreeMap::new();
     for (name, source) in &sources.templates {
+        // Nested too deep for tera's parser to read without overflowing the stack.
+        if let Some(too_deep) = crate::template_limits::check_depth(&source.file, &source.text) {
+            diags.push(too_deep);
+            continue;
+        }
         match tera::Template::new(name, None, &source.text) {
             Ok(template) => {
                 parsed.insert(name.as_str(), template);

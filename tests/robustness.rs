@@ -203,3 +203,32 @@ fn templates_at_the_limits_render() {
     let html = String::from_utf8_lossy(html);
     assert_eq!(html.matches("<i>").count(), 64, "{html}");
 }
+
+/// Template tags nested thousands deep, or an expression of thousands of operators or
+/// brackets, once overflowed tera's parser or evaluator (SIGABRT): now an error at the tag
+/// that crosses `template_limits::TAG_DEPTH` or `EXPRESSION_SIZE` (100), before tera reads it.
+#[test]
+fn templates_nested_too_deep_are_errors_at_the_tag() {
+    let n = 20_000;
+    for (template, expected) in [
+        (
+            format!("{}x{}", "{% if true %}".repeat(n), "{% endif %}".repeat(n)),
+            "templates/page.html:1:1301",
+        ),
+        (
+            format!("{{{{ 1{} }}}}", " + 1".repeat(n)),
+            "this expression holds more than 100 operators and brackets",
+        ),
+        (
+            format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n)),
+            "this expression holds more than 100 operators and brackets",
+        ),
+        (
+            format!("{{% if a{} %}}x{{% endif %}}", " and a".repeat(n)),
+            "templates/page.html:1:1",
+        ),
+    ] {
+        let dir = one_page_site("Tekst.\n", &[("templates/page.html", &template)]);
+        fails_with(dir.path(), expected);
+    }
+}
