@@ -180,6 +180,10 @@ impl Session {
     /// Brings the site up to date with `paths` (absolute, below the root: what a file watcher
     /// reports), by the cheapest plan that gives the same output as a full build.
     pub fn changed(&mut self, paths: &[PathBuf]) -> Outcome {
+        crate::on_styre_threads(|| self.changed_here(paths))
+    }
+
+    fn changed_here(&mut self, paths: &[PathBuf]) -> Outcome {
         let start = Instant::now();
         let plan = match &self.state {
             Some(state) => self.plan(state, paths),
@@ -208,6 +212,10 @@ impl Session {
     /// Builds the stale search indexes again: the files to replace and remove (or the errors
     /// of the search pages, which a full build would have too).
     pub fn refresh_search(&mut self) -> Option<Outcome> {
+        crate::on_styre_threads(|| self.refresh_search_here())
+    }
+
+    fn refresh_search_here(&mut self) -> Option<Outcome> {
         let start = Instant::now();
         let state = self.state.as_mut()?;
         if self.stale_search.is_empty() {

@@ -18,12 +18,14 @@ pub mod init;
 pub mod input;
 pub mod load;
 pub mod markdown;
+pub mod nesting;
 pub mod output;
 pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod template_limits;
 pub mod templates;
 pub mod toml_input;
 pub mod translations;
@@ -31,11 +33,37 @@ pub mod ui;
 pub mod url_rules;
 
 use std::path::Path;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostics, SourceMap};
 use load::LoadOptions;
 use output::Output;
+
+/// The stack of each thread styre's work runs on ([`on_styre_threads`]): far more than the
+/// limits the input is held to need (`nesting`, `template_limits`, `search::MAX_TERM_CHARS`), so
+/// that what libraries do by recursion (tera rendering templates, macros and long expressions,
+/// the minifier, the search index's tries) has room to spare. A thread's stack is reserved, and
+/// only the part used is ever touched.
+pub const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+static THREADS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("styre-{i}"))
+        .build()
+        .ok()
+});
+
+/// Runs `work`, and every parallel loop inside it, on styre's own threads (as many as rayon
+/// would start, each with a [`STACK_SIZE`] stack); on the calling thread if they could not be
+/// started. Every entry point that loads, resolves or renders a site goes through it.
+pub fn on_styre_threads<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match &*THREADS {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
 
 /// Counts for the one-line build summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,6 +106,14 @@ pub enum Resolved {
 
 /// Runs load → resolve on the site at `root`; problems go to `diagnostics`.
 pub fn resolve_site(root: &Path, options: &LoadOptions, diagnostics: &mut Diagnostics) -> Resolved {
+    on_styre_threads(|| resolve_site_here(root, options, diagnostics))
+}
+
+fn resolve_site_here(
+    root: &Path,
+    options: &LoadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Resolved {
     let Some(loaded) = load::load(root, options, diagnostics) else {
         let mut sources = SourceMap::default();
         if let Ok(text) = std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
@@ -137,9 +173,17 @@ fn build_site_with(
     options: &LoadOptions,
     mode: render::Mode,
 ) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
+    on_styre_threads(|| build_site_here(root, options, mode))
+}
+
+fn build_site_here(
+    root: &Path,
+    options: &LoadOptions,
+    mode: render::Mode,
+) -> (Build, Option<(Box<resolve::Site>, render::Rendering)>) {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let site = match resolve_site(root, options, &mut diagnostics) {
+    let site = match resolve_site_here(root, options, &mut diagnostics) {
         Resolved::Site(site) => site,
         Resolved::Failed(sources) => {
             diagnostics.sort();

@@ -58,6 +58,9 @@ pub struct Rendered {
     /// references (`&#1;`), with the byte range of the text that holds them: an error, like the
     /// same character written raw or as a TOML escape. They are left out of the HTML.
     pub forbidden: Vec<(Range<usize>, char)>,
+    /// Where the text first nests elements deeper than [`crate::nesting::BODY_LIMIT`] (a byte
+    /// offset), for an error; the HTML is then left empty.
+    pub too_deep: Option<usize>,
 }
 
 /// A case ID found in running text.
@@ -180,6 +183,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
     // `<a>` elements opened in raw HTML and not yet closed: no case ID is linked inside them.
     let mut raw_links = 0usize;
     let mut table = Table::default();
+    let mut depth = Depth::default();
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         let event = match event {
@@ -199,6 +203,9 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             }
             other => other,
         };
+        if out.too_deep.is_none() {
+            out.too_deep = depth.track(&event, &range);
+        }
         if let Some((_, buffer)) = &mut code {
             match event {
                 Event::Text(text) => buffer.push_str(&text),
@@ -364,7 +371,9 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
         }
     }
     // A heading is still open only on malformed input; keep its text rather than lose it.
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    if out.too_deep.is_none() {
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    }
     out.toc = nest(flat_toc);
     out
 }
@@ -391,6 +400,88 @@ fn raw_link_depth(mut depth: usize, html: &str) -> usize {
         }
     }
     depth
+}
+
+/// How deep the HTML of the events so far nests ([`crate::nesting`]): the elements each
+/// Markdown construct writes, and the tags of raw HTML, as minify-html will read them.
+struct Depth {
+    nesting: crate::nesting::Nesting,
+    /// The elements each open Markdown construct wrote, to end at its end.
+    open: Vec<&'static [&'static [u8]]>,
+}
+
+impl Default for Depth {
+    fn default() -> Self {
+        Depth {
+            nesting: crate::nesting::Nesting::new(crate::nesting::BODY_LIMIT),
+            open: Vec::new(),
+        }
+    }
+}
+
+impl Depth {
+    /// Follows one event; returns the offset in the body where it first nests too deep.
+    fn track(&mut self, event: &Event, range: &Range<usize>) -> Option<usize> {
+        match event {
+            Event::Start(tag) => {
+                let names = elements(tag);
+                self.open.push(names);
+                let mut crossed = false;
+                for name in names {
+                    crossed |= self.nesting.start(name, false);
+                }
+                crossed.then_some(range.start)
+            }
+            Event::End(_) => {
+                for name in self.open.pop().unwrap_or_default().iter().rev() {
+                    self.nesting.end(name);
+                }
+                None
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.nesting.feed(html).map(|at| {
+                (range.start + at)
+                    .min(range.end.saturating_sub(1))
+                    .max(range.start)
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The elements pulldown-cmark's HTML writer (or [`render`]) writes for a construct, outermost
+/// first.
+fn elements(tag: &Tag) -> &'static [&'static [u8]] {
+    match tag {
+        Tag::Paragraph => &[b"p"],
+        Tag::Heading { level, .. } => match level {
+            HeadingLevel::H1 => &[b"h1"],
+            HeadingLevel::H2 => &[b"h2"],
+            HeadingLevel::H3 => &[b"h3"],
+            HeadingLevel::H4 => &[b"h4"],
+            HeadingLevel::H5 => &[b"h5"],
+            HeadingLevel::H6 => &[b"h6"],
+        },
+        Tag::BlockQuote(_) => &[b"blockquote"],
+        Tag::CodeBlock(_) => &[b"pre", b"code"],
+        Tag::List(Some(_)) => &[b"ol"],
+        Tag::List(None) => &[b"ul"],
+        Tag::Item => &[b"li"],
+        Tag::FootnoteDefinition(_) => &[b"div"],
+        Tag::Table(_) => &[b"div", b"table", b"tbody"],
+        Tag::TableHead | Tag::TableRow => &[b"tr"],
+        Tag::TableCell => &[b"td"],
+        Tag::Emphasis => &[b"em"],
+        Tag::Strong => &[b"strong"],
+        Tag::Strikethrough => &[b"del"],
+        Tag::Superscript => &[b"sup"],
+        Tag::Subscript => &[b"sub"],
+        Tag::Link { .. } => &[b"a"],
+        Tag::DefinitionList => &[b"dl"],
+        Tag::DefinitionListTitle => &[b"dt"],
+        Tag::DefinitionListDefinition => &[b"dd"],
+        // An image is one void element; raw HTML brings its own tags.
+        Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_) => &[],
+    }
 }
 
 /// Pushes `text` as events, with every known case ID in it made a link.
@@ -719,6 +810,34 @@ mod tests {
         let r = md("## Tittel {#a\"b}\n");
         assert!(!r.html.contains("a\"b"), "{}", r.html);
         assert!(r.html.contains("id=\"a&quot;b\""), "{}", r.html);
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_found_where_it_starts() {
+        let limit = crate::nesting::BODY_LIMIT;
+        // Each `>` a blockquote, then the paragraph: level 129 is the last quote's paragraph.
+        let quotes = format!("{}x\n", "> ".repeat(limit));
+        let r = md(&quotes);
+        assert_eq!(r.too_deep, Some(2 * limit));
+        assert!(r.html.is_empty());
+        let r = md(&format!("{}x\n", "> ".repeat(limit - 1)));
+        assert_eq!(r.too_deep, None);
+        assert!(r.html.starts_with("<blockquote>"));
+        // A list item in a list: two levels.
+        let r = md(&format!("{}x\n", "- ".repeat(limit / 2 + 1)));
+        assert_eq!(r.too_deep, Some(limit));
+        // Raw HTML, block and inline, counts as minify-html nests it.
+        let divs = "<div>".repeat(limit + 10);
+        assert_eq!(md(&divs).too_deep, Some(5 * limit));
+        assert_eq!(
+            md(&format!("<ul>{}</ul>", "<li>x".repeat(500))).too_deep,
+            None
+        );
+        // An unclosed `<span>` keeps the paragraph around it open in the minifier.
+        let spans = "a <span> b\n\n".repeat(limit);
+        // Each paragraph leaves two levels open (`p`, `span`): level 129 is paragraph 65's `p`.
+        assert_eq!(md(&spans).too_deep, Some((limit / 2) * 12));
+        assert_eq!(md(&"a <span>b</span>\n\n".repeat(500)).too_deep, None);
     }
 
     #[test]

@@ -572,7 +572,8 @@ impl Renderer<'_> {
                     &self.trail(&page.source.lang, Some(&page.section_key)),
                 );
                 let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
-                Ok((file_for(&page.path), self.finish_html(html)))
+                let html = self.finish_html(html, &page.template, &page.source.file)?;
+                Ok((file_for(&page.path), html))
             }
             Job::Section(i) => {
                 let section = &site.sections[i];
@@ -589,18 +590,16 @@ impl Renderer<'_> {
                 }
                 let html =
                     self.render_template(&section.template, &mut ctx, &section.source.file)?;
-                Ok((file_for(&section.path), self.finish_html(html)))
+                let html = self.finish_html(html, &section.template, &section.source.file)?;
+                Ok((file_for(&section.path), html))
             }
             Job::NotFound(l) => {
                 let lang = &config.languages[l];
                 let path = format!("{}404.html", config.language_prefix(&lang.code));
                 let mut ctx = self.base_context(&lang.code, &path);
-                let html = self.render_template(
-                    "404.html",
-                    &mut ctx,
-                    &site.templates.file_of("404.html"),
-                )?;
-                Ok((file_for(&path), self.finish_html(html)))
+                let file = site.templates.file_of("404.html");
+                let html = self.render_template("404.html", &mut ctx, &file)?;
+                Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
             }
             Job::Feed(l) => {
                 let lang = &config.languages[l];
@@ -774,8 +773,9 @@ impl Renderer<'_> {
                 format!("template `{template}` does not exist"),
             )));
         }
-        let html = self.render_template(template, ctx, &self.site.templates.file_of(template))?;
-        Ok((file_for(path), self.finish_html(html)))
+        let file = self.site.templates.file_of(template);
+        let html = self.render_template(template, ctx, &file)?;
+        Ok((file_for(path), self.finish_html(html, template, &file)?))
     }
 
     /// What `base.html` needs to know of the page or section it frames: its key (for the
@@ -909,10 +909,15 @@ impl Renderer<'_> {
             .or_else(|| self.lookup.strings.get(&lang))
             .unwrap_or(&Value::Null);
         ctx.insert("t", t);
+        crate::template_limits::begin_render();
         self.tera.render(name, ctx).map_err(|e| {
             if !self.tera.get_template_names().any(|n| n == name) {
                 // The template is missing or did not parse: reported once, not per page.
                 return None;
+            }
+            if let Some(too_deep) = crate::template_limits::macro_overflow() {
+                // At the macro, the same for every page: reported once.
+                return Some(too_deep);
             }
             let template_file = self.site.templates.file_of(name);
             let shown = if file.as_os_str().is_empty() {
@@ -936,14 +941,38 @@ impl Renderer<'_> {
         })
     }
 
-    fn finish_html(&self, html: String) -> Vec<u8> {
+    /// Minifies a page (unless `minify_html = false`). minify-html recurses once per level of
+    /// nesting, so a page nested deeper than [`crate::nesting::PAGE_LIMIT`] is refused: an error
+    /// on `file`, the page made with `template`.
+    fn finish_html(
+        &self,
+        html: String,
+        template: &str,
+        file: &std::path::Path,
+    ) -> Result<Vec<u8>, Option<Diagnostic>> {
         if !self.site.config.minify_html {
-            return html.into_bytes();
+            return Ok(html.into_bytes());
+        }
+        let limit = crate::nesting::PAGE_LIMIT;
+        if crate::nesting::Nesting::new(limit).feed(&html).is_some() {
+            let template_file = self.site.templates.file_of(template);
+            return Err(Some(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "the page made with template `{template}` nests elements more than {limit} levels deep"
+                    ),
+                )
+                .hint(format!(
+                    "styre minifies pages up to {limit} levels deep; flatten the markup {} writes (docs/templates.md)",
+                    template_file.display()
+                )),
+            ));
         }
         let mut cfg = minify_html::Cfg::new();
         cfg.keep_closing_tags = true;
         cfg.keep_html_and_head_opening_tags = true;
-        minify_html::minify(html.as_bytes(), &cfg)
+        Ok(minify_html::minify(html.as_bytes(), &cfg))
     }
 
     fn feed_pages(&self, lang: &str) -> (Vec<Value>, String) {

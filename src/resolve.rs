@@ -571,7 +571,7 @@ pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
 }
 
 /// Case IDs written after "sak" that name no case, and links with script schemes: worth a
-/// warning, not a failed build.
+/// warning, not a failed build. Texts nested too deep: an error.
 fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Section>>(
     pages: &[P],
     sections: &[S],
@@ -621,7 +621,26 @@ fn report_unknown_cases<P: std::borrow::Borrow<Page>, S: std::borrow::Borrow<Sec
                 "written as a character reference in this text",
             ));
         }
+        if let Some(at) = rendered.too_deep {
+            let label = format!("level {} starts here", crate::nesting::BODY_LIMIT + 1);
+            diags.push(too_deep(file, at + offset..at + offset + 1, label));
+        }
     }
+}
+
+/// Markdown that nests elements deeper than [`crate::nesting::BODY_LIMIT`]: an error (the text
+/// is left out of the page, which could not be minified).
+pub fn too_deep(file: &Path, span: std::ops::Range<usize>, label: String) -> Diagnostic {
+    let limit = crate::nesting::BODY_LIMIT;
+    Diagnostic::at(
+        file,
+        span,
+        format!("the text nests more than {limit} levels deep"),
+        label,
+    )
+    .hint(format!(
+        "lists, quotes, emphasis and HTML elements each count a level (a list item two: the list and the item); a text may nest {limit} (docs/content.md)"
+    ))
 }
 
 /// A Markdown link or image to a `javascript:`, `data:` or `vbscript:` URL: a warning (authors

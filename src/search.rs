@@ -73,9 +73,15 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{N}+(?:[-/.]\p{N}+)+|[\p{L}\p{M}\p{N}]+").expect("the token pattern")
 });
 
+/// The most characters (Unicode scalar values) a term keeps: a longer token is cut to its first
+/// `MAX_TERM_CHARS`. elasticlunr's tries nest one level per character (and are measured,
+/// written and read by recursion), so a 10,000-letter word would nest 10,000 deep; cut, it is
+/// still found by the same (cut) query. The client cuts its queries the same way.
+pub const MAX_TERM_CHARS: usize = 64;
+
 /// Splits text into tokens: identifiers (digits joined by `-`, `/` or `.`: `4-42/23`,
 /// `4/42-23`, `12/21`, `28.09.23`) as one token with `-` between the numbers, and words
-/// (letters, marks and digits) lower-cased.
+/// (letters, marks and digits) lower-cased; each at most [`MAX_TERM_CHARS`] characters.
 pub fn tokenize(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
     // Matches, not captures: the regex crate finds whole matches with its fast automata, while
@@ -85,11 +91,15 @@ pub fn tokenize(text: &str) -> Vec<String> {
         .find_iter(&lower)
         .map(|m| {
             let token = m.as_str();
-            if token.contains(['-', '/', '.']) {
+            let mut token = if token.contains(['-', '/', '.']) {
                 token.replace(['/', '.'], "-")
             } else {
                 token.to_string()
+            };
+            if let Some((cut, _)) = token.char_indices().nth(MAX_TERM_CHARS) {
+                token.truncate(cut);
             }
+            token
         })
         .collect()
 }
@@ -670,6 +680,20 @@ mod tests {
             ["åpne", "data", "5", "26", "mill"]
         );
         assert_eq!(tokenize("الحالة 4-42/23"), ["الحالة", "4-42-23"]);
+    }
+
+    #[test]
+    fn long_tokens_are_cut_to_the_term_limit() {
+        let word = "ø".repeat(10_000);
+        let tokens = tokenize(&format!("kort {word} kort"));
+        assert_eq!(tokens.len(), 3);
+        assert_eq!(tokens[1], "ø".repeat(MAX_TERM_CHARS));
+        let id = vec!["12"; 50].join("/");
+        assert_eq!(tokenize(&id)[0].chars().count(), MAX_TERM_CHARS);
+        assert_eq!(
+            tokenize(&"x".repeat(MAX_TERM_CHARS))[0].len(),
+            MAX_TERM_CHARS
+        );
     }
 
     #[test]

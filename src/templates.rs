@@ -275,24 +275,49 @@ pub fn load_sources(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -
     TemplateSources { templates }
 }
 
-/// Parses every template and links them (inheritance, macros). Templates that do not parse
-/// are reported and left out.
+/// Parses every template and links them (inheritance, macros). Templates that do not parse,
+/// and templates that use themselves (`crate::template_limits::cycles`), are reported and left
+/// out.
 pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
-    let mut ok = Vec::new();
+    let mut parsed = BTreeMap::new();
     for (name, source) in &sources.templates {
+        // Nested too deep for tera's parser to read without overflowing the stack.
+        if let Some(too_deep) = crate::template_limits::check_depth(&source.file, &source.text) {
+            diags.push(too_deep);
+            continue;
+        }
         match tera::Template::new(name, None, &source.text) {
-            Ok(_) => ok.push((name.as_str(), &*source.text)),
+            Ok(template) => {
+                parsed.insert(name.as_str(), template);
+            }
             Err(e) => diags.push(template_error(&source.file, &source.text, &e)),
         }
     }
-    let mut tera = new_tera();
+    // Templates that use themselves (and their users) would render without end: reported,
+    // and left out like templates that do not parse.
+    let left_out = crate::template_limits::cycles(sources, &parsed, diags);
+    // Macros count how deep they call each other, so that a macro calling itself without end
+    // fails at the macro instead of overflowing the stack.
+    let (guarded, sites) = crate::template_limits::guard_macros(sources, &parsed);
+    let ok: Vec<(&str, &str)> = parsed
+        .keys()
+        .filter(|name| !left_out.contains(**name))
+        .map(|name| {
+            let text = guarded
+                .get(*name)
+                .map_or(&*sources.templates[*name].text, String::as_str);
+            (*name, text)
+        })
+        .collect();
+    let sites = Arc::new(sites);
+    let mut tera = new_tera(&sites);
     if let Err(e) = tera.add_raw_templates(ok.clone()) {
         diags.push(
             Diagnostic::error(PathBuf::from("templates"), error_chain(&e))
                 .hint("check `{% extends %}`, `{% include %}` and `{% import %}` names"),
         );
         // Keep what links on its own so that the rest of the run can still report problems.
-        let mut partial = new_tera();
+        let mut partial = new_tera(&sites);
         for (name, text) in ok {
             let _ = partial.add_raw_template(name, text);
         }
@@ -391,10 +416,11 @@ pub const fn is_forbidden_control(c: char) -> bool {
         | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
 }
 
-fn new_tera() -> tera::Tera {
+fn new_tera(macro_sites: &Arc<Vec<crate::template_limits::MacroSite>>) -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape);
+    crate::template_limits::register_guard(&mut tera, macro_sites.clone());
     tera
 }
 

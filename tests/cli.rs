@@ -722,3 +722,106 @@ fn serve_answers_only_requests_addressed_to_this_computer() {
         assert!(body.contains("<h1>Om styret</h1>"), "{host}: {body}");
     }
 }
+
+/// Edits that once killed `styre serve` with a stack overflow (issue 15): Markdown nested
+/// thousands deep (a body edit, rendered incrementally), a 10,000-letter word (the search index
+/// rebuilt when edits pause), a template that includes itself (a template edit), a macro that
+/// calls itself without end. Each is reported, the last good site stays served, and the server
+/// lives on to serve the repaired site.
+#[test]
+fn serve_survives_edits_that_once_overflowed_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    assert!(styre(&["init", s(&site)]).status.success());
+    let (mut guard, port) = serve(&site, Stdio::null());
+    assert!(
+        wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
+        "server did not start"
+    );
+    let om = std::fs::read_to_string(site.join("content/om.md")).unwrap();
+    let front = &om[..om.rfind("+++\n").unwrap() + 4];
+    let alive = |guard: &mut KillOnDrop, what: &str| {
+        assert!(
+            guard.0.try_wait().unwrap().is_none(),
+            "serve died on {what}"
+        );
+    };
+    let still_serves = |text: &str| {
+        let (status, body) = http_get(port, "/om/");
+        assert_eq!(status, 200);
+        assert!(body.contains(text), "the last good page is served: {body}");
+    };
+
+    // A body edit (same front matter): rendered again incrementally.
+    write_site(
+        &site,
+        &[(
+            "content/om.md",
+            &format!("{front}{}x\n", "> ".repeat(1_500)),
+        )],
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    alive(&mut guard, "nested quotes");
+    still_serves("Skriv styrets formål her.");
+    let events = read_events(port);
+    assert!(
+        events.contains("content/om.md:7:257") && events.contains("nests more than 128"),
+        "{events}"
+    );
+
+    // A word of 10,000 letters: the page shows it, the search index is rebuilt after a pause.
+    let word = "a".repeat(10_000);
+    write_site(
+        &site,
+        &[("content/om.md", &format!("{front}Ordet {word}.\n"))],
+    );
+    assert!(wait_for(|| http_get(port, "/om/").1.contains(&word)));
+    std::thread::sleep(Duration::from_millis(1_500));
+    alive(&mut guard, "a long word");
+    let (status, _) = http_get(port, "/search/nb/meta.json");
+    assert_eq!(status, 200);
+
+    // A template of the site's own, then an edit that makes it include itself.
+    let page = "<!doctype html><html lang=\"nb\"><head><title>{{ page.title }}</title></head><body>{{ page.content | safe }}<p>Egen mal</p></body></html>";
+    write_site(&site, &[("templates/page.html", page)]);
+    assert!(wait_for(|| http_get(port, "/om/").1.contains("Egen mal")));
+    write_site(
+        &site,
+        &[(
+            "templates/page.html",
+            &format!("{page}{{% include \"page.html\" %}}"),
+        )],
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    alive(&mut guard, "a template that includes itself");
+    still_serves("Egen mal");
+    let events = read_events(port);
+    assert!(events.contains("includes itself"), "{events}");
+
+    // A macro that calls itself without end.
+    write_site(
+        &site,
+        &[
+            (
+                "templates/m.html",
+                "{% macro f(n) %}{{ self::f(n=n+1) }}{% endmacro f %}",
+            ),
+            (
+                "templates/page.html",
+                &format!("{{% import \"m.html\" as m %}}{page}{{{{ m::f(n=1) }}}}"),
+            ),
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    alive(&mut guard, "a macro that calls itself");
+    still_serves("Egen mal");
+    let events = read_events(port);
+    assert!(events.contains("templates/m.html:1:1"), "{events}");
+
+    write_site(
+        &site,
+        &[("templates/page.html", &page.replace("Egen mal", "Reparert"))],
+    );
+    assert!(wait_for(|| http_get(port, "/om/").1.contains("Reparert")));
+    alive(&mut guard, "the repair");
+}

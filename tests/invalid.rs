@@ -49,7 +49,9 @@ fn every_invalid_fixture_has_a_test() {
             "governance-mistakes",
             "hostile-config",
             "hostile-paths",
-            "many-mistakes"
+            "many-mistakes",
+            "template-cycles",
+            "too-deep"
         ]
     );
 }
@@ -92,4 +94,20 @@ fn hostile_paths() {
 #[test]
 fn hostile_config() {
     check_invalid("hostile-config");
+}
+
+/// Markdown nested deeper than 128 levels (quotes, lists, raw HTML; a case's background in
+/// front matter), each reported where level 129 starts; long flat lists and 100 quotes pass.
+#[test]
+fn too_deep() {
+    check_invalid("too-deep");
+}
+
+/// Templates that use themselves through `include` (even under a condition, a list of names or
+/// in a block), `import` or `extends`, directly or through others: each circle reported once, at
+/// the tag; a macro that calls itself without end: once, at the macro (a tree drawn by a macro
+/// that calls itself renders). Each once made tera recurse until the stack overflowed (SIGABRT).
+#[test]
+fn template_cycles() {
+    check_invalid("template-cycles");
 }

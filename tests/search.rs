@@ -335,3 +335,64 @@ fn pages_can_stay_out_and_the_index_can_be_turned_off() {
     assert!(!root.join("public/sok").exists(), "no search page");
     assert!(!root.join("public/styre-search.js").exists(), "no client");
 }
+
+/// A 10,000-letter word once overflowed the stack while its trie was measured (`check` passed,
+/// `build` aborted): terms are cut to `MAX_TERM_CHARS` (64) characters, and the whole word, cut
+/// the same way as a query, still finds its page.
+#[test]
+fn a_very_long_word_is_indexed_cut_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let word = "a".repeat(10_000);
+    let page = format!("+++\ntitle = \"Langt ord\"\n+++\nOrdet {word} er langt.\n");
+    write_site(
+        root,
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://x.example.no\"\ntitle = \"Styret\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Styret\"\n+++\n"),
+            ("content/langt.md", &page),
+        ],
+    );
+    let out = styre(&["build", "--root", s(root)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nb = Search::load(&root.join("public"), "nb");
+    assert_eq!(nb.query(&word), ["Langt ord"]);
+    assert_eq!(nb.docs("body", &"a".repeat(64)).len(), 1);
+    assert!(nb.docs("body", &"a".repeat(65)).is_empty());
+}
+
+/// The browser's tokenizer (`src/builtin/styre-search.js`, run by Node) gives the tokens the
+/// index side gives, long ones cut at the same code point (not UTF-16 unit).
+#[test]
+fn the_client_tokenizes_as_the_index_side() {
+    let inputs: Vec<String> = vec![
+        "Sak 4-42/23 og 12/21.".into(),
+        "a".repeat(100),
+        "ø".repeat(70),
+        // Outside the Basic Multilingual Plane: two UTF-16 units a letter.
+        "\u{10400}".repeat(100),
+        // Combining marks: the cut may fall between a letter and its mark, the same on both sides.
+        "e\u{301}".repeat(40),
+        format!("İ{}", "x".repeat(80)),
+        vec!["12"; 40].join("/"),
+    ];
+    let expected: Vec<Vec<String>> = inputs.iter().map(|i| tokenize(i)).collect();
+    let module = common::manifest_dir().join("src/builtin/styre-search.js");
+    let script = format!(
+        "import {{ tokenize }} from {module:?};\n\
+         console.log(JSON.stringify({inputs}.map(tokenize)));\n",
+        module = format!("file://{}", module.display()),
+        inputs = serde_json::to_string(&inputs).unwrap(),
+    );
+    let out = std::process::Command::new("node")
+        .args(["--input-type=module", "-e", &script])
+        .output()
+        .expect("Node.js is needed for this test (the CI installs it)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let actual: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(actual, expected);
+    assert_eq!(expected[3][0].chars().count(), 64);
+}

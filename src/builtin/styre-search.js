@@ -10,11 +10,20 @@
 /** Identifiers (digits joined by - / .) and words (letters, marks, digits). */
 const TOKEN = /(\p{N}+(?:[-/.]\p{N}+)+)|([\p{L}\p{M}\p{N}]+)/gu;
 
+/**
+ * The most characters (code points) a term keeps, as on the index side (`MAX_TERM_CHARS` in
+ * src/search.rs): a longer token is cut to its first 64.
+ */
+export const MAX_TERM = 64;
+
+/** A token cut to `MAX_TERM` code points (a string of at most 64 UTF-16 units is never cut). */
+const cut = (token) => (token.length <= MAX_TERM ? token : [...token].slice(0, MAX_TERM).join(''));
+
 /** Splits text into tokens as the index side does: `4/42-23` → `4-42-23`, words lower-cased. */
 export function tokenize(text) {
   const out = [];
   for (const m of String(text).toLowerCase().matchAll(TOKEN)) {
-    out.push(m[1] ? m[1].replace(/[/.]/g, '-') : m[0]);
+    out.push(cut(m[1] ? m[1].replace(/[/.]/g, '-') : m[0]));
   }
   return out;
 }

@@ -1335,6 +1335,13 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
             "written as a character reference in this text",
         ));
     }
+    if r.too_deep.is_some() {
+        diags.push(crate::resolve::too_deep(
+            &page.source.file,
+            at.clone(),
+            "in this text".to_string(),
+        ));
+    }
 }
 
 fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
