@@ -245,6 +245,10 @@ fn list_files_keeping(
     out
 }
 
+/// How many folders below `content/` a file may be. Sections nest as folders do, and every
+/// page's URL walks up its sections; a portal needs a handful of levels.
+pub const MAX_FOLDER_DEPTH: usize = 32;
+
 /// Hidden names that static folders still publish: `.well-known/` (security.txt, …).
 const STATIC_HIDDEN: &[&str] = &[".well-known"];
 
@@ -338,7 +342,23 @@ fn load_content(
     diags: &mut Diagnostics,
 ) -> (Vec<LoadedPage>, Vec<LoadedSection>) {
     let content_dir = root.join("content");
-    let files = list_files(&content_dir, diags, "content");
+    let mut files = list_files(&content_dir, diags, "content");
+    files.retain(|(rel, _)| {
+        let depth = rel.matches('/').count();
+        if depth > MAX_FOLDER_DEPTH {
+            diags.push(
+                Diagnostic::error(
+                    Path::new("content").join(rel),
+                    format!(
+                        "this file is {depth} folders deep; content is read at most \
+                         {MAX_FOLDER_DEPTH} folders below content/"
+                    ),
+                )
+                .hint("move it up the tree; the file is left out"),
+            );
+        }
+        depth <= MAX_FOLDER_DEPTH
+    });
 
     // Folders holding a bundle (`index.md`) or a section (`_index.md`).
     let mut bundle_dirs = std::collections::BTreeSet::new();

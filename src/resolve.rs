@@ -749,7 +749,7 @@ impl SectionPaths<'_> {
         let mut current = self.find(key, lang);
         let mut guard = 0;
         while let Some(s) = current {
-            if s.parent_key.is_none() || guard > 64 {
+            if s.parent_key.is_none() || guard > crate::load::MAX_FOLDER_DEPTH {
                 break;
             }
             let slug = s
@@ -894,7 +894,7 @@ fn page_template(
             .and_then(|k| section_index.get(&(k.clone(), s.source.lang.clone())))
             .map(|i| &sections[*i]);
         guard += 1;
-        if guard > 64 {
+        if guard > crate::load::MAX_FOLDER_DEPTH {
             break;
         }
     }

@@ -221,3 +221,78 @@ fn links_are_skipped_with_a_warning_and_previous_rounds_are_positioned() {
             .any(|b| b.windows(10).any(|w| w == b"root:x:0:0"))
     );
 }
+
+/// Content 33 folders deep or more is an error naming the file (which is left out), not a flood
+/// of URL clashes from sections whose parents were no longer followed; 32 folders build, with
+/// every folder in the URL.
+#[test]
+fn content_folders_nest_at_most_32_deep() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let deep = |n: usize| {
+        (0..n)
+            .map(|i| format!("d{i}"))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut files = vec![
+        (
+            "config.toml".to_string(),
+            "base_url = \"https://x.example.no\"\ntitle = \"T\"\n".to_string(),
+        ),
+        (
+            "content/_index.md".to_string(),
+            "+++\ntitle = \"T\"\n+++\n".to_string(),
+        ),
+        (
+            format!("content/{}/side.md", deep(32)),
+            "+++\ntitle = \"Dyp\"\n+++\n".to_string(),
+        ),
+    ];
+    for n in 1..=32 {
+        files.push((
+            format!("content/{}/_index.md", deep(n)),
+            format!("+++\ntitle = \"Nivå {n}\"\n+++\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    common::write_site(root, &refs);
+    let out = root.join("public");
+    let build = |out: &Path| {
+        styre(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output-dir",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = build(&out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join(deep(32)).join("side/index.html").is_file());
+
+    common::write_site(
+        root,
+        &[(
+            &format!("content/{}/for-dyp.md", deep(33)),
+            "+++\ntitle = \"For dyp\"\n+++\n",
+        )],
+    );
+    let o = build(&root.join("public2"));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "this file is 33 folders deep; content is read at most 32 folders below content/"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one error, no clashes: {err}"
+    );
+}
