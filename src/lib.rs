@@ -5,32 +5,23 @@
 //! [`output::publish`] writes it. [`build_site`] runs the first three; the CLI decides whether
 //! and where to write.
 
-pub mod claims;
-pub mod config;
-pub mod date;
 pub mod diagnostics;
-pub mod front_matter;
 pub mod governance;
-pub mod highlight;
-pub mod i18n;
 pub mod incremental;
 pub mod init;
-pub mod input;
 pub mod load;
-pub mod markdown;
-pub mod nesting;
-pub mod output;
 pub mod render;
 pub mod resolve;
-pub mod search;
 pub mod serve;
-pub mod slug;
-pub mod template_limits;
-pub mod templates;
-pub mod toml_input;
 pub mod translations;
 pub mod ui;
-pub mod url_rules;
+pub mod write;
+
+// The modules of each phase under their old names, so that paths stay short and stable.
+pub use load::{config, date, front_matter, input, toml_input};
+pub use render::{i18n, search, template_limits, templates};
+pub use resolve::{claims, highlight, markdown, nesting, slug, url_rules};
+pub use write as output;
 
 use std::path::Path;
 use std::sync::LazyLock;

@@ -93,7 +93,7 @@ test('the tokenizer and trimmer match the index side', () => {
   assert.deepEqual(tokenize('Sak 4-42/23 og 12/21.'), ['sak', '4-42-23', 'og', '12-21']);
   assert.deepEqual(tokenize('møtet 28.09.23'), ['møtet', '28-09-23']);
   assert.deepEqual(tokenize('الحالة 4-42/23'), ['الحالة', '4-42-23']);
-  // Long tokens are cut to 64 code points, as the index cuts them (src/search.rs).
+  // Long tokens are cut to 64 code points, as the index cuts them (src/render/search/mod.rs).
   assert.deepEqual(tokenize('a'.repeat(100)), ['a'.repeat(64)]);
   assert.deepEqual(tokenize('\u{10400}'.repeat(100)), ['\u{10428}'.repeat(64)]);
   assert.equal(trim('--x--'), 'x');

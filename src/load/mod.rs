@@ -8,6 +8,12 @@
 //! This is the only phase that reads the site's files (the write phase copies static files by
 //! path, but never parses them).
 
+pub mod config;
+pub mod date;
+pub mod front_matter;
+pub mod input;
+pub mod toml_input;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
-use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter};
+use crate::front_matter::{PageFrontMatter, SectionFrontMatter};
 use crate::templates::TemplateSources;
 
 /// A Markdown file of `content/`, front matter parsed, body kept as text.

@@ -22,16 +22,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
 
 /// The built-in strings, by language code.
 const BUILTIN: &[(&str, &str)] = &[
-    ("nb", include_str!("builtin/i18n/nb.toml")),
-    ("en", include_str!("builtin/i18n/en.toml")),
-    ("nn", include_str!("builtin/i18n/nn.toml")),
-    ("se", include_str!("builtin/i18n/se.toml")),
-    ("ar", include_str!("builtin/i18n/ar.toml")),
-    ("lt", include_str!("builtin/i18n/lt.toml")),
-    ("pl", include_str!("builtin/i18n/pl.toml")),
-    ("ru", include_str!("builtin/i18n/ru.toml")),
-    ("so", include_str!("builtin/i18n/so.toml")),
-    ("uk", include_str!("builtin/i18n/uk.toml")),
+    ("nb", include_str!("../builtin/i18n/nb.toml")),
+    ("en", include_str!("../builtin/i18n/en.toml")),
+    ("nn", include_str!("../builtin/i18n/nn.toml")),
+    ("se", include_str!("../builtin/i18n/se.toml")),
+    ("ar", include_str!("../builtin/i18n/ar.toml")),
+    ("lt", include_str!("../builtin/i18n/lt.toml")),
+    ("pl", include_str!("../builtin/i18n/pl.toml")),
+    ("ru", include_str!("../builtin/i18n/ru.toml")),
+    ("so", include_str!("../builtin/i18n/so.toml")),
+    ("uk", include_str!("../builtin/i18n/uk.toml")),
 ];
 
 /// The merged strings of every configured language.

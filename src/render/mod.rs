@@ -10,6 +10,11 @@
 //! listings (sections, feeds, the sitemap) read the pages they list. This is the map a later
 //! incremental rebuild follows.
 
+pub mod i18n;
+pub mod search;
+pub mod template_limits;
+pub mod templates;
+
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

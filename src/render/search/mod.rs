@@ -32,16 +32,16 @@ pub const FIELDS: [&str; 3] = ["title", "body", "ids"];
 /// The stop-word list of a language, when there is one.
 pub fn stop_words(lang: &str) -> &'static str {
     match lang {
-        "nb" => include_str!("builtin/search/stopwords/nb.txt"),
-        "nn" => include_str!("builtin/search/stopwords/nn.txt"),
-        "en" => include_str!("builtin/search/stopwords/en.txt"),
-        "se" => include_str!("builtin/search/stopwords/se.txt"),
-        "ar" => include_str!("builtin/search/stopwords/ar.txt"),
-        "lt" => include_str!("builtin/search/stopwords/lt.txt"),
-        "pl" => include_str!("builtin/search/stopwords/pl.txt"),
-        "ru" => include_str!("builtin/search/stopwords/ru.txt"),
-        "so" => include_str!("builtin/search/stopwords/so.txt"),
-        "uk" => include_str!("builtin/search/stopwords/uk.txt"),
+        "nb" => include_str!("../../builtin/search/stopwords/nb.txt"),
+        "nn" => include_str!("../../builtin/search/stopwords/nn.txt"),
+        "en" => include_str!("../../builtin/search/stopwords/en.txt"),
+        "se" => include_str!("../../builtin/search/stopwords/se.txt"),
+        "ar" => include_str!("../../builtin/search/stopwords/ar.txt"),
+        "lt" => include_str!("../../builtin/search/stopwords/lt.txt"),
+        "pl" => include_str!("../../builtin/search/stopwords/pl.txt"),
+        "ru" => include_str!("../../builtin/search/stopwords/ru.txt"),
+        "so" => include_str!("../../builtin/search/stopwords/so.txt"),
+        "uk" => include_str!("../../builtin/search/stopwords/uk.txt"),
         _ => "",
     }
 }

@@ -13,101 +13,113 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The built-in theme's templates: name → text.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("base.html", include_str!("builtin/templates/base.html")),
-    ("index.html", include_str!("builtin/templates/index.html")),
+    ("base.html", include_str!("../builtin/templates/base.html")),
+    (
+        "index.html",
+        include_str!("../builtin/templates/index.html"),
+    ),
     (
         "section.html",
-        include_str!("builtin/templates/section.html"),
+        include_str!("../builtin/templates/section.html"),
     ),
-    ("page.html", include_str!("builtin/templates/page.html")),
-    ("404.html", include_str!("builtin/templates/404.html")),
-    ("atom.xml", include_str!("builtin/templates/atom.xml")),
-    ("sitemap.xml", include_str!("builtin/templates/sitemap.xml")),
-    ("robots.txt", include_str!("builtin/templates/robots.txt")),
+    ("page.html", include_str!("../builtin/templates/page.html")),
+    ("404.html", include_str!("../builtin/templates/404.html")),
+    ("atom.xml", include_str!("../builtin/templates/atom.xml")),
+    (
+        "sitemap.xml",
+        include_str!("../builtin/templates/sitemap.xml"),
+    ),
+    (
+        "robots.txt",
+        include_str!("../builtin/templates/robots.txt"),
+    ),
     (
         "governance.macros.html",
-        include_str!("builtin/templates/governance.macros.html"),
+        include_str!("../builtin/templates/governance.macros.html"),
     ),
-    ("body.html", include_str!("builtin/templates/body.html")),
+    ("body.html", include_str!("../builtin/templates/body.html")),
     (
         "meeting.html",
-        include_str!("builtin/templates/meeting.html"),
+        include_str!("../builtin/templates/meeting.html"),
     ),
-    ("case.html", include_str!("builtin/templates/case.html")),
+    ("case.html", include_str!("../builtin/templates/case.html")),
     (
         "document.html",
-        include_str!("builtin/templates/document.html"),
+        include_str!("../builtin/templates/document.html"),
     ),
     (
         "roadmap.html",
-        include_str!("builtin/templates/roadmap.html"),
+        include_str!("../builtin/templates/roadmap.html"),
     ),
     (
         "delivery-plan.html",
-        include_str!("builtin/templates/delivery-plan.html"),
+        include_str!("../builtin/templates/delivery-plan.html"),
     ),
     (
         "meeting-plan.html",
-        include_str!("builtin/templates/meeting-plan.html"),
+        include_str!("../builtin/templates/meeting-plan.html"),
     ),
     (
         "dataset.html",
-        include_str!("builtin/templates/dataset.html"),
+        include_str!("../builtin/templates/dataset.html"),
     ),
     (
         "decisions.html",
-        include_str!("builtin/templates/decisions.html"),
+        include_str!("../builtin/templates/decisions.html"),
     ),
     (
         "follow-ups.html",
-        include_str!("builtin/templates/follow-ups.html"),
+        include_str!("../builtin/templates/follow-ups.html"),
     ),
     (
         "archive.html",
-        include_str!("builtin/templates/archive.html"),
+        include_str!("../builtin/templates/archive.html"),
     ),
     (
         "open-data.html",
-        include_str!("builtin/templates/open-data.html"),
+        include_str!("../builtin/templates/open-data.html"),
     ),
     (
         "decisions.xml",
-        include_str!("builtin/templates/decisions.xml"),
+        include_str!("../builtin/templates/decisions.xml"),
     ),
-    ("search.html", include_str!("builtin/templates/search.html")),
+    (
+        "search.html",
+        include_str!("../builtin/templates/search.html"),
+    ),
 ];
 
 /// The search client (docs/search.md), loaded by the search page.
-pub const SEARCH_JS: &str = include_str!("builtin/styre-search.js");
+pub const SEARCH_JS: &str = include_str!("../builtin/styre-search.js");
 
 /// The browser's Snowball stemmers, one module per algorithm, each matching rust-stemmers.
 pub const STEMMER_JS: &[(&str, &str)] = &[
     (
         "styre-stem-no.js",
-        include_str!("builtin/search/stem-no.js"),
+        include_str!("../builtin/search/stem-no.js"),
     ),
     (
         "styre-stem-en.js",
-        include_str!("builtin/search/stem-en.js"),
+        include_str!("../builtin/search/stem-en.js"),
     ),
     (
         "styre-stem-ru.js",
-        include_str!("builtin/search/stem-ru.js"),
+        include_str!("../builtin/search/stem-ru.js"),
     ),
     (
         "styre-stem-ar.js",
-        include_str!("builtin/search/stem-ar.js"),
+        include_str!("../builtin/search/stem-ar.js"),
     ),
 ];
 
 /// The register filter script (progressive enhancement of the decision register).
-pub const FILTER_JS: &str = include_str!("builtin/styre-filter.js");
+pub const FILTER_JS: &str = include_str!("../builtin/styre-filter.js");
 
 /// The stylesheet of the built-in governance templates.
-pub const GOVERNANCE_CSS: &str = include_str!("builtin/styre-governance.css");
+pub const GOVERNANCE_CSS: &str = include_str!("../builtin/styre-governance.css");
 
 /// The built-in theme's stylesheet, written to `/styre.css` when the site has no theme.
-pub const BUILTIN_CSS: &str = include_str!("builtin/styre.css");
+pub const BUILTIN_CSS: &str = include_str!("../builtin/styre.css");
 
 /// One template's text and the file it came from (`templates/page.html`,
 /// `themes/x/templates/page.html`, or `<built-in>/page.html`).

@@ -5,6 +5,13 @@
 //! depends on more than one file: duplicate URLs, `@/` links and their anchors, templates that
 //! do not exist. The result is immutable; the render phase only reads it.
 
+pub mod claims;
+pub mod highlight;
+pub mod markdown;
+pub mod nesting;
+pub mod slug;
+pub mod url_rules;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,7 +25,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
 use crate::front_matter::SortBy;
 use crate::governance::registry::Registry;
 use crate::load::{Loaded, LoadedPage, LoadedSection, PageSource, SectionSource};
-use crate::markdown::{self, LinkResolver, Rendered};
+use crate::markdown::{LinkResolver, Rendered};
 use crate::templates::TemplateSources;
 
 /// A page with its URL and rendered Markdown.
