@@ -13,6 +13,7 @@ pub mod load;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod site;
 pub mod translations;
 pub mod ui;
 pub mod write;
@@ -20,7 +21,8 @@ pub mod write;
 // The modules of each phase under their old names, so that paths stay short and stable.
 pub use load::{config, date, front_matter, input, toml_input};
 pub use render::{i18n, search, template_limits, templates};
-pub use resolve::{claims, highlight, markdown, nesting, slug, url_rules};
+pub use resolve::{claims, highlight, markdown, nesting};
+pub use site::{slug, url_rules};
 pub use write as output;
 
 use std::path::Path;

@@ -577,7 +577,7 @@ fn error_page(text: &str) -> Vec<u8> {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\
          <body><h1>The site does not build yet</h1><pre>{}</pre>{SCRIPT_TAG}</body></html>",
-        crate::templates::escape(text)
+        crate::site::html::escape(text)
     )
     .into_bytes()
 }

@@ -777,7 +777,7 @@ fn utc_stamp(rfc3339: &str) -> String {
 /// RFC 5545 TEXT escaping.
 /// An RFC 5545 TEXT value: backslash, `;` and `,` escaped, a line break (CRLF, LF or a bare CR)
 /// as `\n`, and every other control character dropped (TEXT allows none but tab), as are the
-/// characters styre never writes ([`crate::templates::is_forbidden_control`]). A reader that
+/// characters styre never writes ([`crate::site::html::is_forbidden_control`]). A reader that
 /// splits lines at a bare CR finds no property inside a value.
 fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -793,7 +793,7 @@ fn escape_text(s: &str) -> String {
             }
             '\n' => out.push_str("\\n"),
             '\t' => out.push(c),
-            c if c.is_control() || crate::templates::is_forbidden_control(c) => {}
+            c if c.is_control() || crate::site::html::is_forbidden_control(c) => {}
             c => out.push(c),
         }
     }
@@ -977,7 +977,7 @@ fn local_iso(site: &Site, date: &crate::date::Date, t: Time) -> String {
 }
 
 fn ld_text(v: &Value) -> String {
-    crate::templates::json_for_script(v)
+    crate::site::html::json_for_script(v)
 }
 
 #[cfg(test)]

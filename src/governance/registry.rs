@@ -347,7 +347,7 @@ impl Registry {
     /// that makes it exist).
     pub fn build(
         config: &Config,
-        strings: &crate::i18n::Strings,
+        strings: &crate::load::strings::Strings,
         pages: &[Page],
         sections: &[Section],
         diags: &mut Diagnostics,

@@ -583,21 +583,27 @@ pub fn word_diff(old: &str, new: &str) -> String {
         match *op {
             DiffOp::Equal { old_index, len, .. } => {
                 for p in &old_refs[old_index..old_index + len] {
-                    out.push(format!("<p>{}</p>", crate::templates::escape(p)));
+                    out.push(format!("<p>{}</p>", crate::site::html::escape(p)));
                 }
             }
             DiffOp::Delete {
                 old_index, old_len, ..
             } => {
                 for p in &old_refs[old_index..old_index + old_len] {
-                    out.push(format!("<p><del>{}</del></p>", crate::templates::escape(p)));
+                    out.push(format!(
+                        "<p><del>{}</del></p>",
+                        crate::site::html::escape(p)
+                    ));
                 }
             }
             DiffOp::Insert {
                 new_index, new_len, ..
             } => {
                 for p in &new_refs[new_index..new_index + new_len] {
-                    out.push(format!("<p><ins>{}</ins></p>", crate::templates::escape(p)));
+                    out.push(format!(
+                        "<p><ins>{}</ins></p>",
+                        crate::site::html::escape(p)
+                    ));
                 }
             }
             DiffOp::Replace {
@@ -614,10 +620,16 @@ pub fn word_diff(old: &str, new: &str) -> String {
                     ));
                 }
                 for p in &old_refs[old_index + pairs..old_index + old_len] {
-                    out.push(format!("<p><del>{}</del></p>", crate::templates::escape(p)));
+                    out.push(format!(
+                        "<p><del>{}</del></p>",
+                        crate::site::html::escape(p)
+                    ));
                 }
                 for p in &new_refs[new_index + pairs..new_index + new_len] {
-                    out.push(format!("<p><ins>{}</ins></p>", crate::templates::escape(p)));
+                    out.push(format!(
+                        "<p><ins>{}</ins></p>",
+                        crate::site::html::escape(p)
+                    ));
                 }
             }
         }
@@ -628,7 +640,7 @@ pub fn word_diff(old: &str, new: &str) -> String {
 /// The words of one paragraph against its new version.
 fn paragraph_diff(old: &str, new: &str) -> String {
     use similar::{ChangeTag, TextDiff};
-    let escape = crate::templates::escape;
+    let escape = crate::site::html::escape;
     let diff = TextDiff::from_words(old, new);
     // Paragraphs that share little read better as a whole replacement than as confetti.
     if diff.ratio() < 0.5 {
@@ -960,7 +972,7 @@ fn chart_open(set: &Dataset, page: &Page, class: &str, width: f64, height: f64) 
         .unwrap_or_else(|| page.title().to_string());
     format!(
         "<svg class=\"chart {class}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-title\" direction=\"ltr\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-title\">{}</title>",
-        crate::templates::escape(&title)
+        crate::site::html::escape(&title)
     )
 }
 
@@ -986,7 +998,7 @@ fn text_lines(class: &str, x: f64, y: f64, lines: &[String]) -> String {
         let dy = if i == 0 { 0.0 } else { LINE_H };
         out.push_str(&format!(
             "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>",
-            crate::templates::escape(line)
+            crate::site::html::escape(line)
         ));
     }
     out.push_str("</text>");
@@ -1012,7 +1024,7 @@ fn key_figures(set: &Dataset, page: &Page, strings: &Value) -> String {
             y + 4.0,
             h - 12.0,
             y + 30.0,
-            crate::templates::escape(&crate::i18n::format_number(strings, *value)),
+            crate::site::html::escape(&crate::i18n::format_number(strings, *value)),
             text_lines("chart-label", 14.0, y + 50.0, &lines),
         ));
         y += h;
@@ -1044,7 +1056,7 @@ fn bar_chart(set: &Dataset, page: &Page, strings: &Value) -> String {
             text_lines("chart-label", 0.0, y + 13.0, &lines),
             w + 6.0,
             bar_y + 12.0,
-            crate::templates::escape(&crate::i18n::format_number(strings, *value))
+            crate::site::html::escape(&crate::i18n::format_number(strings, *value))
         ));
         y = bar_y + 26.0;
     }

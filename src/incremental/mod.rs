@@ -357,7 +357,7 @@ impl Session {
     fn update_templates(&mut self) -> Option<Outcome> {
         let state = self.state.as_mut()?;
         let mut diags = Diagnostics::new();
-        let fresh = crate::templates::load_sources(
+        let fresh = crate::load::templates::load_sources(
             &self.root,
             state.site.config.theme.as_deref(),
             &mut diags,

@@ -6,14 +6,14 @@
 //! an error wherever an author writes them — raw in a file ([`forbidden_chars`]) or as a TOML
 //! escape such as `"\u0007"` (`toml_input` checks every parsed string). XML forbids most of them,
 //! iCalendar readers split lines at a bare CR, and none of them is ever meant in a board's
-//! papers. Every writer drops them as well ([`crate::templates::escape`], the iCalendar and CSV
+//! papers. Every writer drops them as well ([`crate::site::html::escape`], the iCalendar and CSV
 //! writers), so nothing that reaches output some other way can break a feed.
 
 use std::ops::Range;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-pub use crate::templates::is_forbidden_control;
+pub use crate::site::html::is_forbidden_control;
 
 /// How many forbidden characters of one file are reported one by one; the rest are counted.
 const REPORTED_PER_FILE: usize = 3;

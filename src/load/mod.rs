@@ -12,6 +12,8 @@ pub mod config;
 pub mod date;
 pub mod front_matter;
 pub mod input;
+pub mod strings;
+pub mod templates;
 pub mod toml_input;
 
 use std::collections::BTreeMap;
@@ -23,7 +25,7 @@ use rayon::prelude::*;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::front_matter::{PageFrontMatter, SectionFrontMatter};
-use crate::templates::TemplateSources;
+use crate::load::templates::TemplateSources;
 
 /// A Markdown file of `content/`, front matter parsed, body kept as text.
 #[derive(Debug, Clone)]
@@ -97,7 +99,7 @@ pub struct Loaded {
     pub static_files: BTreeMap<String, PathBuf>,
     pub templates: TemplateSources,
     /// Interface strings of every language.
-    pub strings: crate::i18n::Strings,
+    pub strings: crate::load::strings::Strings,
     pub sources: SourceMap,
     /// Content keys of files that exist but could not be read or parsed (already reported), so
     /// links to them are not reported a second time as broken.
@@ -155,8 +157,8 @@ pub fn load(root: &Path, options: &LoadOptions, diags: &mut Diagnostics) -> Opti
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
 
-    let templates = crate::templates::load_sources(root, config.theme.as_deref(), diags);
-    let strings = crate::i18n::Strings::load(root, &config, &mut sources, diags);
+    let templates = crate::load::templates::load_sources(root, config.theme.as_deref(), diags);
+    let strings = crate::load::strings::Strings::load(root, &config, &mut sources, diags);
     for (name, t) in &templates.templates {
         let _ = name;
         sources.insert(t.file.clone(), t.text.clone());

@@ -815,8 +815,8 @@ impl Renderer<'_> {
         let attrs = match (fallback["lang"].as_str(), fallback["dir"].as_str()) {
             (Some(lang), Some(dir)) => format!(
                 " lang=\"{}\" dir=\"{}\"",
-                crate::templates::escape(lang),
-                crate::templates::escape(dir)
+                crate::site::html::escape(lang),
+                crate::site::html::escape(dir)
             ),
             _ => String::new(),
         };
@@ -1092,7 +1092,7 @@ type PathIn<'a> = Box<dyn Fn(&str) -> String + 'a>;
 /// A redirect page for an alias: a meta refresh (allowed by a strict CSP, unlike a script),
 /// a canonical link, and a visible link for people.
 fn alias_html(target: &str) -> String {
-    let t = crate::templates::escape(target);
+    let t = crate::site::html::escape(target);
     format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
          <link rel=\"canonical\" href=\"{t}\"><meta name=\"robots\" content=\"noindex\">\

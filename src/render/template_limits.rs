@@ -25,7 +25,7 @@ use std::sync::Arc;
 use tera::ast::Node;
 
 use crate::diagnostics::Diagnostic;
-use crate::templates::TemplateSources;
+use crate::load::templates::TemplateSources;
 
 /// How a template uses another whenever it is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -581,7 +581,7 @@ fn find_endraw(text: &str, from: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::diagnostics::Diagnostics;
-    use crate::templates::TemplateSource;
+    use crate::load::templates::TemplateSource;
 
     fn sources(templates: &[(&str, &str)]) -> TemplateSources {
         let mut s = TemplateSources::default();

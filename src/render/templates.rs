@@ -10,84 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-
-/// The built-in theme's templates: name → text.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("base.html", include_str!("../builtin/templates/base.html")),
-    (
-        "index.html",
-        include_str!("../builtin/templates/index.html"),
-    ),
-    (
-        "section.html",
-        include_str!("../builtin/templates/section.html"),
-    ),
-    ("page.html", include_str!("../builtin/templates/page.html")),
-    ("404.html", include_str!("../builtin/templates/404.html")),
-    ("atom.xml", include_str!("../builtin/templates/atom.xml")),
-    (
-        "sitemap.xml",
-        include_str!("../builtin/templates/sitemap.xml"),
-    ),
-    (
-        "robots.txt",
-        include_str!("../builtin/templates/robots.txt"),
-    ),
-    (
-        "governance.macros.html",
-        include_str!("../builtin/templates/governance.macros.html"),
-    ),
-    ("body.html", include_str!("../builtin/templates/body.html")),
-    (
-        "meeting.html",
-        include_str!("../builtin/templates/meeting.html"),
-    ),
-    ("case.html", include_str!("../builtin/templates/case.html")),
-    (
-        "document.html",
-        include_str!("../builtin/templates/document.html"),
-    ),
-    (
-        "roadmap.html",
-        include_str!("../builtin/templates/roadmap.html"),
-    ),
-    (
-        "delivery-plan.html",
-        include_str!("../builtin/templates/delivery-plan.html"),
-    ),
-    (
-        "meeting-plan.html",
-        include_str!("../builtin/templates/meeting-plan.html"),
-    ),
-    (
-        "dataset.html",
-        include_str!("../builtin/templates/dataset.html"),
-    ),
-    (
-        "decisions.html",
-        include_str!("../builtin/templates/decisions.html"),
-    ),
-    (
-        "follow-ups.html",
-        include_str!("../builtin/templates/follow-ups.html"),
-    ),
-    (
-        "archive.html",
-        include_str!("../builtin/templates/archive.html"),
-    ),
-    (
-        "open-data.html",
-        include_str!("../builtin/templates/open-data.html"),
-    ),
-    (
-        "decisions.xml",
-        include_str!("../builtin/templates/decisions.xml"),
-    ),
-    (
-        "search.html",
-        include_str!("../builtin/templates/search.html"),
-    ),
-];
+use crate::load::templates::TemplateSources;
 
 /// The search client (docs/search.md), loaded by the search page.
 pub const SEARCH_JS: &str = include_str!("../builtin/styre-search.js");
@@ -120,29 +43,6 @@ pub const GOVERNANCE_CSS: &str = include_str!("../builtin/styre-governance.css")
 
 /// The built-in theme's stylesheet, written to `/styre.css` when the site has no theme.
 pub const BUILTIN_CSS: &str = include_str!("../builtin/styre.css");
-
-/// One template's text and the file it came from (`templates/page.html`,
-/// `themes/x/templates/page.html`, or `<built-in>/page.html`).
-#[derive(Debug, Clone)]
-pub struct TemplateSource {
-    pub file: PathBuf,
-    pub text: Arc<str>,
-}
-
-/// Every template the site can use, by name, after overriding.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateSources {
-    pub templates: BTreeMap<String, TemplateSource>,
-}
-
-impl TemplateSources {
-    pub fn file_of(&self, name: &str) -> PathBuf {
-        self.templates.get(name).map_or_else(
-            || PathBuf::from(format!("templates/{name}")),
-            |t| t.file.clone(),
-        )
-    }
-}
 
 /// The templates that use any of `names`, directly or through others (`extends`, `include`,
 /// `import`), and those named. Found by the quoted name in a template's text: tera names the
@@ -237,56 +137,6 @@ pub fn string_keys(sources: &TemplateSources) -> HashMap<String, Option<BTreeSet
         .collect()
 }
 
-/// Reads the three layers of templates.
-pub fn load_sources(root: &Path, theme: Option<&str>, diags: &mut Diagnostics) -> TemplateSources {
-    let mut templates = BTreeMap::new();
-    for (name, text) in BUILTIN {
-        templates.insert(
-            (*name).to_string(),
-            TemplateSource {
-                file: PathBuf::from(format!("<built-in>/{name}")),
-                text: Arc::from(*text),
-            },
-        );
-    }
-    let mut layers = Vec::new();
-    if let Some(theme) = theme {
-        let dir = root.join("themes").join(theme);
-        if !dir.is_dir() {
-            diags.push(
-                Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    format!("theme `{theme}` not found: there is no folder themes/{theme}"),
-                )
-                .hint("create the theme folder, or remove `theme` to use the built-in theme"),
-            );
-        }
-        layers.push((dir.join("templates"), format!("themes/{theme}/templates")));
-    }
-    layers.push((root.join("templates"), "templates".to_string()));
-    for (dir, shown) in layers {
-        for (rel, path) in crate::load::list_files(&dir, diags, &shown) {
-            let file = PathBuf::from(format!("{shown}/{rel}"));
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    templates.insert(
-                        rel,
-                        TemplateSource {
-                            file,
-                            text: text.into(),
-                        },
-                    );
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    file,
-                    format!("cannot read template: {e}"),
-                )),
-            }
-        }
-    }
-    TemplateSources { templates }
-}
-
 /// Parses every template and links them (inheritance, macros). Templates that do not parse,
 /// and templates that use themselves (`crate::template_limits::cycles`), are reported and left
 /// out.
@@ -377,61 +227,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
     Some(start + within)
 }
 
-/// HTML and XML escaping for template output and generated markup: `& < > " '`, and control
-/// characters dropped (C0 but tab, line feed and carriage return; DEL and C1; U+FFFE/U+FFFF),
-/// which XML forbids and HTML calls parse errors. Load refuses them in author text already; this
-/// is the second line, for text that reaches output some other way. (Tera's default also
-/// escapes `/`, which makes every URL in the output unreadable without making it safer.)
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            c if is_forbidden_control(c) => {}
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// JSON for a `<script>` element (JSON-LD): `<`, `>` and `&` written as `\u003c`, `\u003e` and
-/// `\u0026`, so no `</script>` or `<!--` in a title or place can end the element or switch the
-/// HTML tokenizer into its escaped states; U+2028/U+2029 as `\u2028`/`\u2029` for readers that
-/// take JSON for JavaScript. These characters only occur inside JSON strings, where the escape
-/// means the same character.
-pub fn json_for_script(value: &serde_json::Value) -> String {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A character styre never lets into output: C0 controls other than tab, line feed and carriage
-/// return, DEL, C1 controls (U+0080–U+009F, U+0085 included), the line and paragraph separators
-/// U+2028/U+2029 (line breaks to some readers, not to others), and the non-characters
-/// U+FFFE/U+FFFF (not allowed in XML).
-pub const fn is_forbidden_control(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
-}
-
 fn new_tera(macro_sites: &Arc<Vec<crate::template_limits::MacroSite>>) -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    tera.set_escape_fn(escape);
+    tera.set_escape_fn(crate::site::html::escape);
     crate::template_limits::register_guard(&mut tera, macro_sites.clone());
     tera
 }
@@ -451,6 +250,7 @@ pub fn error_chain(e: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::templates::{TemplateSource, load_sources};
 
     #[test]
     fn builtin_templates_parse_and_link() {

@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::registry::Registry;
-use crate::output::file_for;
+use crate::load::templates::TemplateSources;
 use crate::resolve::Target;
-use crate::templates::TemplateSources;
+use crate::site::url::file_for;
 
 /// Who writes an output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -292,7 +292,7 @@ pub fn generated_files(
                 format!("search/{}/", l.code),
                 &format!("the search index ({})", l.code),
             );
-            if let Some(name) = crate::search::stemmer_script(&l.code) {
+            if let Some(name) = crate::site::lang::stemmer_script(&l.code) {
                 add(name.to_string(), "the search client's stemmer");
             }
         }

@@ -15,17 +15,6 @@ use syntect::util::LinesWithEndings;
 /// theme's own classes.
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "z-" };
 
-/// The themes bundled with syntect that `highlight_theme` may name.
-pub const THEMES: &[&str] = &[
-    "InspiredGitHub",
-    "Solarized (dark)",
-    "Solarized (light)",
-    "base16-eighties.dark",
-    "base16-mocha.dark",
-    "base16-ocean.dark",
-    "base16-ocean.light",
-];
-
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
@@ -40,7 +29,7 @@ fn themes() -> &'static ThemeSet {
 /// language syntect does not know (or has none) is escaped and left plain.
 pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
     let lang_attr = lang
-        .map(|l| format!(" data-lang=\"{}\"", crate::templates::escape(l)))
+        .map(|l| format!(" data-lang=\"{}\"", crate::site::html::escape(l)))
         .unwrap_or_default();
     let syntax = lang
         .filter(|_| highlight)
@@ -48,7 +37,7 @@ pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
     let Some(syntax) = syntax else {
         return format!(
             "<pre class=\"z-code\"{lang_attr}><code>{}</code></pre>\n",
-            crate::templates::escape(code)
+            crate::site::html::escape(code)
         );
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
@@ -59,7 +48,7 @@ pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
         {
             return format!(
                 "<pre class=\"z-code\"{lang_attr}><code>{}</code></pre>\n",
-                crate::templates::escape(code)
+                crate::site::html::escape(code)
             );
         }
     }
@@ -109,7 +98,7 @@ mod tests {
 
     #[test]
     fn every_listed_theme_exists() {
-        for name in THEMES {
+        for name in crate::config::HIGHLIGHT_THEMES {
             assert!(themes().themes.contains_key(*name), "{name}");
         }
         let css = stylesheet("InspiredGitHub", "base16-ocean.dark");

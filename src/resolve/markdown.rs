@@ -239,13 +239,13 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((_, explicit, classes, start)) = heading.take() {
                     let id = ids.claim(&explicit.unwrap_or_else(|| slugify(&heading_text)));
-                    let id_attr = crate::templates::escape(&id);
+                    let id_attr = crate::site::html::escape(&id);
                     let class_attr = if classes.is_empty() {
                         String::new()
                     } else {
                         format!(
                             " class=\"{}\"",
-                            crate::templates::escape(&classes.join(" "))
+                            crate::site::html::escape(&classes.join(" "))
                         )
                     };
                     events.insert(
@@ -308,7 +308,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             }
             Event::FootnoteReference(name) => {
                 let (n, id) = footnotes.get(&name, &mut ids);
-                let id = crate::templates::escape(&id);
+                let id = crate::site::html::escape(&id);
                 events.push(Event::Html(
                     format!("<sup class=\"footnote-ref\"><a href=\"#{id}\">{n}</a></sup>").into(),
                 ));
@@ -316,7 +316,7 @@ pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> R
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 let (n, id) = footnotes.get(&name, &mut ids);
                 out.anchors.push(id.clone());
-                let id = crate::templates::escape(&id);
+                let id = crate::site::html::escape(&id);
                 events.push(Event::Html(
                     format!(
                         "<div class=\"footnote\" id=\"{id}\"><span class=\"footnote-label\">{n}</span>"
@@ -519,7 +519,7 @@ fn link_cases<'a>(
             events.push(Event::InlineHtml(
                 format!(
                     "<a class=\"case-ref\" dir=\"ltr\" href=\"{}\">",
-                    crate::templates::escape(&url)
+                    crate::site::html::escape(&url)
                 )
                 .into(),
             ));

@@ -9,8 +9,6 @@ pub mod claims;
 pub mod highlight;
 pub mod markdown;
 pub mod nesting;
-pub mod slug;
-pub mod url_rules;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -24,9 +22,9 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
 use crate::front_matter::SortBy;
 use crate::governance::registry::Registry;
+use crate::load::templates::TemplateSources;
 use crate::load::{Loaded, LoadedPage, LoadedSection, PageSource, SectionSource};
 use crate::markdown::{LinkResolver, Rendered};
-use crate::templates::TemplateSources;
 
 /// A page with its URL and rendered Markdown.
 #[derive(Debug)]
@@ -105,7 +103,7 @@ pub struct Site {
     /// files styre makes as it renders (the search index).
     pub outputs: std::collections::BTreeSet<String>,
     pub templates: TemplateSources,
-    pub strings: crate::i18n::Strings,
+    pub strings: crate::load::strings::Strings,
     pub sources: SourceMap,
     index: HashMap<(String, String), Target>,
     /// Governance records: bodies, meetings, cases, documents, roadmap, delivery plan.
@@ -383,7 +381,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
                 .map(|(i, s)| (Target::Section(i), &s.path, &s.assets)),
         );
     for (target, path, assets) in asset_sources {
-        let dir = crate::output::file_for(path);
+        let dir = crate::site::url::file_for(path);
         let dir = dir.trim_end_matches("index.html");
         for (rel, source) in assets {
             let owner = Owner::Asset {

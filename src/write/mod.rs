@@ -85,15 +85,7 @@ impl Output {
     }
 }
 
-/// The output path of a site path: `/a/b/` → `a/b/index.html`, `/x.html` → `x.html`.
-pub fn file_for(site_path: &str) -> String {
-    let p = site_path.trim_start_matches('/');
-    if p.is_empty() || p.ends_with('/') {
-        format!("{p}index.html")
-    } else {
-        p.to_string()
-    }
-}
+pub use crate::site::url::file_for;
 
 /// Why an output folder cannot be written.
 #[derive(Debug)]
@@ -558,13 +550,6 @@ mod tests {
             o.insert_bytes(*p, t.as_bytes());
         }
         o
-    }
-
-    #[test]
-    fn file_for_pretty_urls() {
-        assert_eq!(file_for("/"), "index.html");
-        assert_eq!(file_for("/a/b/"), "a/b/index.html");
-        assert_eq!(file_for("/404.html"), "404.html");
     }
 
     #[test]
