@@ -40,15 +40,14 @@ Skriv hvem som sitter i styret her.
 
 /// Creates the site. `dir` must not exist, or be an empty folder.
 pub fn init(dir: &Path) -> Result<(), String> {
-    if dir.exists() {
-        let mut entries =
-            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        if entries.next().is_some() {
-            return Err(format!(
-                "{} already exists and is not empty; choose a new folder",
-                dir.display()
-            ));
-        }
+    use crate::write::create;
+    let empty = create::is_missing_or_empty(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    if !empty {
+        return Err(format!(
+            "{} already exists and is not empty; choose a new folder",
+            dir.display()
+        ));
     }
     let files: [(&str, &str); 4] = [
         ("config.toml", CONFIG),
@@ -58,13 +57,10 @@ pub fn init(dir: &Path) -> Result<(), String> {
     ];
     for (rel, text) in files {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        create::create_new(&path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    std::fs::create_dir_all(dir.join("templates"))
+    create::create_dir(&dir.join("templates"))
         .map_err(|e| format!("cannot create {}: {e}", dir.join("templates").display()))?;
     Ok(())
 }

@@ -109,8 +109,8 @@ fn resolve_site_here(
 ) -> Resolved {
     let Some(loaded) = load::load(root, options, diagnostics) else {
         let mut sources = SourceMap::default();
-        if let Ok(text) = std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
-            sources.insert(config::CONFIG_FILE, text.into());
+        if let Some(text) = load::config_text(root) {
+            sources.insert(config::CONFIG_FILE, text);
         }
         return Resolved::Failed(sources);
     };

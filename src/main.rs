@@ -300,14 +300,7 @@ fn new_meeting(
         }
     };
     let path = root.join(&planned.file);
-    let written = std::fs::create_dir_all(path.parent().unwrap_or(root)).and_then(|()| {
-        use std::io::Write as _;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        f.write_all(planned.text.as_bytes())
-    });
+    let written = styre::write::create::create_new(&path, &planned.text);
     match written {
         Ok(()) => {
             shell.status(&format!(

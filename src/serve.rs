@@ -13,6 +13,10 @@
 //! Live reload needs no inline script: served HTML pages get a `<script src>` tag for
 //! `/__styre/livereload.js`, which listens to server-sent events on `/__styre/events`.
 
+// Serves copied files (static files, attachments) from the site on each request, under the
+// rule a build follows (`read_copied`): the documented exception to "only load reads".
+#![allow(clippy::disallowed_methods)]
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};

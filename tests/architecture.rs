@@ -2,6 +2,9 @@
 //! may name which, where the thread-locals are, and that every file says what it is. Each rule
 //! reads `src/` as text, like a reviewer would; a failure names the file and the line.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::{Path, PathBuf};
 
 fn sources() -> Vec<(String, String)> {

@@ -1,6 +1,9 @@
 //! The `styre` binary, driven as a user would: init, build, check, serve, exit codes, and the
 //! safety of the output folder.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::io::{Read, Write};

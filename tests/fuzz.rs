@@ -7,6 +7,9 @@
 //! A failing case is shrunk and saved in `tests/fuzz.proptest-regressions`, so that it is tried
 //! first on the next run.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

@@ -2,6 +2,9 @@
 //! resolve claims are exactly the files render writes; a build is the same byte for byte run
 //! after run; `--base-url` follows the rule of `base_url` (exit 2 otherwise).
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

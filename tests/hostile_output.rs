@@ -4,6 +4,9 @@
 //! JSON and JSON-LD must parse and keep the text; CSV cells must not be formulas; iCalendar
 //! lines must not be split by a value. Control characters written as TOML escapes are errors.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -2,6 +2,9 @@
 //! language's plural form, dates are written as the language writes them, and `styre check`
 //! names every missing string and plural form with the file it belongs in.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::{stderr, styre};

@@ -2,6 +2,9 @@
 //! bundled portal, the kept output equals a full build of the same files, byte for byte, and
 //! the edits meant to take a shortcut did take it.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

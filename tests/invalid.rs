@@ -2,6 +2,9 @@
 //! print exactly `expected.stderr` (every problem, positioned). `STYRE_BLESS=1` rewrites the
 //! snapshots after a deliberate change.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::{bless, manifest_dir, stderr, styre};

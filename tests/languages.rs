@@ -3,6 +3,9 @@
 //! their originals, right-to-left pages with IDs kept left-to-right, hreflang alternates and
 //! the sitemap, and the translation matrix of `styre check --translations`.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

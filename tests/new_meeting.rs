@@ -2,6 +2,9 @@
 //! written file is snapshotted, builds and passes check, and every refusal exits 2 and writes
 //! nothing.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

@@ -2,6 +2,9 @@
 //! file has the schema's columns and the JSON's records, the iCalendar file parses back and keeps
 //! RFC 5545's rules, and the bundled portal's data holds what its content says.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

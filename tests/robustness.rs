@@ -1,6 +1,9 @@
 //! No input makes styre panic: odd, broken and hostile content files each give diagnostics (or
 //! build), never a crash.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::write_site;

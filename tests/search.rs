@@ -2,6 +2,9 @@
 //! with the same tokenizer and pipeline, its terms looked up in the index's tries, and the
 //! documents found in the store.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::collections::BTreeSet;

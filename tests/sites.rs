@@ -4,6 +4,9 @@
 //! Built-in assets copied unchanged into the output (stylesheets, scripts, stemmers) are checked
 //! against their sources instead of being kept in every `expected/`.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::collections::BTreeMap;

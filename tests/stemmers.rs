@@ -3,6 +3,9 @@
 //! (tens of thousands per language, read from the crate's own folder) must get the same stem in
 //! JavaScript, run by Node.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::PathBuf;
 use std::process::Command;
 

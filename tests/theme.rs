@@ -4,6 +4,9 @@
 //! inline style anywhere (a strict Content-Security-Policy forbids them). Accessibility,
 //! keyboard use and print layout are checked in a browser by tests/js/a11y.test.mjs.
 
+// Tests build fixture sites and read what they write.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

@@ -312,7 +312,9 @@ impl Session {
         let mut diags = Diagnostics::new();
         let mut changed: Vec<Target> = Vec::new();
         for rel in files {
-            let text: Arc<str> = std::fs::read_to_string(self.root.join(rel)).ok()?.into();
+            let text: Arc<str> = crate::input::read_text(&self.root.join(rel), rel)
+                .ok()?
+                .into();
             // A refused character is load's error to report: a full rebuild does.
             if text.chars().any(crate::input::is_forbidden_control) {
                 return None;

@@ -8,6 +8,9 @@
 //! This is the only phase that reads the site's files (the write phase copies static files by
 //! path, but never parses them).
 
+// The one phase that reads site files (ARCHITECTURE.md, Invariants; clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 pub mod config;
 pub mod date;
 pub mod front_matter;
@@ -113,6 +116,14 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Replace the configured base URL (for `serve`, or staging builds).
     pub base_url: Option<String>,
+}
+
+/// The text of `config.toml` when it can be read as UTF-8, to quote the errors of a load that
+/// failed.
+pub fn config_text(root: &Path) -> Option<Arc<str>> {
+    crate::input::read_text(&root.join(CONFIG_FILE), Path::new(CONFIG_FILE))
+        .ok()
+        .map(Into::into)
 }
 
 /// Reads the site at `root`. Returns `None` when nothing useful could be loaded (no readable
