@@ -64,13 +64,7 @@ fn builds_are_deterministic() {
         .iter()
         .map(|d| {
             let out = d.path().join("public");
-            let o = styre(&[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--output-dir",
-                out.to_str().unwrap(),
-            ]);
+            let o = common::build_into(&root, &out);
             assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
             read_tree(&out)
         })
@@ -182,13 +176,7 @@ fn links_are_skipped_with_a_warning_and_previous_rounds_are_positioned() {
     // Without the round, the build publishes the plain file and none of the linked ones.
     std::fs::remove_file(root.join("content/mandat-a.md")).unwrap();
     let out = root.join("public");
-    let o = styre(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output-dir",
-        out.to_str().unwrap(),
-    ]);
+    let o = common::build_into(root, &out);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -201,13 +189,7 @@ fn links_are_skipped_with_a_warning_and_previous_rounds_are_positioned() {
         text.replace("previous = \"@/mandat-a.md\"\n", ""),
     )
     .unwrap();
-    let o = styre(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output-dir",
-        out.to_str().unwrap(),
-    ]);
+    let o = common::build_into(root, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let files = read_tree(&out);
     assert!(files.contains_key("plain.txt"));
@@ -264,15 +246,7 @@ fn content_folders_nest_at_most_32_deep() {
         .collect();
     common::write_site(root, &refs);
     let out = root.join("public");
-    let build = |out: &Path| {
-        styre(&[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output-dir",
-            out.to_str().unwrap(),
-        ])
-    };
+    let build = |out: &Path| common::build_into(root, out);
     let o = build(&out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join(deep(32)).join("side/index.html").is_file());

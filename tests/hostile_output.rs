@@ -180,13 +180,7 @@ fn hostile_site() -> tempfile::TempDir {
 
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let out = root.join("public");
-    let o = styre(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output-dir",
-        out.to_str().unwrap(),
-    ]);
+    let o = common::build_into(root, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     read_tree(&out)
 }

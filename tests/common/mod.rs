@@ -23,6 +23,17 @@ pub fn styre(args: &[&str]) -> Output {
         .expect("run styre")
 }
 
+/// Runs `styre build --root ROOT --output-dir OUT`.
+pub fn build_into(root: &Path, out: &Path) -> Output {
+    styre(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ])
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
