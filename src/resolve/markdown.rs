@@ -7,12 +7,14 @@
 //! resolved through a [`LinkResolver`]; fenced code is highlighted into CSS classes.
 
 use std::ops::Range;
+use std::path::Path;
 
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
+use crate::diagnostics::Diagnostic;
 use crate::slug::{UniqueIds, slugify};
 
 /// One heading in the table of contents, with the headings nested under it.
@@ -612,6 +614,34 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         out.extend(take(&flat, &mut i, level.saturating_sub(1)));
     }
     out
+}
+
+/// Markdown that nests elements deeper than [`crate::nesting::BODY_LIMIT`]: an error (the text
+/// is left out of the page, which could not be minified).
+pub fn too_deep(file: &Path, span: std::ops::Range<usize>, label: String) -> Diagnostic {
+    let limit = crate::nesting::BODY_LIMIT;
+    Diagnostic::at(
+        file,
+        span,
+        format!("the text nests more than {limit} levels deep"),
+        label,
+    )
+    .hint(format!(
+        "lists, quotes, emphasis and HTML elements each count a level (a list item two: the list and the item); a text may nest {limit} (docs/content.md)"
+    ))
+}
+
+/// A Markdown link or image to a `javascript:`, `data:` or `vbscript:` URL: a warning (authors
+/// are trusted, but such a link is rarely meant; docs/content.md).
+pub fn script_link(file: &Path, span: std::ops::Range<usize>, scheme: &str) -> Diagnostic {
+    Diagnostic::at(
+        file,
+        span,
+        format!("link to a `{scheme}:` URL"),
+        "runs script or embeds content when followed",
+    )
+    .hint("link to an http(s) address or a file of the site instead")
+    .warning()
 }
 
 #[cfg(test)]
