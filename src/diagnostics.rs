@@ -252,9 +252,10 @@ fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// 1-based line and column (in characters) of a byte offset, for messages that are not rendered
-/// through [`Diagnostics::render`].
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and column (in characters) of a byte offset (tests check positions with it;
+/// messages are rendered through [`Diagnostics::render`]).
+#[cfg(test)]
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
@@ -267,6 +268,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+#[cfg(test)]
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;

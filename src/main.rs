@@ -242,7 +242,7 @@ fn main() -> ExitCode {
 
 fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -> String {
     let s = build.stats;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = styre::ui::counted;
     // (A check makes no files, and skips the search index's.)
     let files = match target {
         Some(_) => format!(" ({} files)", s.files),

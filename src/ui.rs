@@ -48,10 +48,14 @@ impl Shell {
 
 /// "2 errors, 1 warning".
 pub fn count_line(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
-        (0, w) => plural(w, "warning"),
-        (e, 0) => plural(e, "error"),
-        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        (0, w) => counted(w, "warning"),
+        (e, 0) => counted(e, "error"),
+        (e, w) => format!("{}, {}", counted(e, "error"), counted(w, "warning")),
     }
+}
+
+/// "1 page", "2 pages": a count and an English noun that takes an -s.
+pub fn counted(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

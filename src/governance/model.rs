@@ -110,12 +110,6 @@ pub struct Time {
     pub minute: u8,
 }
 
-impl Time {
-    pub fn minutes(self) -> u32 {
-        u32::from(self.hour) * 60 + u32::from(self.minute)
-    }
-}
-
 impl std::fmt::Display for Time {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:02}:{:02}", self.hour, self.minute)

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
+use crate::site::ids::{LangId, Languages};
 use crate::toml_input;
 
 /// The themes bundled with syntect that `highlight_theme` may name.
@@ -166,8 +167,11 @@ pub struct Config {
     pub title: String,
     pub description: String,
     pub default_language: String,
-    /// Every language, the default first, then by code.
+    /// Every language, the default first, then by code: `languages[id.index()]` is the
+    /// language of a [`LangId`].
     pub languages: Vec<Language>,
+    /// The same languages as ids: code ↔ [`LangId`], and each one's URL prefix.
+    pub langs: Languages,
     pub theme: Option<String>,
     pub minify_html: bool,
     pub generate_feed: bool,
@@ -331,12 +335,14 @@ impl Config {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let langs = Languages::new(languages.iter().map(|l| l.code.as_str()));
         Ok(Config {
             base_url,
             title: raw.title,
             description: raw.description,
             default_language: default_code,
             languages,
+            langs,
             theme: raw.theme,
             minify_html: raw.minify_html,
             generate_feed: raw.generate_feed,
@@ -363,12 +369,16 @@ impl Config {
         self.language(code).is_some()
     }
 
+    /// The language of an id.
+    pub fn lang(&self, id: LangId) -> &Language {
+        &self.languages[id.index()]
+    }
+
     /// The URL path prefix of a language: `/` for the default, `/<code>/` for the others.
     pub fn language_prefix(&self, code: &str) -> String {
-        if code == self.default_language {
-            "/".into()
-        } else {
-            format!("/{code}/")
+        match self.langs.id(code) {
+            Some(id) => self.langs.prefix(id).to_string(),
+            None => format!("/{code}/"),
         }
     }
 
