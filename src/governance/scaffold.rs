@@ -47,6 +47,9 @@ struct Carried<'a> {
     response: Option<&'a str>,
 }
 
+/// A body's meetings in order (the registry sorts them by date, then number), with their pages.
+type Meetings<'a> = Vec<(&'a crate::resolve::Page, &'a Meeting)>;
+
 /// Plans the next meeting of `body_id`, on `date` or the body's next planned date.
 pub fn new_meeting(
     site: &Site,
@@ -54,27 +57,83 @@ pub fn new_meeting(
     date: Option<Date>,
 ) -> Result<NewMeeting, ScaffoldError> {
     let reg = &site.governance;
-    let Some(b) = reg.body(body_id) else {
-        let known: Vec<&str> = reg.bodies.iter().map(|b| b.id.as_str()).collect();
-        let mut msg = format!("no body `{body_id}` in this site");
-        if let Some(close) = did_you_mean(body_id, &known) {
-            let _ = write!(msg, "; did you mean `{close}`?");
-        } else if known.is_empty() {
-            msg.push_str("; declare one with a [body] table in a section's _index.md");
-        } else {
-            let _ = write!(msg, "; the bodies are: {}", known.join(", "));
-        }
-        return Err(ScaffoldError(msg));
-    };
+    let b = find_body(site, body_id)?;
     let entry = &reg.bodies[b];
     let Some(format) = entry.format.as_ref() else {
         return Err(ScaffoldError(format!(
             "body `{body_id}` has no valid case_id format; run `styre check` and fix it first"
         )));
     };
+    let meetings = body_meetings(site, b);
+    let last = meetings.last();
+    let date = meeting_date(site, b, body_id, date, &meetings)?;
+    let year = date.year();
+    let (number, first_case) = next_numbers(site, b, format, year, &meetings);
+    let case_id = |k: u32| {
+        format.write(CaseNumbers {
+            year,
+            meeting: Some(number),
+            case: first_case + k,
+        })
+    };
 
-    // The body's meetings in order (the registry sorts them by date, then number).
-    let meetings: Vec<(&crate::resolve::Page, &Meeting)> = reg
+    let carried = open_follow_ups(site, &meetings);
+    let strings = site.strings.of(&site.config.default_language);
+    let text = Wording {
+        strings: &strings,
+        body_name: site.sections[entry.section].title(),
+        short_name: &entry.body.short_name,
+        number,
+        date,
+    };
+    let previous = last
+        .filter(|(_, m)| *m.date.get_ref() < date)
+        .map(|(_, m)| *m);
+
+    let mut out = String::from("+++\n");
+    write_meeting_table(&mut out, &text, body_id, previous);
+    let any_other_business = text.get("any_other_business");
+    let cases = standing_cases(&text, previous, &carried, &any_other_business);
+    write_cases(&mut out, &cases, &case_id, &any_other_business);
+    write_follow_ups(&mut out, &carried);
+    out.push_str("+++\n");
+
+    let file = meeting_file(
+        site,
+        b,
+        last.map(|(p, m)| (p.source.file.as_path(), *m)),
+        number,
+        year,
+    );
+    Ok(NewMeeting {
+        file,
+        text: out,
+        number,
+        date,
+        carried: carried.len(),
+    })
+}
+
+/// The body with this id, or an error that names the close ones.
+fn find_body(site: &Site, body_id: &str) -> Result<usize, ScaffoldError> {
+    let reg = &site.governance;
+    if let Some(b) = reg.body(body_id) {
+        return Ok(b);
+    }
+    let known: Vec<&str> = reg.bodies.iter().map(|b| b.id.as_str()).collect();
+    let mut msg = format!("no body `{body_id}` in this site");
+    if let Some(close) = did_you_mean(body_id, &known) {
+        let _ = write!(msg, "; did you mean `{close}`?");
+    } else if known.is_empty() {
+        msg.push_str("; declare one with a [body] table in a section's _index.md");
+    } else {
+        let _ = write!(msg, "; the bodies are: {}", known.join(", "));
+    }
+    Err(ScaffoldError(msg))
+}
+
+fn body_meetings(site: &Site, b: usize) -> Meetings<'_> {
+    site.governance
         .meetings
         .iter()
         .filter(|m| m.body == b)
@@ -85,9 +144,19 @@ pub fn new_meeting(
                 _ => None,
             }
         })
-        .collect();
-    let last = meetings.last();
+        .collect()
+}
 
+/// The date given, or the next one in the body's meeting plans; never a day that already has
+/// a meeting.
+fn meeting_date(
+    site: &Site,
+    b: usize,
+    body_id: &str,
+    date: Option<Date>,
+    meetings: &Meetings<'_>,
+) -> Result<Date, ScaffoldError> {
+    let last = meetings.last();
     let date = match date {
         Some(d) => d,
         None => next_planned_date(site, b, last.map(|(_, m)| *m.date.get_ref()))
@@ -114,7 +183,18 @@ pub fn new_meeting(
             page.source.file.display()
         )));
     }
-    let year = date.year();
+    Ok(date)
+}
+
+/// The new meeting's number and its first case number. Cases are numbered per meeting, or per
+/// year across the body's meetings (when the format has no meeting number).
+fn next_numbers(
+    site: &Site,
+    b: usize,
+    format: &super::case_id::Format,
+    year: i32,
+    meetings: &Meetings<'_>,
+) -> (u32, u32) {
     let numbered_per_year = !format.has_meeting();
     let number = meetings
         .iter()
@@ -122,9 +202,9 @@ pub fn new_meeting(
         .map(|(_, m)| *m.number.get_ref())
         .max()
         .map_or(1, |n| n + 1);
-    // Cases are numbered per meeting, or per year across the body's meetings.
     let first_case = if numbered_per_year {
-        reg.cases
+        site.governance
+            .cases
             .iter()
             .filter(|c| c.body == b && c.numbers.year == year)
             .map(|c| c.numbers.case)
@@ -133,26 +213,18 @@ pub fn new_meeting(
     } else {
         1
     };
-    let case_id = |k: u32| {
-        format.write(CaseNumbers {
-            year,
-            meeting: Some(number),
-            case: first_case + k,
-        })
-    };
+    (number, first_case)
+}
 
-    let carried = open_follow_ups(site, &meetings);
-    let strings = site.strings.of(&site.config.default_language);
-    let text = Wording {
-        strings: &strings,
-        body_name: site.sections[entry.section].title(),
-        short_name: &entry.body.short_name,
-        number,
-        date,
-    };
-    let previous = last.filter(|(_, m)| *m.date.get_ref() < date);
-
-    let mut out = String::from("+++\n");
+/// The page's title and the `[meeting]` table, with time, format and place as at the previous
+/// meeting.
+fn write_meeting_table(
+    out: &mut String,
+    text: &Wording<'_>,
+    body_id: &str,
+    previous: Option<&Meeting>,
+) {
+    let (number, date) = (text.number, text.date);
     let title = text.get("title");
     let description = text.get("description");
     let _ = writeln!(out, "title = {}", quote(&title));
@@ -162,7 +234,7 @@ pub fn new_meeting(
     let _ = writeln!(out, "body = {}", quote(body_id));
     let _ = writeln!(out, "number = {number}");
     let _ = writeln!(out, "date = {}", date.ymd());
-    if let Some((_, prev)) = previous {
+    if let Some(prev) = previous {
         let _ = writeln!(
             out,
             "# Time, format and place as at meeting {}; change them if this meeting differs.",
@@ -183,10 +255,18 @@ pub fn new_meeting(
     }
     out.push_str("# Set status = \"held\" after the meeting, and record each decision.\n");
     out.push_str("status = \"planned\"\n");
+}
 
+/// The standing cases: notice (and the previous minutes), follow-ups, any other business.
+fn standing_cases<'a>(
+    text: &Wording<'_>,
+    previous: Option<&Meeting>,
+    carried: &[Carried<'a>],
+    any_other_business: &str,
+) -> [PlannedCase<'a>; 3] {
     let group = text.get("standing_group");
     let (notice_title, notice_proposal) = match previous {
-        Some((_, prev)) => {
+        Some(prev) => {
             let prev_date = text.date(*prev.date.get_ref());
             (
                 text.get("notice_and_minutes")
@@ -198,36 +278,43 @@ pub fn new_meeting(
         None => (text.get("notice"), text.get("notice_proposal")),
     };
     let mut refs: Vec<&str> = Vec::new();
-    for c in &carried {
+    for c in carried {
         if !refs.contains(&c.case) {
             refs.push(c.case);
         }
     }
-    let any_other_business = text.get("any_other_business");
-    let cases = [
+    [
         PlannedCase {
             title: notice_title,
             kind: "approval",
-            group: Some(&group),
+            group: Some(group.clone()),
             proposal: Some(notice_proposal),
-            references: &[],
+            references: Vec::new(),
         },
         PlannedCase {
             title: text.get("follow_ups"),
             kind: "information",
-            group: Some(&group),
+            group: Some(group),
             proposal: Some(text.get("follow_ups_proposal")),
-            references: &refs,
+            references: refs,
         },
         PlannedCase {
-            title: any_other_business.clone(),
+            title: any_other_business.to_string(),
             kind: "discussion",
             group: None,
             proposal: None,
-            references: &[],
+            references: Vec::new(),
         },
-    ];
-    for (k, c) in (0u32..).zip(&cases) {
+    ]
+}
+
+fn write_cases(
+    out: &mut String,
+    cases: &[PlannedCase<'_>],
+    case_id: &dyn Fn(u32) -> String,
+    any_other_business: &str,
+) {
+    for (k, c) in (0u32..).zip(cases) {
         if k + 1 == cases.len() as u32 {
             let _ = writeln!(
                 out,
@@ -240,7 +327,7 @@ pub fn new_meeting(
         let _ = writeln!(out, "id = {}", quote(&case_id(k)));
         let _ = writeln!(out, "title = {}", quote(&c.title));
         let _ = writeln!(out, "type = \"{}\"", c.kind);
-        if let Some(g) = c.group {
+        if let Some(g) = &c.group {
             let _ = writeln!(out, "group = {}", quote(g));
         }
         if let Some(p) = &c.proposal {
@@ -251,14 +338,16 @@ pub fn new_meeting(
             let _ = writeln!(out, "references = [{}]", list.join(", "));
         }
     }
+}
 
+fn write_follow_ups(out: &mut String, carried: &[Carried<'_>]) {
     if !carried.is_empty() {
         let _ = writeln!(
             out,
             "\n# Follow-ups still open after earlier meetings, carried over. Set status = \"closed\" (and\n# resolved_by = \"<case>\") on those this meeting closes."
         );
     }
-    for c in &carried {
+    for c in carried {
         out.push_str("\n[[meeting.follow_ups]]\n");
         let _ = writeln!(out, "case = {}", quote(c.case));
         if let Some(t) = &c.case_title {
@@ -270,22 +359,6 @@ pub fn new_meeting(
         }
         out.push_str("status = \"open\"\n");
     }
-    out.push_str("+++\n");
-
-    let file = meeting_file(
-        site,
-        b,
-        last.map(|(p, m)| (p.source.file.as_path(), *m)),
-        number,
-        year,
-    );
-    Ok(NewMeeting {
-        file,
-        text: out,
-        number,
-        date,
-        carried: carried.len(),
-    })
 }
 
 /// The first date in the body's meeting plans after `after` (or the first of all).
@@ -304,10 +377,7 @@ fn next_planned_date(site: &Site, b: usize, after: Option<Date>) -> Option<Date>
 }
 
 /// Follow-up items whose latest record, over the body's meetings in order, is open.
-fn open_follow_ups<'a>(
-    site: &'a Site,
-    meetings: &[(&'a crate::resolve::Page, &'a Meeting)],
-) -> Vec<Carried<'a>> {
+fn open_follow_ups<'a>(site: &'a Site, meetings: &Meetings<'a>) -> Vec<Carried<'a>> {
     let reg = &site.governance;
     let mut out: Vec<Carried<'a>> = Vec::new();
     for (_, meeting) in meetings {
@@ -428,9 +498,9 @@ fn english(key: &str) -> String {
 struct PlannedCase<'a> {
     title: String,
     kind: &'static str,
-    group: Option<&'a str>,
+    group: Option<String>,
     proposal: Option<String>,
-    references: &'a [&'a str],
+    references: Vec<&'a str>,
 }
 
 /// A TOML string literal.
