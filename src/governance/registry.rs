@@ -18,7 +18,7 @@ use super::model::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::{self, LinkResolver, Rendered};
-use crate::resolve::{Page, Section};
+use crate::resolve::content::{Page, Section};
 
 /// A body, with the section that presents it.
 #[derive(Debug)]
@@ -1321,7 +1321,7 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
         );
     }
     for (_, scheme) in &r.script_links {
-        diags.push(crate::resolve::script_link(
+        diags.push(crate::markdown::script_link(
             &page.source.file,
             at.clone(),
             scheme,
@@ -1336,7 +1336,7 @@ fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &m
         ));
     }
     if r.too_deep.is_some() {
-        diags.push(crate::resolve::too_deep(
+        diags.push(crate::markdown::too_deep(
             &page.source.file,
             at.clone(),
             "in this text".to_string(),

@@ -8,7 +8,7 @@
 //! result is immutable; the render phase only reads it.
 
 pub mod claims;
-mod content;
+pub mod content;
 pub mod highlight;
 mod links;
 pub mod markdown;
