@@ -2,6 +2,7 @@
 //! stand-in in every other language for each untranslated page and section
 //! (`untranslated = "fallback"`), and a home section for every language that has none.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::config::Config;
@@ -15,42 +16,57 @@ pub(crate) fn add_fallbacks(
     sections: &mut Vec<LoadedSection>,
     pages: &mut Vec<LoadedPage>,
 ) {
-    use std::collections::HashSet;
-    let default = &config.default_language;
-    let have_sections: HashSet<(String, String)> = sections
-        .iter()
-        .map(|s| (s.source.key.clone(), s.source.lang.clone()))
-        .collect();
-    let have_pages: HashSet<(String, String)> = pages
-        .iter()
-        .map(|p| (p.source.key.clone(), p.source.lang.clone()))
-        .collect();
-    let mut new_sections = Vec::new();
-    let mut new_pages = Vec::new();
-    for lang in config.languages.iter().filter(|l| l.code != *default) {
-        for s in sections.iter().filter(|s| s.source.lang == *default) {
-            if !have_sections.contains(&(s.source.key.clone(), lang.code.clone())) {
-                let mut copy = s.clone();
-                copy.source.lang = lang.code.clone();
+    add_stand_ins(config, sections);
+    add_stand_ins(config, pages);
+}
+
+/// A loaded page or section, as far as a stand-in needs it.
+trait StandIn: Clone {
+    fn key_lang(&self) -> (&str, &str);
+    /// This file, as the stand-in in `lang`.
+    fn stand_in(&self, lang: &str) -> Self;
+}
+
+macro_rules! stand_in {
+    ($loaded:ty) => {
+        impl StandIn for $loaded {
+            fn key_lang(&self) -> (&str, &str) {
+                (&self.source.key, &self.source.lang)
+            }
+            fn stand_in(&self, lang: &str) -> Self {
+                let mut copy = self.clone();
+                copy.source.lang = lang.to_string();
                 copy.source.fallback = true;
                 copy.source.meta.aliases.clear();
                 copy.assets.clear();
-                new_sections.push(copy);
+                copy
             }
         }
-        for p in pages.iter().filter(|p| p.source.lang == *default) {
-            if !have_pages.contains(&(p.source.key.clone(), lang.code.clone())) {
-                let mut copy = p.clone();
-                copy.source.lang = lang.code.clone();
-                copy.source.fallback = true;
-                copy.source.meta.aliases.clear();
-                copy.assets.clear();
-                new_pages.push(copy);
+    };
+}
+stand_in!(LoadedPage);
+stand_in!(LoadedSection);
+
+/// The stand-ins of `items` in every other language, appended: language by language, in the
+/// order of the originals.
+fn add_stand_ins<T: StandIn>(config: &Config, items: &mut Vec<T>) {
+    let default = config.default_language.as_str();
+    let have: HashSet<(String, String)> = items
+        .iter()
+        .map(|i| {
+            let (key, lang) = i.key_lang();
+            (key.to_string(), lang.to_string())
+        })
+        .collect();
+    let mut new = Vec::new();
+    for lang in config.languages.iter().filter(|l| l.code != default) {
+        for item in items.iter().filter(|i| i.key_lang().1 == default) {
+            if !have.contains(&(item.key_lang().0.to_string(), lang.code.clone())) {
+                new.push(item.stand_in(&lang.code));
             }
         }
     }
-    sections.extend(new_sections);
-    pages.extend(new_pages);
+    items.extend(new);
 }
 
 /// Every language gets a home section, so `/` and `/<code>/` always exist.

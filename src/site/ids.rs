@@ -70,14 +70,6 @@ impl Languages {
     pub fn ids(&self) -> impl ExactSizeIterator<Item = LangId> + use<> {
         (0..u16::try_from(self.codes.len()).unwrap_or(u16::MAX)).map(LangId)
     }
-
-    pub fn len(&self) -> usize {
-        self.codes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.codes.is_empty()
-    }
 }
 
 #[cfg(test)]
