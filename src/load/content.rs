@@ -192,81 +192,97 @@ fn walk(root: &Path, config: &Config, diags: &mut Diagnostics) -> (Vec<Found>, F
     };
     let mut found = Vec::new();
     for (rel, path) in files {
-        let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
-        let dir = parent_dir(&rel).to_string();
-        let entry = classify(&name, config);
         let bundle = in_bundle(&bundle_dirs, &rel).cloned();
-        let lang_of = |l: &Option<String>| l.clone().unwrap_or(config.default_language.clone());
-        match entry {
-            Entry::Asset => match bundle {
+        found.extend(find(rel, path, bundle, config, &mut folders, diags));
+    }
+    (found, folders)
+}
+
+/// What the walk makes of one file: a Markdown file to read, or an asset of its bundle or
+/// folder (`None`), or an error (`None`, the file left out).
+fn find(
+    rel: String,
+    path: PathBuf,
+    bundle: Option<String>,
+    config: &Config,
+    folders: &mut Folders,
+    diags: &mut Diagnostics,
+) -> Option<Found> {
+    let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+    let dir = parent_dir(&rel).to_string();
+    let entry = classify(&name, config);
+    let lang_of = |l: &Option<String>| l.clone().unwrap_or(config.default_language.clone());
+    match entry {
+        Entry::Asset => {
+            match bundle {
                 Some(b) => folders.bundle_asset(b, &rel, path),
                 None => folders
                     .section_assets
                     .entry(dir)
                     .or_default()
                     .push((name.clone(), path)),
-            },
-            Entry::Section { lang } => {
-                if let Some(b) = bundle {
-                    diags.push(misplaced_index(
-                        &rel,
-                        format!("a section cannot sit inside the page bundle `content/{b}`"),
-                        "move the section out of the bundle folder, or remove index.md",
-                    ));
-                    continue;
-                }
-                found.push(Found {
-                    key: join_key(&dir, "_index.md"),
-                    lang: lang_of(&lang),
-                    rel,
-                    path,
-                    kind: FoundKind::Section { dir },
-                });
             }
-            Entry::BundlePage { lang } => {
-                let section_dir = parent_dir(&dir).to_string();
-                let file_slug = dir.rsplit('/').next().unwrap_or(&dir).to_string();
-                if dir.is_empty() {
-                    diags.push(misplaced_index(
-                        &rel,
-                        "`content/index.md` would be a page at the site root",
-                        "rename it to `content/_index.md`: the home page is a section",
-                    ));
-                    continue;
-                }
-                found.push(Found {
-                    key: join_key(&dir, "index.md"),
-                    lang: lang_of(&lang),
-                    rel,
-                    path,
-                    kind: FoundKind::Page {
-                        section_dir,
-                        file_slug,
-                        bundle_dir: Some(dir),
-                    },
-                });
+            None
+        }
+        Entry::Section { lang } => {
+            if let Some(b) = bundle {
+                diags.push(misplaced_index(
+                    &rel,
+                    format!("a section cannot sit inside the page bundle `content/{b}`"),
+                    "move the section out of the bundle folder, or remove index.md",
+                ));
+                return None;
             }
-            Entry::Page { stem, lang } => {
-                if let Some(b) = bundle {
-                    // Markdown files inside a bundle are assets of it (e.g. included notes).
-                    folders.bundle_asset(b, &rel, path);
-                    continue;
-                }
-                found.push(Found {
-                    key: join_key(&dir, &format!("{stem}.md")),
-                    lang: lang_of(&lang),
-                    rel,
-                    path,
-                    kind: FoundKind::Page {
-                        section_dir: dir,
-                        file_slug: stem,
-                        bundle_dir: None,
-                    },
-                });
+            Some(Found {
+                key: join_key(&dir, "_index.md"),
+                lang: lang_of(&lang),
+                rel,
+                path,
+                kind: FoundKind::Section { dir },
+            })
+        }
+        Entry::BundlePage { lang } => {
+            let section_dir = parent_dir(&dir).to_string();
+            let file_slug = dir.rsplit('/').next().unwrap_or(&dir).to_string();
+            if dir.is_empty() {
+                diags.push(misplaced_index(
+                    &rel,
+                    "`content/index.md` would be a page at the site root",
+                    "rename it to `content/_index.md`: the home page is a section",
+                ));
+                return None;
             }
+            Some(Found {
+                key: join_key(&dir, "index.md"),
+                lang: lang_of(&lang),
+                rel,
+                path,
+                kind: FoundKind::Page {
+                    section_dir,
+                    file_slug,
+                    bundle_dir: Some(dir),
+                },
+            })
+        }
+        Entry::Page { stem, lang } => {
+            if let Some(b) = bundle {
+                // Markdown files inside a bundle are assets of it (e.g. included notes).
+                folders.bundle_asset(b, &rel, path);
+                return None;
+            }
+            Some(Found {
+                key: join_key(&dir, &format!("{stem}.md")),
+                lang: lang_of(&lang),
+                rel,
+                path,
+                kind: FoundKind::Page {
+                    section_dir: dir,
+                    file_slug: stem,
+                    bundle_dir: None,
+                },
+            })
         }
     }
-    (found, folders)
 }
 
 /// A file found by the walk, read and parsed: its text when it could be read, its front matter
