@@ -168,10 +168,7 @@ pub fn parse_page(file: &Path, split: &Split) -> Parsed<PageFrontMatter> {
             &mut errors,
         );
     }
-    check_slug(file, split, fm.slug.as_ref(), &mut errors);
-    for alias in &fm.aliases {
-        check_alias(file, split, alias, &mut errors);
-    }
+    check_slug_and_aliases(file, split, fm.slug.as_ref(), &fm.aliases, &mut errors);
     if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         errors.push(
             Diagnostic::at(
@@ -204,10 +201,7 @@ pub fn parse_section(file: &Path, split: &Split) -> Parsed<SectionFrontMatter> {
     for (_, value) in tables {
         fm.body = crate::governance::read_body(file, value, split.front_matter_offset, &mut errors);
     }
-    check_slug(file, split, fm.slug.as_ref(), &mut errors);
-    for alias in &fm.aliases {
-        check_alias(file, split, alias, &mut errors);
-    }
+    check_slug_and_aliases(file, split, fm.slug.as_ref(), &fm.aliases, &mut errors);
     Parsed {
         value: Some(fm),
         errors,
@@ -216,6 +210,20 @@ pub fn parse_section(file: &Path, split: &Split) -> Parsed<SectionFrontMatter> {
 
 fn span_in_file(split: &Split, span: Range<usize>) -> Range<usize> {
     span.start + split.front_matter_offset..span.end + split.front_matter_offset
+}
+
+/// The checks pages and sections share: the slug, and every alias.
+fn check_slug_and_aliases(
+    file: &Path,
+    split: &Split,
+    slug: Option<&toml::Spanned<String>>,
+    aliases: &[toml::Spanned<String>],
+    errors: &mut Vec<Diagnostic>,
+) {
+    check_slug(file, split, slug, errors);
+    for alias in aliases {
+        check_alias(file, split, alias, errors);
+    }
 }
 
 fn check_slug(
@@ -327,7 +335,11 @@ mod tests {
     fn page(text: &str) -> Result<PageFrontMatter, Vec<Diagnostic>> {
         let file = Path::new("content/a.md");
         let split = split(file, text).map_err(|d| vec![d])?;
-        parse_page(file, &split).into_result()
+        let parsed = parse_page(file, &split);
+        match parsed.value {
+            Some(fm) if parsed.errors.is_empty() => Ok(fm),
+            _ => Err(parsed.errors),
+        }
     }
 
     #[test]

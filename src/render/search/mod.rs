@@ -18,9 +18,10 @@ use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use regex::Regex;
 use serde::Serialize;
 
-use crate::governance::model::Kind;
 use crate::resolve::Site;
 
+mod docs;
+mod index;
 pub mod split;
 
 /// What a result shows (title, URL, summary) is fetched in chunks of this many documents.
@@ -149,17 +150,6 @@ impl SearchLanguage {
     pub fn new(code: &str) -> Self {
         SearchLanguage { code: code.into() }
     }
-
-    /// The names of the pipeline functions, in order (what the index file lists and the client
-    /// registers).
-    pub fn pipeline_names(&self) -> Vec<String> {
-        use elasticlunr::lang::Language as _;
-        self.make_pipeline()
-            .queue
-            .iter()
-            .map(|f| f.name())
-            .collect()
-    }
 }
 
 impl elasticlunr::lang::Language for SearchLanguage {
@@ -220,7 +210,7 @@ pub struct Entry {
 }
 
 /// One document: its fields and what its result shows.
-struct Doc {
+pub(crate) struct Doc {
     title: String,
     body: String,
     ids: String,
@@ -256,36 +246,6 @@ pub const TYPES: [&str; 13] = [
     "page",
 ];
 
-/// What the filters need of every document: type, date, body.
-type Facets<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
-
-/// What a shown result needs: title, URL, summary, language of its texts.
-type TextRow<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
-
-/// The language's `meta.json`: what every query needs (the index's settings and document
-/// statistics, the stop words, which part holds which term prefixes, and per document what a
-/// result shows but its summary).
-#[derive(Serialize)]
-struct Meta<'a> {
-    version: &'a str,
-    fields: &'a [String],
-    #[serde(rename = "ref")]
-    reference: &'a str,
-    pipeline: &'a [String],
-    /// The number of documents.
-    length: usize,
-    /// Per field, the length (in terms) of that field in each document, in ref order: what
-    /// elasticlunr keeps as `documentStore.docInfo`, in a compact form.
-    lengths: std::collections::BTreeMap<String, Vec<u64>>,
-    stop: Vec<&'static str>,
-    /// `[prefix, part]`: the terms starting with `prefix` are in `terms-<part>.json`.
-    parts: Vec<(String, usize)>,
-    /// Per document, what the filters need: type, date, body.
-    docs: Vec<Facets<'a>>,
-    /// Titles, URLs and summaries are in `text-<n>.json`, `chunk` documents a file.
-    chunk: usize,
-}
-
 fn summary(description: Option<&str>, text: &str) -> String {
     if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
         return d.trim().to_string();
@@ -307,339 +267,25 @@ fn summary(description: Option<&str>, text: &str) -> String {
 /// Builds the index and the store of one language; without `with_files`, only what the search page
 /// needs (the types and years of its documents).
 pub fn build_language(site: &Site, lang: &str, with_files: bool) -> LanguageIndex {
-    let default = &site.config.default_language;
-    let reg = &site.governance;
     let view = crate::governance::view::View::new(site, lang);
     let mut docs: Vec<Doc> = Vec::new();
-    let text_lang = |fallback: bool| fallback.then(|| default.clone());
-
-    for section in site
-        .sections
-        .iter()
-        .filter(|s| s.source.lang == lang && !s.synthetic && s.source.meta.in_search_index)
-    {
-        docs.push(Doc {
-            title: section.title().to_string(),
-            body: section.rendered.text.clone(),
-            ids: String::new(),
-            entry: Entry {
-                t: section.title().to_string(),
-                u: section.permalink.clone(),
-                k: if section.source.meta.body.is_some() {
-                    "body"
-                } else {
-                    "section"
-                },
-                d: None,
-                b: section
-                    .source
-                    .meta
-                    .body
-                    .as_ref()
-                    .map(|b| b.id.get_ref().clone()),
-                s: summary(
-                    section.source.meta.description.as_deref(),
-                    &section.rendered.text,
-                ),
-                l: text_lang(section.source.fallback),
-            },
-        });
-    }
-    for page in site
-        .pages
-        .iter()
-        .filter(|p| p.source.lang == lang && p.source.meta.in_search_index)
-    {
-        // A translation without its record's table shows the original's record.
-        let kind =
-            page.source
-                .meta
-                .kind
-                .as_ref()
-                .or_else(|| match site.get(&page.source.key, default) {
-                    Some(crate::resolve::Target::Page(o)) => {
-                        site.pages[o].source.meta.kind.as_ref()
-                    }
-                    _ => None,
-                });
-        let (k, ids, body_id) = match kind {
-            Some(Kind::Meeting(m)) => {
-                let b = reg.body(m.body.get_ref());
-                let mut ids = b
-                    .and_then(|b| reg.bodies[b].format.as_ref())
-                    .map(|f| meeting_ids(f, *m.number.get_ref(), m.date.get_ref().year()))
-                    .unwrap_or_default();
-                // The meeting page presents each of its cases: found by their IDs too, after
-                // the case itself (a longer field weighs each ID less).
-                let entry = reg
-                    .meetings
-                    .iter()
-                    .find(|e| site.pages[e.page].source.key == page.source.key);
-                for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
-                    for id in tokenize(&reg.cases[i].id) {
-                        ids.push(' ');
-                        ids.push_str(&id);
-                    }
-                }
-                ("meeting", ids, Some(m.body.get_ref().clone()))
-            }
-            Some(kind) => (
-                kind.table_name(),
-                String::new(),
-                match kind {
-                    Kind::Document(d) => d.body.as_ref().map(|b| b.get_ref().clone()),
-                    Kind::MeetingPlan(p) => Some(p.body.get_ref().clone()),
-                    _ => None,
-                },
-            ),
-            None => ("page", String::new(), None),
-        };
-        docs.push(Doc {
-            title: page.title().to_string(),
-            body: page.rendered.text.clone(),
-            ids,
-            entry: Entry {
-                t: page.title().to_string(),
-                u: page.permalink.clone(),
-                k,
-                d: page.date().map(|d| d.ymd()),
-                b: body_id,
-                s: summary(page.source.meta.description.as_deref(), &page.rendered.text),
-                l: text_lang(page.source.fallback),
-            },
-        });
-    }
-
-    // Cases and decisions, in the language's texts where a translation has them.
-    for meeting_entry in &reg.meetings {
-        let texts = meeting_entry.texts.get(lang);
-        let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
-            Some(Kind::Meeting(meeting)) => Some(meeting),
-            _ => None,
-        };
-        let date = meeting.map(|m| m.date.get_ref().ymd());
-        // Documents that score alike are shown in index order: a meeting's cases put up for
-        // decision come first, then the others in agenda order (a search for the meeting, `42/23`,
-        // lists what the board decided before the approvals and briefings).
-        let mut order: Vec<usize> = (0..meeting_entry.cases.len()).collect();
-        order.sort_by_key(|&c| {
-            let kind = meeting.and_then(|m| m.cases.get(c)).and_then(|c| c.kind);
-            kind != Some(crate::governance::model::CaseType::Decision)
-        });
-        for c in order {
-            let Some(i) = meeting_entry.cases[c] else {
-                continue;
-            };
-            let value = view.case_ref(i);
-            let rendered = texts.and_then(|t| t.get(c));
-            let mut body = String::new();
-            for r in rendered
-                .into_iter()
-                .flat_map(|t| [&t.background, &t.proposal, &t.decision])
-                .flatten()
-            {
-                body.push_str(&r.text);
-                body.push(' ');
-            }
-            let decided = rendered.is_some_and(|t| t.decision.is_some());
-            let entry = &reg.cases[i];
-            let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
-            docs.push(Doc {
-                title: format!("{} {title}", entry.id),
-                body: body.clone(),
-                ids: case_ids(site, i),
-                entry: Entry {
-                    t: format!("{} {title}", entry.id),
-                    u: view.case_permalink(i),
-                    k: if decided { "decision" } else { "case" },
-                    d: date.clone(),
-                    b: Some(reg.bodies[entry.body].id.clone()),
-                    s: summary(None, &body),
-                    l: value["text_lang"]["lang"].as_str().map(str::to_string),
-                },
-            });
-        }
-    }
-    // Roadmap items and delivery projects, each at its place on its page.
-    for (r, &p) in reg.roadmaps.iter().enumerate() {
-        let value = crate::governance::view::roadmap(&view, r);
-        let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(lang));
-        let page_url = view.page(p).permalink.clone();
-        for (i, item) in value["items"].as_array().into_iter().flatten().enumerate() {
-            let description = texts
-                .and_then(|t| t.get(i))
-                .and_then(|d| d.as_ref())
-                .map(|d| d.text.clone())
-                .unwrap_or_default();
-            let title = item["title"].as_str().unwrap_or_default().to_string();
-            docs.push(Doc {
-                title: title.clone(),
-                body: description.clone(),
-                ids: item["id"].as_str().unwrap_or_default().to_string(),
-                entry: Entry {
-                    t: title,
-                    u: format!("{page_url}#{}", item["id"].as_str().unwrap_or_default()),
-                    k: "roadmap_item",
-                    d: None,
-                    b: None,
-                    s: summary(None, &description),
-                    l: item["text_lang"]["lang"].as_str().map(str::to_string),
-                },
-            });
-        }
-    }
-    for (d, &p) in reg.delivery_plans.iter().enumerate() {
-        let value = crate::governance::view::delivery_plan(&view, d);
-        let page_url = view.page(p).permalink.clone();
-        for group in value["groups"].as_array().into_iter().flatten() {
-            for project in group["projects"].as_array().into_iter().flatten() {
-                let title = project["title"].as_str().unwrap_or_default().to_string();
-                let body: String = ["description", "note", "actor"]
-                    .iter()
-                    .filter_map(|k| project[*k].as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                docs.push(Doc {
-                    title: title.clone(),
-                    body: body.clone(),
-                    ids: String::new(),
-                    entry: Entry {
-                        t: title,
-                        u: format!("{page_url}#{}", project["id"].as_str().unwrap_or_default()),
-                        k: "project",
-                        d: None,
-                        b: None,
-                        s: summary(None, &body),
-                        l: project["text_lang"]["lang"].as_str().map(str::to_string),
-                    },
-                });
-            }
-        }
-    }
-
-    let types = TYPES
-        .into_iter()
-        .filter(|t| docs.iter().any(|d| d.entry.k == *t))
-        .collect();
-    let mut years: Vec<i32> = docs
-        .iter()
-        .filter_map(|d| d.entry.d.as_deref()?.get(..4)?.parse().ok())
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    if !with_files {
-        return LanguageIndex {
-            lang: lang.to_string(),
-            files: Vec::new(),
-            types,
-            years,
-        };
-    }
-    let mut stop: Vec<&'static str> = stop_words(lang)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .collect();
-    stop.sort_unstable();
-    // The index elasticlunr-rs would build, built straight into the compact tries the split
-    // works on.
-    let values: Vec<Vec<&str>> = docs
-        .iter()
-        .map(|d| vec![d.title.as_str(), d.body.as_str(), d.ids.as_str()])
-        .collect();
-    let make_pipeline = || {
-        use elasticlunr::lang::Language as _;
-        SearchLanguage::new(lang).make_pipeline()
+    docs::section_docs(site, lang, &mut docs);
+    docs::page_docs(site, lang, &mut docs);
+    docs::case_docs(site, &view, lang, &mut docs);
+    docs::roadmap_item_docs(site, &view, lang, &mut docs);
+    docs::project_docs(site, &view, &mut docs);
+    let (types, years) = index::facets(&docs);
+    let files = if with_files {
+        index::files(lang, &docs)
+    } else {
+        Vec::new()
     };
-    let mut whole = split::Whole::build(lang, &FIELDS, make_pipeline, tokenize, &values);
-    let parts = split::split(&mut whole, split::PART_BYTES);
-    let meta = Meta {
-        version: &whole.version,
-        fields: &whole.fields,
-        reference: &whole.reference,
-        pipeline: &whole.pipeline,
-        length: docs.len(),
-        lengths: FIELDS
-            .iter()
-            .map(|f| {
-                let info = &whole.document_store.doc_info;
-                let column = (0..docs.len())
-                    .map(|n| {
-                        info.get(&n.to_string())
-                            .and_then(|d| d.get(*f))
-                            .copied()
-                            .unwrap_or(0)
-                    })
-                    .collect();
-                (f.to_string(), column)
-            })
-            .collect(),
-        stop,
-        parts: parts
-            .iter()
-            .enumerate()
-            .flat_map(|(n, (prefixes, _))| prefixes.iter().map(move |x| (x.clone(), n)))
-            .collect(),
-        docs: docs
-            .iter()
-            .map(|d| (d.entry.k, d.entry.d.as_deref(), d.entry.b.as_deref()))
-            .collect(),
-        chunk: SUMMARY_CHUNK,
-    };
-    let dir = format!("search/{lang}");
-    let mut files = vec![(
-        format!("{dir}/meta.json"),
-        serde_json::to_vec(&meta).unwrap_or_default(),
-    )];
-    for (n, (_, bytes)) in parts.into_iter().enumerate() {
-        files.push((format!("{dir}/terms-{n}.json"), bytes));
-    }
-    for (n, chunk) in docs.chunks(SUMMARY_CHUNK).enumerate() {
-        let texts: Vec<TextRow<'_>> = chunk
-            .iter()
-            .map(|d| {
-                let e = &d.entry;
-                (e.t.as_str(), e.u.as_str(), e.s.as_str(), e.l.as_deref())
-            })
-            .collect();
-        files.push((
-            format!("{dir}/text-{n}.json"),
-            serde_json::to_vec(&texts).unwrap_or_default(),
-        ));
-    }
     LanguageIndex {
         lang: lang.to_string(),
         files,
         types,
         years,
     }
-}
-
-/// Every way a case's ID is written (its body's formats), as the tokenizer normalises them, and
-/// the case's meeting (`42-23`), so that `4-42/23`, `4/42-23` and `42/23` all find it.
-fn case_ids(site: &Site, case: usize) -> String {
-    let reg = &site.governance;
-    let c = &reg.cases[case];
-    let body = &reg.bodies[c.body];
-    let mut ids: Vec<String> = [body.format.as_ref(), body.follow_up_format.as_ref()]
-        .into_iter()
-        .flatten()
-        .flat_map(|f| tokenize(&f.write(c.numbers)))
-        .collect();
-    if let (Some(format), Some(meeting)) = (body.format.as_ref(), c.numbers.meeting) {
-        ids.push(meeting_ids(format, meeting, c.numbers.year));
-    }
-    ids.dedup();
-    ids.join(" ")
-}
-
-/// A meeting as case IDs name it: `42-23` for meeting 42 of 2023 (bodies whose IDs name the
-/// meeting), nothing otherwise.
-fn meeting_ids(format: &crate::governance::case_id::Format, number: u32, year: i32) -> String {
-    if !format.has_meeting() {
-        return String::new();
-    }
-    format!("{number}-{:02}", year.rem_euclid(100))
 }
 
 #[cfg(test)]
@@ -737,15 +383,20 @@ mod tests {
 
     #[test]
     fn pipelines_per_language() {
+        use elasticlunr::lang::Language as _;
+        let names = |code: &str| -> Vec<String> {
+            SearchLanguage::new(code)
+                .make_pipeline()
+                .queue
+                .iter()
+                .map(|f| f.name())
+                .collect()
+        };
         assert_eq!(
-            SearchLanguage::new("nb").pipeline_names(),
+            names("nb"),
             ["styre-trimmer", "styre-stop-nb", "styre-stem-nb"]
         );
-        assert_eq!(
-            SearchLanguage::new("se").pipeline_names(),
-            ["styre-trimmer", "styre-stop-se"]
-        );
-        use elasticlunr::lang::Language as _;
+        assert_eq!(names("se"), ["styre-trimmer", "styre-stop-se"]);
         let nb = SearchLanguage::new("nb").make_pipeline();
         assert_eq!(
             nb.run(tokenize("Møtene og vedtakene i sak 4-42/23")),

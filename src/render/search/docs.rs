@@ -1,0 +1,276 @@
+//! The documents of a language's search index (render phase): its sections and pages, from
+//! their rendered text, and the governance items (cases and decisions, roadmap items,
+//! delivery projects), each with the [`Entry`] its result shows.
+
+use crate::governance::model::Kind;
+use crate::governance::view::View;
+use crate::resolve::Site;
+
+use super::{Doc, Entry, summary, tokenize};
+
+/// The language a document's texts are in, when they are a fallback's (the default language's).
+fn text_lang(site: &Site, fallback: bool) -> Option<String> {
+    fallback.then(|| site.config.default_language.clone())
+}
+
+/// The sections of `lang` that are in the search index (bodies among them).
+pub(crate) fn section_docs(site: &Site, lang: &str, docs: &mut Vec<Doc>) {
+    for section in site
+        .sections
+        .iter()
+        .filter(|s| s.source.lang == lang && !s.synthetic && s.source.meta.in_search_index)
+    {
+        docs.push(Doc {
+            title: section.title().to_string(),
+            body: section.rendered.text.clone(),
+            ids: String::new(),
+            entry: Entry {
+                t: section.title().to_string(),
+                u: section.permalink.clone(),
+                k: if section.source.meta.body.is_some() {
+                    "body"
+                } else {
+                    "section"
+                },
+                d: None,
+                b: section
+                    .source
+                    .meta
+                    .body
+                    .as_ref()
+                    .map(|b| b.id.get_ref().clone()),
+                s: summary(
+                    section.source.meta.description.as_deref(),
+                    &section.rendered.text,
+                ),
+                l: text_lang(site, section.source.fallback),
+            },
+        });
+    }
+}
+
+/// The pages of `lang` that are in the search index, typed by their record (meetings found by
+/// their IDs and their cases' IDs too).
+pub(crate) fn page_docs(site: &Site, lang: &str, docs: &mut Vec<Doc>) {
+    let default = &site.config.default_language;
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| p.source.lang == lang && p.source.meta.in_search_index)
+    {
+        // A translation without its record's table shows the original's record.
+        let kind =
+            page.source
+                .meta
+                .kind
+                .as_ref()
+                .or_else(|| match site.get(&page.source.key, default) {
+                    Some(crate::resolve::Target::Page(o)) => {
+                        site.pages[o].source.meta.kind.as_ref()
+                    }
+                    _ => None,
+                });
+        let (k, ids, body_id) = page_kind(site, page, kind);
+        docs.push(Doc {
+            title: page.title().to_string(),
+            body: page.rendered.text.clone(),
+            ids,
+            entry: Entry {
+                t: page.title().to_string(),
+                u: page.permalink.clone(),
+                k,
+                d: page.date().map(|d| d.ymd()),
+                b: body_id,
+                s: summary(page.source.meta.description.as_deref(), &page.rendered.text),
+                l: text_lang(site, page.source.fallback),
+            },
+        });
+    }
+}
+
+/// A page's type of document, the IDs it is found by, and the body it belongs to.
+fn page_kind(
+    site: &Site,
+    page: &crate::resolve::Page,
+    kind: Option<&Kind>,
+) -> (&'static str, String, Option<String>) {
+    let reg = &site.governance;
+    match kind {
+        Some(Kind::Meeting(m)) => {
+            let b = reg.body(m.body.get_ref());
+            let mut ids = b
+                .and_then(|b| reg.bodies[b].format.as_ref())
+                .map(|f| meeting_ids(f, *m.number.get_ref(), m.date.get_ref().year()))
+                .unwrap_or_default();
+            // The meeting page presents each of its cases: found by their IDs too, after
+            // the case itself (a longer field weighs each ID less).
+            let entry = reg
+                .meetings
+                .iter()
+                .find(|e| site.pages[e.page].source.key == page.source.key);
+            for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
+                for id in tokenize(&reg.cases[i].id) {
+                    ids.push(' ');
+                    ids.push_str(&id);
+                }
+            }
+            ("meeting", ids, Some(m.body.get_ref().clone()))
+        }
+        Some(kind) => (
+            kind.table_name(),
+            String::new(),
+            match kind {
+                Kind::Document(d) => d.body.as_ref().map(|b| b.get_ref().clone()),
+                Kind::MeetingPlan(p) => Some(p.body.get_ref().clone()),
+                _ => None,
+            },
+        ),
+        None => ("page", String::new(), None),
+    }
+}
+
+/// Cases and decisions, in the language's texts where a translation has them.
+pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc>) {
+    let reg = &site.governance;
+    for meeting_entry in &reg.meetings {
+        let texts = meeting_entry.texts.get(lang);
+        let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
+            Some(Kind::Meeting(meeting)) => Some(meeting),
+            _ => None,
+        };
+        let date = meeting.map(|m| m.date.get_ref().ymd());
+        // Documents that score alike are shown in index order: a meeting's cases put up for
+        // decision come first, then the others in agenda order (a search for the meeting, `42/23`,
+        // lists what the board decided before the approvals and briefings).
+        let mut order: Vec<usize> = (0..meeting_entry.cases.len()).collect();
+        order.sort_by_key(|&c| {
+            let kind = meeting.and_then(|m| m.cases.get(c)).and_then(|c| c.kind);
+            kind != Some(crate::governance::model::CaseType::Decision)
+        });
+        for c in order {
+            let Some(i) = meeting_entry.cases[c] else {
+                continue;
+            };
+            let value = view.case_ref(i);
+            let rendered = texts.and_then(|t| t.get(c));
+            let mut body = String::new();
+            for r in rendered
+                .into_iter()
+                .flat_map(|t| [&t.background, &t.proposal, &t.decision])
+                .flatten()
+            {
+                body.push_str(&r.text);
+                body.push(' ');
+            }
+            let decided = rendered.is_some_and(|t| t.decision.is_some());
+            let entry = &reg.cases[i];
+            let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
+            docs.push(Doc {
+                title: format!("{} {title}", entry.id),
+                body: body.clone(),
+                ids: case_ids(site, i),
+                entry: Entry {
+                    t: format!("{} {title}", entry.id),
+                    u: view.case_permalink(i),
+                    k: if decided { "decision" } else { "case" },
+                    d: date.clone(),
+                    b: Some(reg.bodies[entry.body].id.clone()),
+                    s: summary(None, &body),
+                    l: value["text_lang"]["lang"].as_str().map(str::to_string),
+                },
+            });
+        }
+    }
+}
+
+/// Roadmap items, each at its place on its page.
+pub(crate) fn roadmap_item_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc>) {
+    let reg = &site.governance;
+    for (r, &p) in reg.roadmaps.iter().enumerate() {
+        let value = crate::governance::view::roadmap(view, r);
+        let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(lang));
+        let page_url = view.page(p).permalink.clone();
+        for (i, item) in value["items"].as_array().into_iter().flatten().enumerate() {
+            let description = texts
+                .and_then(|t| t.get(i))
+                .and_then(|d| d.as_ref())
+                .map(|d| d.text.clone())
+                .unwrap_or_default();
+            let title = item["title"].as_str().unwrap_or_default().to_string();
+            docs.push(Doc {
+                title: title.clone(),
+                body: description.clone(),
+                ids: item["id"].as_str().unwrap_or_default().to_string(),
+                entry: Entry {
+                    t: title,
+                    u: format!("{page_url}#{}", item["id"].as_str().unwrap_or_default()),
+                    k: "roadmap_item",
+                    d: None,
+                    b: None,
+                    s: summary(None, &description),
+                    l: item["text_lang"]["lang"].as_str().map(str::to_string),
+                },
+            });
+        }
+    }
+}
+
+/// Delivery projects, each at its place on its page.
+pub(crate) fn project_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
+    let reg = &site.governance;
+    for (d, &p) in reg.delivery_plans.iter().enumerate() {
+        let value = crate::governance::view::delivery_plan(view, d);
+        let page_url = view.page(p).permalink.clone();
+        for group in value["groups"].as_array().into_iter().flatten() {
+            for project in group["projects"].as_array().into_iter().flatten() {
+                let title = project["title"].as_str().unwrap_or_default().to_string();
+                let body: String = ["description", "note", "actor"]
+                    .iter()
+                    .filter_map(|k| project[*k].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                docs.push(Doc {
+                    title: title.clone(),
+                    body: body.clone(),
+                    ids: String::new(),
+                    entry: Entry {
+                        t: title,
+                        u: format!("{page_url}#{}", project["id"].as_str().unwrap_or_default()),
+                        k: "project",
+                        d: None,
+                        b: None,
+                        s: summary(None, &body),
+                        l: project["text_lang"]["lang"].as_str().map(str::to_string),
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// Every way a case's ID is written (its body's formats), as the tokenizer normalises them, and
+/// the case's meeting (`42-23`), so that `4-42/23`, `4/42-23` and `42/23` all find it.
+fn case_ids(site: &Site, case: usize) -> String {
+    let reg = &site.governance;
+    let c = &reg.cases[case];
+    let body = &reg.bodies[c.body];
+    let mut ids: Vec<String> = [body.format.as_ref(), body.follow_up_format.as_ref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|f| tokenize(&f.write(c.numbers)))
+        .collect();
+    if let (Some(format), Some(meeting)) = (body.format.as_ref(), c.numbers.meeting) {
+        ids.push(meeting_ids(format, meeting, c.numbers.year));
+    }
+    ids.dedup();
+    ids.join(" ")
+}
+
+/// A meeting as case IDs name it: `42-23` for meeting 42 of 2023 (bodies whose IDs name the
+/// meeting), nothing otherwise.
+fn meeting_ids(format: &crate::governance::case_id::Format, number: u32, year: i32) -> String {
+    if !format.has_meeting() {
+        return String::new();
+    }
+    format!("{number}-{:02}", year.rem_euclid(100))
+}
