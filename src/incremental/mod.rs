@@ -21,6 +21,10 @@
 //! (tests/incremental.rs checks it after a scripted series of edits). A plan that hits an error
 //! reports it and drops the kept state, so the next change rebuilds the whole site.
 
+mod deps;
+
+pub use deps::Patch;
+
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,7 +34,7 @@ use crate::Build;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::load::LoadOptions;
 use crate::output::OutputFile;
-use crate::render::{Patch, Rendering};
+use crate::render::Rendering;
 use crate::resolve::{Site, Target};
 
 /// What kind of input a changed path is, or `None` for paths the site does not read (the

@@ -44,25 +44,9 @@ pub const GOVERNANCE_CSS: &str = include_str!("../builtin/styre-governance.css")
 /// The built-in theme's stylesheet, written to `/styre.css` when the site has no theme.
 pub const BUILTIN_CSS: &str = include_str!("../builtin/styre.css");
 
-/// The templates that use any of `names`, directly or through others (`extends`, `include`,
-/// `import`), and those named. Found by the quoted name in a template's text: tera names the
-/// templates a template uses with string literals, so this finds every user (and at worst a
-/// template that merely quotes the name).
-pub fn users_of(sources: &TemplateSources, names: &BTreeSet<String>) -> BTreeSet<String> {
-    let start = names.iter().map(String::as_str).collect();
-    let text = |name: &str| &*sources.templates[name].text;
-    reach(sources, start, |candidate, member| {
-        names_template(text(candidate), member)
-    })
-    .into_iter()
-    .map(str::to_string)
-    .chain(names.iter().cloned())
-    .collect()
-}
-
 /// Grows `set` with every template `joins(candidate, member)` admits for some member, until
 /// nothing more joins.
-fn reach<'a>(
+pub(crate) fn reach<'a>(
     sources: &'a TemplateSources,
     mut set: BTreeSet<&'a str>,
     joins: impl Fn(&str, &str) -> bool,
@@ -82,7 +66,7 @@ fn reach<'a>(
 
 /// Whether a template's text names the template `name` in a string literal (tera's three
 /// quotes: `"…"`, `'…'`, `` `…` ``).
-fn names_template(text: &str, name: &str) -> bool {
+pub(crate) fn names_template(text: &str, name: &str) -> bool {
     ['"', '\'', '`']
         .iter()
         .any(|q| text.contains(&format!("{q}{name}{q}")))
@@ -95,7 +79,7 @@ static STRINGS_USE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 });
 
 /// Which interface strings (`t.<key>`) each template can read, itself or through the templates
-/// it uses (`extends`, `include`, `import`, found by quoted name as in [`users_of`]): the keys,
+/// it uses (`extends`, `include`, `import`, found by quoted name as in `incremental::deps::users_of`): the keys,
 /// or `None` when some template of the chain uses `t` otherwise than by a key (passes it to a
 /// macro, loops over it, indexes it, dumps the context) and so gets all of them. Every page
 /// gets just the strings its templates read instead of a copy of them all.
@@ -351,8 +335,6 @@ mod tests {
         assert_eq!(keys["page.html"], set(&["read_more", "site"]));
         // Any of tera's quotes names a template.
         assert_eq!(keys["news.html"], set(&["news", "site"]));
-        let users = users_of(&sources, &BTreeSet::from(["base.html".to_string()]));
-        assert!(users.contains("news.html") && users.contains("page.html"));
         // Passed on (or taken as a macro's parameter), looped over, indexed or dumped: all.
         assert_eq!(keys["m.html"], None);
         assert_eq!(keys["case.html"], None);

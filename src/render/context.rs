@@ -1,0 +1,445 @@
+//! Phase 3, render: one job run. [`Renderer`] builds the tera context of each job kind
+//! (`base_context` for every page, `content_context` for pages and sections, `trail` for
+//! breadcrumbs, `generated_context` for the pages generated in every language), renders it
+//! (`render_template`) and minifies pages (`finish_html`).
+
+use serde_json::{Value, json};
+
+use crate::diagnostics::Diagnostic;
+use crate::governance::view::View;
+use crate::output::file_for;
+use crate::render::JobResult;
+use crate::render::feeds::{alias_html, feed_pages, sitemap_entries};
+use crate::render::jobs::{DataFormat, Job};
+use crate::render::values::{LanguageView, Lookup, TemplateStrings};
+use crate::resolve::{Site, Target};
+
+pub(crate) struct Renderer<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) tera: &'a tera::Tera,
+    pub(crate) lookup: &'a Lookup,
+    /// The search index of each language (in config order), when the site has search.
+    pub(crate) search: &'a [crate::search::LanguageIndex],
+    /// The open-data records, computed once (they feed the data files and the data page).
+    pub(crate) data: &'a [Vec<Value>],
+    pub(crate) strings: &'a TemplateStrings,
+}
+
+impl Renderer<'_> {
+    pub(crate) fn run(&self, job: Job) -> JobResult {
+        let site = self.site;
+        let config = &site.config;
+        match job {
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                let mut ctx = self.base_context(&page.source.lang, &page.path);
+                self.content_context(&mut ctx, &self.lookup.pages[i]);
+                ctx.insert("page", &*self.lookup.pages[i]);
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.trail(&page.source.lang, Some(&page.section_key)),
+                );
+                let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
+                let html = self.finish_html(html, &page.template, &page.source.file)?;
+                Ok((file_for(&page.path), html))
+            }
+            Job::Section(i) => {
+                let section = &site.sections[i];
+                let mut ctx = self.base_context(&section.source.lang, &section.path);
+                self.content_context(&mut ctx, &self.lookup.sections[i]);
+                ctx.insert("section", &*self.lookup.sections[i]);
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.trail(&section.source.lang, section.parent_key.as_deref()),
+                );
+                if section.parent_key.is_none() {
+                    let view = crate::governance::view::View::new(site, &section.source.lang);
+                    ctx.insert("overview", &crate::governance::view::overview(&view));
+                }
+                let html =
+                    self.render_template(&section.template, &mut ctx, &section.source.file)?;
+                let html = self.finish_html(html, &section.template, &section.source.file)?;
+                Ok((file_for(&section.path), html))
+            }
+            Job::NotFound(l) => {
+                let lang = &config.languages[l];
+                let path = format!("{}404.html", config.language_prefix(&lang.code));
+                let mut ctx = self.base_context(&lang.code, &path);
+                let file = site.templates.file_of("404.html");
+                let html = self.render_template("404.html", &mut ctx, &file)?;
+                Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
+            }
+            Job::Feed(l) => {
+                let lang = &config.languages[l];
+                let path = format!("{}atom.xml", config.language_prefix(&lang.code));
+                let mut ctx = self.base_context(&lang.code, &path);
+                let (pages, last_updated) = feed_pages(site, &lang.code);
+                ctx.insert("pages", &pages);
+                ctx.insert("last_updated", &last_updated);
+                ctx.insert("feed_url", &config.absolute_url(&path));
+                let xml = self.render_template(
+                    "atom.xml",
+                    &mut ctx,
+                    &site.templates.file_of("atom.xml"),
+                )?;
+                Ok((file_for(&path), xml.into_bytes()))
+            }
+            Job::Sitemap => {
+                let mut ctx = self.base_context(&config.default_language, "/sitemap.xml");
+                ctx.insert("entries", &sitemap_entries(site));
+                let xml = self.render_template(
+                    "sitemap.xml",
+                    &mut ctx,
+                    &site.templates.file_of("sitemap.xml"),
+                )?;
+                Ok(("sitemap.xml".into(), xml.into_bytes()))
+            }
+            Job::Robots => {
+                let mut ctx = self.base_context(&config.default_language, "/robots.txt");
+                let text = self.render_template(
+                    "robots.txt",
+                    &mut ctx,
+                    &site.templates.file_of("robots.txt"),
+                )?;
+                Ok(("robots.txt".into(), text.into_bytes()))
+            }
+            Job::Case(i, l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.case_path(i, lang));
+                let case = view.case_page(i);
+                let body = &site.governance.bodies[site.governance.cases[i].body];
+                let mut trail =
+                    self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
+                if case["meeting"].is_object() {
+                    trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
+                }
+                ctx.insert("breadcrumbs", &trail);
+                ctx.insert("case", &case);
+                self.generated("case.html", &mut ctx, &path)
+            }
+            Job::Decisions(l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.decisions_path(lang));
+                ctx.insert("register", &view.decisions());
+                self.generated("decisions.html", &mut ctx, &path)
+            }
+            Job::FollowUps(l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
+                ctx.insert("tracker", &view.follow_ups());
+                self.generated("follow-ups.html", &mut ctx, &path)
+            }
+            Job::Data(d, format) => {
+                use crate::governance::data;
+                let set = &data::DATASETS[d];
+                let records = self.data.get(d).map_or(&[][..], Vec::as_slice);
+                Ok(match format {
+                    DataFormat::Json => (
+                        format!("data/{}.json", set.name),
+                        data::json_file(site, set, records).into_bytes(),
+                    ),
+                    DataFormat::Csv => (
+                        format!("data/{}.csv", set.name),
+                        data::csv_file(set, records),
+                    ),
+                    DataFormat::Schema => (
+                        format!("data/{}.schema.json", set.name),
+                        data::schema(site, set).into_bytes(),
+                    ),
+                })
+            }
+            Job::DataPage(l) => {
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.data_page_path(lang));
+                ctx.insert(
+                    "catalogue",
+                    &crate::governance::data::catalogue(site, self.data),
+                );
+                self.generated("open-data.html", &mut ctx, &path)
+            }
+            Job::Calendar => Ok((
+                "data/moter.ics".into(),
+                crate::governance::data::icalendar(site).into_bytes(),
+            )),
+            Job::DecisionFeed(l) => {
+                let lang = &config.languages[l].code;
+                let view = View::new(site, lang);
+                let register = view.decisions_path();
+                let path = format!("{register}atom.xml");
+                let mut ctx = self.base_context(lang, &path);
+                ctx.insert("register", &view.decisions());
+                ctx.insert("feed_url", &config.absolute_url(&path));
+                ctx.insert("register_url", &config.absolute_url(&register));
+                let xml = self.render_template(
+                    "decisions.xml",
+                    &mut ctx,
+                    &site.templates.file_of("decisions.xml"),
+                )?;
+                Ok((path.trim_start_matches('/').to_string(), xml.into_bytes()))
+            }
+            Job::Archive(b, year, l) => {
+                let lang = &config.languages[l].code;
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
+                let body = &site.governance.bodies[b];
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
+                );
+                ctx.insert("archive", &View::new(site, lang).archive(b, year));
+                self.generated("archive.html", &mut ctx, &path)
+            }
+            Job::Search(l) => {
+                let (mut ctx, path) =
+                    self.generated_context(l, |lang| site.governance.search_path(lang));
+                let lang = &config.languages[l].code;
+                let Some(index) = self.search.get(l) else {
+                    return Err(None);
+                };
+                let bodies: Vec<Value> = site
+                    .governance
+                    .bodies
+                    .iter()
+                    .map(|b| json!({"id": b.id, "title": site.sections[b.section].title()}))
+                    .collect();
+                ctx.insert(
+                    "search",
+                    &json!({
+                        "base": config.absolute_url(&format!("/search/{lang}/")),
+                        "stemmer": crate::search::stemmer_script(lang).map(|s| config.absolute_url(&format!("/{s}"))),
+                        "script": config.absolute_url("/styre-search.js"),
+                        "types": index.types,
+                        "years": index.years,
+                        "bodies": bodies,
+                        "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
+                    }),
+                );
+                self.generated("search.html", &mut ctx, &path)
+            }
+            Job::Alias(i) => {
+                let alias = &site.aliases[i];
+                Ok((
+                    file_for(&alias.path),
+                    alias_html(&alias.target).into_bytes(),
+                ))
+            }
+        }
+    }
+
+    /// A generated page (case, register): its template, at `path`.
+    fn generated(&self, template: &str, ctx: &mut tera::Context, path: &str) -> JobResult {
+        if !self.site.templates.templates.contains_key(template) {
+            // Built-in templates always exist; this guards the list of them.
+            return Err(Some(Diagnostic::error(
+                self.site.templates.file_of(template),
+                format!("template `{template}` does not exist"),
+            )));
+        }
+        let file = self.site.templates.file_of(template);
+        let html = self.render_template(template, ctx, &file)?;
+        Ok((file_for(path), self.finish_html(html, template, &file)?))
+    }
+
+    /// What `base.html` needs to know of the page or section it frames: its key (for the
+    /// language switcher), its real translations (for `hreflang`), and, for a fallback, the
+    /// attributes that mark its text as the original's language.
+    fn content_context(&self, ctx: &mut tera::Context, value: &Value) {
+        ctx.insert("current_key", &value["key"]);
+        // Where the language switcher leads: this content in each language (a translation or
+        // a stand-in), else that language's home (a page written only in another language).
+        let key = value["key"].as_str().unwrap_or_default();
+        let links: serde_json::Map<String, Value> = self
+            .site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let target = self
+                    .lookup
+                    .find(key, &l.code)
+                    .or_else(|| self.lookup.find("_index.md", &l.code))?;
+                let permalink = match target {
+                    Target::Page(i) => self.site.pages[i].permalink.clone(),
+                    Target::Section(i) => self.site.sections[i].permalink.clone(),
+                };
+                Some((l.code.clone(), Value::String(permalink)))
+            })
+            .collect();
+        ctx.insert("language_links", &links);
+        ctx.insert("translations", &value["translations"]);
+        let fallback = &value["fallback"];
+        ctx.insert("fallback", fallback);
+        let attrs = match (fallback["lang"].as_str(), fallback["dir"].as_str()) {
+            (Some(lang), Some(dir)) => format!(
+                " lang=\"{}\" dir=\"{}\"",
+                crate::site::html::escape(lang),
+                crate::site::html::escape(dir)
+            ),
+            _ => String::new(),
+        };
+        ctx.insert("content_attrs", &attrs);
+    }
+
+    /// The way from the home page down to section `key` (included), for breadcrumbs: each
+    /// section's `title` (empty for a home section without one), `permalink` and `text_lang`
+    /// (`{lang, dir}` of the original on a stand-in for a missing translation, else null).
+    fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Value> {
+        let site = self.site;
+        let mut out = Vec::new();
+        let mut key = key.map(str::to_string);
+        while let Some(k) = key.as_deref() {
+            let Some(crate::resolve::Target::Section(i)) = site.get(k, lang) else {
+                break;
+            };
+            let s = &site.sections[i];
+            let original = site.config.language(&site.config.default_language);
+            out.push(json!({
+                "title": s.title(),
+                "permalink": s.permalink,
+                "text_lang": s.source.fallback.then(|| json!({
+                    "lang": site.config.default_language,
+                    "dir": original.map_or("ltr", |l| l.direction.as_str()),
+                })),
+            }));
+            key = s.parent_key.clone();
+        }
+        out.reverse();
+        out
+    }
+
+    fn base_context(&self, lang: &str, path: &str) -> tera::Context {
+        let config = &self.site.config;
+        let language = config
+            .language(lang)
+            .or_else(|| config.language(&config.default_language));
+        let mut ctx = tera::Context::new();
+        ctx.insert("config", &self.lookup.config);
+        ctx.insert("lang", lang);
+        ctx.insert("language", &language.map(LanguageView::from));
+        ctx.insert("current_path", path);
+        ctx.insert("current_key", &Value::Null);
+        ctx.insert("language_links", &Value::Null);
+        ctx.insert("breadcrumbs", &Value::Array(Vec::new()));
+        ctx.insert("translations", &Value::Array(Vec::new()));
+        ctx.insert("fallback", &Value::Null);
+        ctx.insert("content_attrs", "");
+        ctx.insert("current_url", &config.absolute_url(path));
+        ctx.insert(
+            "registers",
+            self.lookup.registers.get(lang).unwrap_or(&Value::Null),
+        );
+        ctx
+    }
+
+    /// The context of a generated page in language `l`: it exists in every language, at the
+    /// path `path_in` gives for each, and those are its translations.
+    fn generated_context(
+        &self,
+        l: usize,
+        path_in: impl Fn(&str) -> String,
+    ) -> (tera::Context, String) {
+        let config = &self.site.config;
+        let lang = &config.languages[l].code;
+        let path = path_in(lang);
+        let mut ctx = self.base_context(lang, &path);
+        let translations: Vec<Value> = config
+            .languages
+            .iter()
+            .map(|other| json!({"lang": other.code, "permalink": config.absolute_url(&path_in(&other.code))}))
+            .collect();
+        ctx.insert("translations", &translations);
+        ctx.insert("breadcrumbs", &self.trail(lang, Some("_index.md")));
+        (ctx, path)
+    }
+
+    fn render_template(
+        &self,
+        name: &str,
+        ctx: &mut tera::Context,
+        file: &std::path::Path,
+    ) -> Result<String, Option<Diagnostic>> {
+        // The interface strings of the context's language: those the template reads, or all.
+        let lang = ctx
+            .get("lang")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let t = self
+            .strings
+            .get(name)
+            .and_then(|by_lang| by_lang.get(&lang))
+            .or_else(|| self.lookup.strings.get(&lang))
+            .unwrap_or(&Value::Null);
+        ctx.insert("t", t);
+        crate::template_limits::begin_render();
+        self.tera.render(name, ctx).map_err(|e| {
+            if !self.tera.get_template_names().any(|n| n == name) {
+                // The template is missing or did not parse: reported once, not per page.
+                return None;
+            }
+            if let Some(too_deep) = crate::template_limits::macro_overflow() {
+                // At the macro, the same for every page: reported once.
+                return Some(too_deep);
+            }
+            let template_file = self.site.templates.file_of(name);
+            let shown = if file.as_os_str().is_empty() {
+                template_file.clone()
+            } else {
+                file.to_path_buf()
+            };
+            Some(
+                Diagnostic::error(
+                    shown,
+                    format!(
+                        "rendering with template `{name}` failed: {}",
+                        crate::templates::error_chain(&e)
+                    ),
+                )
+                .hint(format!(
+                    "the problem is in {} or in the data this file gives it (docs/templates.md lists the context)",
+                    template_file.display()
+                )),
+            )
+        })
+    }
+
+    /// Minifies a page (unless `minify_html = false`). minify-html recurses once per level of
+    /// nesting, so a page nested deeper than [`crate::nesting::PAGE_LIMIT`] is refused: an error
+    /// on `file`, the page made with `template`.
+    fn finish_html(
+        &self,
+        html: String,
+        template: &str,
+        file: &std::path::Path,
+    ) -> Result<Vec<u8>, Option<Diagnostic>> {
+        if !self.site.config.minify_html {
+            return Ok(html.into_bytes());
+        }
+        let limit = crate::nesting::PAGE_LIMIT;
+        if crate::nesting::Nesting::new(limit).feed(&html).is_some() {
+            let template_file = self.site.templates.file_of(template);
+            return Err(Some(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "the page made with template `{template}` nests elements more than {limit} levels deep"
+                    ),
+                )
+                .hint(format!(
+                    "styre minifies pages up to {limit} levels deep; flatten the markup {} writes (docs/templates.md)",
+                    template_file.display()
+                )),
+            ));
+        }
+        let mut cfg = minify_html::Cfg::new();
+        cfg.keep_closing_tags = true;
+        cfg.keep_html_and_head_opening_tags = true;
+        Ok(minify_html::minify(html.as_bytes(), &cfg))
+    }
+}

@@ -1,0 +1,224 @@
+//! Phase 3, render: the functions templates call (docs/templates.md): `get_page`,
+//! `get_section`, `get_url`, and the locale helpers `count`, `format_date`, `format_number`,
+//! `format_list`; and the read log, which notes the pages and sections a job fetched through
+//! `get_page`/`get_section` (what an incremental rebuild follows).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::render::values::Lookup;
+use crate::resolve::Target;
+
+thread_local! {
+    /// The pages and sections the job running on this thread fetched from its templates. A job
+    /// runs on one thread from start to end: nothing inside `Renderer::run` hands work to rayon
+    /// (which could run another job's piece on this thread mid-job); keep it so.
+    static READS: RefCell<Vec<Target>> = const { RefCell::new(Vec::new()) };
+}
+
+fn note_read(target: Target) {
+    READS.with(|r| r.borrow_mut().push(target));
+}
+
+/// Runs one job (`work`) on this thread, and returns its result with the pages and sections its
+/// templates fetched. The only way in to the read log besides `get_page`/`get_section`.
+pub(crate) fn noting_reads<R>(work: impl FnOnce() -> R) -> (R, Vec<Target>) {
+    READS.with(|r| r.borrow_mut().clear());
+    let result = work();
+    let reads = READS.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    (result, reads)
+}
+
+/// `count`, `format_date`, `format_number`: the locale helpers (docs/templates.md).
+fn register_locale_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
+    fn strings_of<'l>(
+        l: &'l Lookup,
+        args: &HashMap<String, Value>,
+        function: &str,
+    ) -> tera::Result<(String, &'l Value)> {
+        let lang =
+            string_arg(args, "lang", function)?.unwrap_or_else(|| l.default_language.clone());
+        let strings = l.strings.get(&lang).ok_or_else(|| {
+            tera::Error::msg(format!("`{function}`: no language `{lang}` in config.toml"))
+        })?;
+        Ok((lang, strings))
+    }
+    let l = Arc::clone(lookup);
+    tera.register_function("count", move |args: &HashMap<String, Value>| {
+        let (lang, strings) = strings_of(&l, args, "count")?;
+        let key = string_arg(args, "key", "count")?.ok_or_else(|| {
+            tera::Error::msg("`count` needs `key`, e.g. count(key=\"cases\", n=3, lang=lang)")
+        })?;
+        let n = args
+            .get("n")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| tera::Error::msg("`count` needs a whole number `n`"))?;
+        let forms = strings
+            .get("count")
+            .and_then(|c| c.get(&key))
+            .ok_or_else(|| tera::Error::msg(format!("`count`: no string `count.{key}`")))?;
+        Ok(Value::String(crate::i18n::plural(strings, forms, &lang, n)))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("format_date", move |args: &HashMap<String, Value>| {
+        let (_, strings) = strings_of(&l, args, "format_date")?;
+        let date = string_arg(args, "date", "format_date")?
+            .ok_or_else(|| tera::Error::msg("`format_date` needs `date` (YYYY-MM-DD)"))?;
+        Ok(Value::String(
+            crate::i18n::format_date(strings, &date).unwrap_or(date),
+        ))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("format_number", move |args: &HashMap<String, Value>| {
+        let (_, strings) = strings_of(&l, args, "format_number")?;
+        let n = args
+            .get("n")
+            .and_then(Value::as_f64)
+            .ok_or_else(|| tera::Error::msg("`format_number` needs a number `n`"))?;
+        Ok(Value::String(crate::i18n::format_number(strings, n)))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("format_list", move |args: &HashMap<String, Value>| {
+        let (_, strings) = strings_of(&l, args, "format_list")?;
+        let items: Vec<String> = args
+            .get("items")
+            .and_then(Value::as_array)
+            .ok_or_else(|| tera::Error::msg("`format_list` needs a list `items`"))?
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        Ok(Value::String(crate::i18n::format_list(strings, &items)))
+    });
+}
+
+fn string_arg(
+    args: &HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> tera::Result<Option<String>> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(tera::Error::msg(format!(
+            "`{function}`: argument `{name}` must be a string, got {other}"
+        ))),
+    }
+}
+
+/// Registers the template functions on `tera`; they read the template values of `lookup`.
+pub(crate) fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
+    register_locale_functions(tera, lookup);
+    let l = Arc::clone(lookup);
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        get_page(&l, args)
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        get_section(&l, args)
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        get_url(&l, args)
+    });
+}
+
+/// `get_page(path, lang)`: the full value of a page.
+fn get_page(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = string_arg(args, "path", "get_page")?.ok_or_else(|| {
+        tera::Error::msg("`get_page` needs `path`, e.g. get_page(path=\"om/mandat.md\")")
+    })?;
+    let lang = string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
+    match l.find(path.trim_start_matches("@/"), &lang) {
+        Some(Target::Page(i)) => {
+            note_read(Target::Page(i));
+            Ok((*l.pages[i]).clone())
+        }
+        _ => Err(tera::Error::msg(format!("`get_page`: no page `{path}`"))),
+    }
+}
+
+/// `get_section(path, lang)`: the value of a section, with its pages.
+fn get_section(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = string_arg(args, "path", "get_section")?.ok_or_else(|| {
+        tera::Error::msg("`get_section` needs `path`, e.g. get_section(path=\"moter/_index.md\")")
+    })?;
+    let lang =
+        string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
+    match l.find(path.trim_start_matches("@/"), &lang) {
+        Some(Target::Section(i)) => {
+            note_read(Target::Section(i));
+            Ok((*l.sections[i]).clone())
+        }
+        _ => Err(tera::Error::msg(format!(
+            "`get_section`: no section `{path}`"
+        ))),
+    }
+}
+
+/// `get_url(path, lang)`: the URL of a generated page (`@decisions`), of content (`@/key.md`),
+/// or of a file of the output.
+fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = string_arg(args, "path", "get_url")?
+        .ok_or_else(|| tera::Error::msg("`get_url` needs `path`"))?;
+    let explicit_lang = string_arg(args, "lang", "get_url")?;
+    let lang = explicit_lang
+        .clone()
+        .unwrap_or_else(|| l.default_language.clone());
+    if let Some(name) = path.strip_prefix('@').filter(|p| !p.starts_with('/')) {
+        return l
+            .registers
+            .get(&lang)
+            .and_then(|r| r.get(name.replace('-', "_")))
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "`get_url`: no generated page `{path}`; this site has: {}",
+                    l.registers
+                        .get(&lang)
+                        .and_then(Value::as_object)
+                        .map(|o| o
+                            .keys()
+                            .map(|k| format!("@{}", k.replace('_', "-")))
+                            .collect::<Vec<_>>()
+                            .join(", "))
+                        .unwrap_or_default()
+                ))
+            });
+    }
+    if let Some(key) = path.strip_prefix("@/") {
+        let (key, anchor) = match key.split_once('#') {
+            Some((k, a)) => (k, format!("#{a}")),
+            None => (key, String::new()),
+        };
+        return match l.find(key, &lang) {
+            Some(Target::Page(i)) => Ok(Value::String(format!(
+                "{}{anchor}",
+                l.pages[i]["permalink"].as_str().unwrap_or_default()
+            ))),
+            Some(Target::Section(i)) => Ok(Value::String(format!(
+                "{}{anchor}",
+                l.sections[i]["permalink"].as_str().unwrap_or_default()
+            ))),
+            None => Err(tera::Error::msg(format!("`get_url`: no content `{path}`"))),
+        };
+    }
+    // A plain path is a file of the output; with `lang` it is that language's copy
+    // (`atom.xml` of English is `/en/atom.xml`).
+    let prefix = match &explicit_lang {
+        Some(code) => l.prefixes.get(code).ok_or_else(|| {
+            tera::Error::msg(format!("`get_url`: no language `{code}` in config.toml"))
+        })?,
+        None => "/",
+    };
+    Ok(Value::String(format!(
+        "{}{prefix}{}",
+        l.base_url,
+        path.trim_start_matches('/')
+    )))
+}

@@ -1,0 +1,282 @@
+//! Phase 3, render: the template values. [`Lookup`] holds what every job and template function
+//! shares, computed once per build: the config value, the interface strings and generated
+//! pages of each language, and the value of every page and section (`page_value`,
+//! `section_value`, with `fallback_value` for stand-ins of missing translations); plus the
+//! interface strings each template reads ([`template_strings`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::config::Language;
+use crate::governance::view::View;
+use crate::resolve::{Page, Section, Site, Target};
+
+pub(crate) type TemplateStrings = HashMap<String, HashMap<String, Value>>;
+
+/// What `t` holds for each template that reads only some strings: just those.
+pub(crate) fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings {
+    crate::templates::string_keys(&site.templates)
+        .into_iter()
+        .filter_map(|(name, keys)| {
+            let keys = keys?;
+            let per_language = lookup
+                .strings
+                .iter()
+                .map(|(lang, all)| {
+                    let some: serde_json::Map<String, Value> = keys
+                        .iter()
+                        .filter_map(|k| Some((k.clone(), all.get(k)?.clone())))
+                        .collect();
+                    (lang.clone(), Value::Object(some))
+                })
+                .collect();
+            Some((name, per_language))
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub(crate) struct LanguageView<'a> {
+    code: &'a str,
+    name: &'a str,
+    direction: &'a str,
+    locale: &'a str,
+    title: &'a str,
+    description: &'a str,
+    is_default: bool,
+}
+
+impl<'a> From<&'a Language> for LanguageView<'a> {
+    fn from(l: &'a Language) -> Self {
+        Self {
+            code: &l.code,
+            name: &l.name,
+            direction: l.direction.as_str(),
+            locale: &l.locale,
+            title: &l.title,
+            description: &l.description,
+            is_default: l.is_default,
+        }
+    }
+}
+
+/// Template data computed once per build and shared by every job and template function.
+/// Cheap to clone (the big parts are shared), so an incremental rebuild can replace a few
+/// values in a copy.
+#[derive(Clone)]
+pub(crate) struct Lookup {
+    pub(crate) config: Value,
+    pub(crate) default_language: String,
+    pub(crate) base_url: String,
+    /// The URL prefix of each language (`/` for the default one, `/en/` for English).
+    pub(crate) prefixes: HashMap<String, String>,
+    /// The interface strings of each language (`t` in templates).
+    pub(crate) strings: HashMap<String, Value>,
+    /// The generated pages of each language (`registers` in templates, `get_url(path="@…")`).
+    pub(crate) registers: HashMap<String, Value>,
+    /// Full page values (`page` in page templates, `get_page`).
+    pub(crate) pages: Vec<Arc<Value>>,
+    /// Section values with their page lists (`section`, `get_section`).
+    pub(crate) sections: Vec<Arc<Value>>,
+    pub(crate) index: Arc<HashMap<(String, String), Target>>,
+}
+
+impl Lookup {
+    pub(crate) fn new(site: &Site) -> Self {
+        let config = &site.config;
+        let pages: Vec<Arc<Value>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Arc::new(Self::page_entry(site, i)))
+            .collect();
+        let sections = (0..site.sections.len())
+            .map(|i| Arc::new(Self::section_entry(site, i)))
+            .collect();
+        let mut index = HashMap::new();
+        for l in &config.languages {
+            for (i, p) in site.pages.iter().enumerate() {
+                if p.source.lang == l.code {
+                    index.insert((p.source.key.clone(), l.code.clone()), Target::Page(i));
+                }
+            }
+            for (i, s) in site.sections.iter().enumerate() {
+                if s.source.lang == l.code {
+                    index.insert((s.source.key.clone(), l.code.clone()), Target::Section(i));
+                }
+            }
+        }
+        Self {
+            config: json!({
+                "base_url": config.base_url,
+                "title": config.title,
+                "description": config.description,
+                "default_language": config.default_language,
+                "languages": config.languages.iter().map(LanguageView::from).collect::<Vec<_>>(),
+                "generate_feed": config.generate_feed,
+                "generate_sitemap": config.generate_sitemap,
+                "highlight_code": config.highlight_code,
+                "timezone": config.timezone_name,
+                "extra": config.extra,
+            }),
+            default_language: config.default_language.clone(),
+            base_url: config.base_url.clone(),
+            prefixes: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
+                .collect(),
+            strings: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), site.strings.of(&l.code)))
+                .collect(),
+            registers: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), View::new(site, &l.code).registers()))
+                .collect(),
+            pages,
+            sections,
+            index: Arc::new(index),
+        }
+    }
+
+    /// The translations of a page or section by key: `[{lang, permalink}]`.
+    fn translations(site: &Site, key: &str) -> Vec<Value> {
+        site.translations(key)
+            .into_iter()
+            .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(t)}))
+            .collect()
+    }
+
+    /// The full value of page `i`, with its governance record under the record's kind.
+    pub(crate) fn page_entry(site: &Site, i: usize) -> Value {
+        let p = &site.pages[i];
+        let mut v = page_value(site, p, Self::translations(site, &p.source.key), true);
+        if let Some((name, kind)) = crate::governance::view::page_kind(site, i)
+            && let Some(o) = v.as_object_mut()
+        {
+            o.insert(name.into(), kind);
+        }
+        v
+    }
+
+    /// The value of section `i`, with the short values of the pages it lists.
+    pub(crate) fn section_entry(site: &Site, i: usize) -> Value {
+        let s = &site.sections[i];
+        let listed: Vec<Value> = s
+            .pages
+            .iter()
+            .map(|&p| page_value(site, &site.pages[p], Vec::new(), false))
+            .collect();
+        let mut v = section_value(site, s, listed, Self::translations(site, &s.source.key));
+        if s.source.meta.body.is_some()
+            && let Some(o) = v.as_object_mut()
+        {
+            o.insert(
+                "body".into(),
+                crate::governance::view::body(&View::new(site, &s.source.lang), i),
+            );
+        }
+        v
+    }
+
+    pub(crate) fn find(&self, key: &str, lang: &str) -> Option<Target> {
+        self.index
+            .get(&(key.to_string(), lang.to_string()))
+            .or_else(|| {
+                self.index
+                    .get(&(key.to_string(), self.default_language.clone()))
+            })
+            .copied()
+    }
+}
+
+fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Value {
+    let tz = &site.config.timezone;
+    let meta = &p.source.meta;
+    let words = p.rendered.word_count;
+    let assets: Vec<String> = p
+        .assets
+        .iter()
+        .map(|(rel, _)| format!("{}{rel}", p.permalink))
+        .collect();
+    let mut v = json!({
+        "kind": "page",
+        "key": p.source.key,
+        "relative_path": p.source.file,
+        "lang": p.source.lang,
+        "title": p.title(),
+        "description": meta.description,
+        "date": p.date().map(|d| d.to_string()),
+        "updated": p.updated().map(|d| d.to_string()),
+        "date_rfc3339": p.date().map(|d| d.rfc3339(tz)),
+        "slug": p.slug,
+        "path": p.path,
+        "permalink": p.permalink,
+        "weight": meta.weight,
+        "draft": meta.draft,
+        "in_search_index": meta.in_search_index,
+        "section": p.section_key,
+        "word_count": words,
+        "reading_time": words.div_ceil(200).max(1),
+        "assets": assets,
+        "translations": translations,
+        "fallback": fallback_value(site, &p.source.key, p.source.fallback),
+        "extra": crate::toml_input::to_json(&meta.extra),
+    });
+    if full && let Some(obj) = v.as_object_mut() {
+        obj.insert("content".into(), Value::String(p.rendered.html.clone()));
+        obj.insert(
+            "toc".into(),
+            serde_json::to_value(&p.rendered.toc).unwrap_or(Value::Null),
+        );
+    }
+    v
+}
+
+/// For a stand-in of a missing translation: the language its text is in, that language's
+/// direction and name, and the original's URL (the canonical one). Null for real pages.
+fn fallback_value(site: &Site, key: &str, fallback: bool) -> Value {
+    if !fallback {
+        return Value::Null;
+    }
+    let config = &site.config;
+    let original = config.language(&config.default_language);
+    let permalink = site
+        .get(key, &config.default_language)
+        .map(|t| site.permalink_of(t).to_string());
+    json!({
+        "lang": config.default_language,
+        "dir": original.map(|l| l.direction.as_str()),
+        "name": original.map(|l| l.name.as_str()),
+        "permalink": permalink,
+    })
+}
+
+fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<Value>) -> Value {
+    let meta = &s.source.meta;
+    json!({
+        "kind": "section",
+        "key": s.source.key,
+        "relative_path": s.source.file,
+        "lang": s.source.lang,
+        "title": s.title(),
+        "description": meta.description,
+        "path": s.path,
+        "permalink": s.permalink,
+        "weight": meta.weight,
+        "content": s.rendered.html,
+        "toc": s.rendered.toc,
+        "word_count": s.rendered.word_count,
+        "pages": pages,
+        "subsections": s.subsections,
+        "parent": s.parent_key,
+        "translations": translations,
+        "fallback": fallback_value(site, &s.source.key, s.source.fallback),
+        "extra": crate::toml_input::to_json(&meta.extra),
+    })
+}
