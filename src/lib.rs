@@ -14,6 +14,8 @@ pub mod render;
 pub mod resolve;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod translations;
 pub mod ui;
 pub mod write;

@@ -116,34 +116,7 @@ pub(crate) fn template_of(site: &Site, job: Job) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Diagnostics;
-    use crate::load::LoadOptions;
-
-    /// Loads and resolves the site made of `files` (path → text); it must have no errors.
-    fn site(files: &[(&str, &str)]) -> Box<Site> {
-        let root = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let path = root.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let mut diags = Diagnostics::new();
-        let resolved = crate::resolve_site(root.path(), &LoadOptions::default(), &mut diags);
-        assert!(!diags.has_errors(), "{diags:?}");
-        match resolved {
-            crate::Resolved::Site(site) => site,
-            crate::Resolved::Failed(_) => panic!("the site does not load"),
-        }
-    }
-
-    /// A `config.toml` with two languages, Norwegian the default, and the settings `extra`.
-    fn config(extra: &str) -> String {
-        format!(
-            "base_url = \"https://example.org\"\ntitle = \"Portal\"\n\
-             default_language = \"nb\"\n{extra}\n\
-             [languages.nb]\nname = \"Norsk\"\n[languages.en]\nname = \"English\"\n"
-        )
-    }
+    use crate::testing::{config, site};
 
     /// Each job (but the open-data files) as `what (language): template`, in the order of
     /// `jobs`.

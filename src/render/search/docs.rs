@@ -254,9 +254,8 @@ fn case_ids(site: &Site, case: usize) -> String {
     let reg = &site.governance;
     let c = &reg.cases[case];
     let body = &reg.bodies[c.body];
-    let mut ids: Vec<String> = [body.format.as_ref(), body.follow_up_format.as_ref()]
-        .into_iter()
-        .flatten()
+    let mut ids: Vec<String> = body
+        .formats()
         .flat_map(|f| tokenize(&f.write(c.numbers)))
         .collect();
     if let (Some(format), Some(meeting)) = (body.format.as_ref(), c.numbers.meeting) {

@@ -1,0 +1,266 @@
+//! The resolve step for governance content: every body, meeting, case, document version,
+//! roadmap item and project indexed, given its URL, and cross-checked, with every finding
+//! positioned in the file that holds the mistake.
+//!
+//! Built in two steps inside the resolve phase: [`Registry::build`] runs once pages have URLs
+//! (so Markdown can link case IDs), and [`Registry::render_texts`] renders the Markdown held in
+//! front matter (backgrounds, proposals, decisions, descriptions) and records which case cites
+//! which.
+//!
+//! - this file: the index itself and the order of the build steps;
+//! - [`bodies`]: bodies, their case-ID formats, and looking up a body or a case ID;
+//! - [`meetings`]: meetings, their agenda cases, follow-up declarations and references;
+//! - [`documents`]: the chains of document versions;
+//! - [`plans`]: roadmaps, delivery plans, meeting plans and datasets;
+//! - [`paths`]: the URL of every generated page, in every language, and their claims;
+//! - [`texts`]: translations checked against their originals, Markdown held in front matter.
+
+mod bodies;
+mod documents;
+mod meetings;
+mod paths;
+mod plans;
+#[cfg(test)]
+mod tests;
+mod texts;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::case_id::{CaseNumbers, Format};
+use super::model::Body;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::markdown::Rendered;
+use crate::resolve::content::{Page, Section};
+
+use paths::Segments;
+pub use texts::Texts;
+
+/// A body, with the section that presents it.
+#[derive(Debug)]
+pub struct BodyEntry {
+    pub id: String,
+    pub section: usize,
+    pub body: Body,
+    pub format: Option<Format>,
+    pub follow_up_format: Option<Format>,
+    /// Where the body's generated pages live (`/produktstyret/`).
+    pub path: String,
+}
+
+impl BodyEntry {
+    /// Every case-ID format the body writes: its own, then the one of its follow-ups.
+    pub fn formats(&self) -> impl Iterator<Item = &Format> {
+        [self.format.as_ref(), self.follow_up_format.as_ref()]
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// Where a case is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOrigin {
+    /// `meetings[m].cases[c]`.
+    Agenda { meeting: usize, case: usize },
+    /// Declared by a follow-up item (`page`'s meeting, follow-up `item`): a case from a
+    /// meeting outside the archive.
+    Declared { page: usize, item: usize },
+}
+
+#[derive(Debug)]
+pub struct CaseEntry {
+    pub body: usize,
+    pub numbers: CaseNumbers,
+    /// As the body writes it (`4-42/23`).
+    pub id: String,
+    /// URL-safe form (`4-42-23`).
+    pub slug: String,
+    pub title: String,
+    pub origin: CaseOrigin,
+    pub path: String,
+    pub permalink: String,
+    /// Cases that cite this one (indexes into `cases`), in case order.
+    pub cited_by: Vec<usize>,
+    /// Cases this one cites.
+    pub cites: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct MeetingEntry {
+    pub page: usize,
+    pub body: usize,
+    pub year: i32,
+    /// Index into `cases` of each agenda case (None when its ID was wrong).
+    pub cases: Vec<Option<usize>>,
+    /// Rendered Markdown of each case (background, proposal, decision), per language.
+    pub texts: HashMap<String, Vec<CaseTexts>>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CaseTexts {
+    pub background: Option<Rendered>,
+    pub proposal: Option<Rendered>,
+    pub decision: Option<Rendered>,
+}
+
+#[derive(Debug)]
+pub struct DocumentEntry {
+    pub page: usize,
+    /// The version this one replaced (index into `documents`).
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub bodies: Vec<BodyEntry>,
+    pub cases: Vec<CaseEntry>,
+    pub meetings: Vec<MeetingEntry>,
+    pub documents: Vec<DocumentEntry>,
+    /// Page index of each roadmap, delivery plan, meeting plan and dataset.
+    pub roadmaps: Vec<usize>,
+    pub delivery_plans: Vec<usize>,
+    pub meeting_plans: Vec<usize>,
+    pub datasets: Vec<usize>,
+    /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
+    pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
+    body_index: HashMap<String, usize>,
+    case_index: HashMap<(usize, CaseNumbers), usize>,
+    /// Whether the site has a search page (`build_search_index`).
+    search: bool,
+    /// The site's languages (codes, in config order) and the URL segments of each.
+    pub languages: Vec<String>,
+    segments: HashMap<String, Segments>,
+    /// The URL prefix of each language (`/`, `/en/`).
+    prefixes: HashMap<String, String>,
+    /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
+    body_paths: HashMap<(usize, String), String>,
+    /// Translations that carry the record's table, checked against the original: (record
+    /// page, language) → the translation's page. Their texts replace the original's.
+    text_pages: HashMap<(usize, String), usize>,
+    /// The same for bodies: (body section, language) → the translation's section.
+    text_sections: HashMap<(usize, String), usize>,
+}
+
+/// A problem found while building: pushed with the file it belongs to.
+struct Finder<'a> {
+    diags: &'a mut Diagnostics,
+}
+
+impl Finder<'_> {
+    fn at(
+        &mut self,
+        page: &Page,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::at(&page.source.file, page.source.fm_span(span), message, label);
+        self.diags.push_mut(d)
+    }
+}
+
+/// Reserves the URL of a generated page: the URL, what the page is (for messages), the file
+/// that makes it exist.
+pub type Claim<'a> = dyn FnMut(&str, &str, &Path, &mut Diagnostics) + 'a;
+
+fn spanned_str(s: &Spanned<String>) -> (&str, Range<usize>) {
+    (s.get_ref().as_str(), s.span())
+}
+
+/// The case every format is shown with in messages: case 4 of meeting 42 in 2023.
+const SAMPLE: CaseNumbers = CaseNumbers {
+    year: 2023,
+    meeting: Some(42),
+    case: 4,
+};
+
+/// Adds "did you mean" and the list of what is known to a message about an unknown `name`.
+fn hint_known(d: Diagnostic, name: &str, known: &[&str], what: &str) -> Diagnostic {
+    let d = match did_you_mean(name, known) {
+        Some(best) => d.hint(format!("did you mean `{best}`?")),
+        None => d,
+    };
+    if known.is_empty() {
+        d.hint(format!("declare the {what} first (docs/content-model.md)"))
+    } else {
+        let mut known = known.to_vec();
+        known.sort_unstable();
+        d.hint(format!("known: {}", known.join(", ")))
+    }
+}
+
+impl Registry {
+    /// Indexes every governance record and checks what can be checked before Markdown is
+    /// rendered. `claim` reserves the URL of each generated page (URL, what it is, the file
+    /// that makes it exist).
+    pub fn build(
+        config: &Config,
+        strings: &crate::load::strings::Strings,
+        pages: &[Page],
+        sections: &[Section],
+        diags: &mut Diagnostics,
+        claim: &mut Claim<'_>,
+    ) -> Registry {
+        let mut reg = Registry::new(config, strings);
+        let mut find = Finder { diags };
+        reg.add_bodies(config, sections, &mut find);
+        reg.check_bodies(sections, &mut find);
+        reg.add_meetings(config, pages, &mut find, claim);
+        reg.add_declared_cases(config, pages, &mut find, claim);
+        reg.link_references(pages, &mut find);
+        reg.add_documents(config, pages, &mut find);
+        reg.check_version_cycles(pages, &mut find);
+        let roadmap_ids = reg.add_plans(config, pages, &mut find);
+        reg.check_delivery_plans(pages, &roadmap_ids, &mut find);
+        reg.check_translations(config, pages, sections, find.diags);
+        reg.claim_generated(config, pages, find.diags, claim);
+        reg
+    }
+
+    /// An empty index for the site's languages.
+    fn new(config: &Config, strings: &crate::load::strings::Strings) -> Registry {
+        Registry {
+            search: config.build_search_index,
+            prefixes: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
+                .collect(),
+            languages: config.languages.iter().map(|l| l.code.clone()).collect(),
+            segments: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), Segments::of(&strings.of(&l.code))))
+                .collect(),
+            ..Registry::default()
+        }
+    }
+
+    /// Whether the site has any governance record (and needs the governance assets).
+    pub fn has_content(&self) -> bool {
+        !(self.bodies.is_empty()
+            && self.meetings.is_empty()
+            && self.documents.is_empty()
+            && self.roadmaps.is_empty()
+            && self.delivery_plans.is_empty()
+            && self.meeting_plans.is_empty()
+            && self.datasets.is_empty())
+    }
+
+    /// Every (body, year) that has meetings: the meeting archive pages.
+    pub fn archive_years(&self) -> Vec<(usize, i32)> {
+        let mut out: Vec<(usize, i32)> = self.meetings.iter().map(|m| (m.body, m.year)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub fn meeting_of_page(&self, page: usize) -> Option<&MeetingEntry> {
+        self.meetings.iter().find(|m| m.page == page)
+    }
+}

@@ -1,0 +1,330 @@
+//! The texts of governance records: translations that carry a record's table checked against
+//! their original (and used in its place when they match), and the Markdown held in front
+//! matter (backgrounds, proposals, decisions, item descriptions) rendered per language, with
+//! its broken links and unknown case IDs reported at the field that holds them.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::{CaseTexts, Registry};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::governance::model::Kind;
+use crate::governance::translation::{FrontMatter, check};
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::resolve::content::{Page, Section};
+
+/// Markdown rendered from front matter, per meeting (per case) and per roadmap (per item).
+#[derive(Debug, Default)]
+pub struct Texts {
+    meetings: Vec<HashMap<String, Vec<CaseTexts>>>,
+    roadmaps: Vec<HashMap<String, Vec<Option<Rendered>>>>,
+    citations: Vec<(usize, usize)>,
+}
+
+/// How the Markdown of one language is rendered: the links of that language, the options.
+struct Renderer<'a, 'r> {
+    links: &'a dyn Fn(&str) -> Box<dyn LinkResolver + 'r>,
+    options: markdown::RenderOptions,
+}
+
+/// The front matter of a source, for [`check`].
+fn front_matter<M>(source: &crate::load::Source<M>) -> FrontMatter<'_> {
+    let region = &source.text[source.front_matter_offset..source.body_offset];
+    let end = region.rfind("+++").unwrap_or(region.len());
+    FrontMatter {
+        file: &source.file,
+        text: &region[..end],
+        offset: source.front_matter_offset,
+    }
+}
+
+impl Registry {
+    /// The page whose governance table supplies the texts of the record on `page` in `lang`:
+    /// a checked translation, or the original.
+    pub fn text_page(&self, page: usize, lang: &str) -> usize {
+        self.text_pages
+            .get(&(page, lang.to_string()))
+            .copied()
+            .unwrap_or(page)
+    }
+
+    /// The same for a body's section.
+    pub fn text_section(&self, section: usize, lang: &str) -> usize {
+        self.text_sections
+            .get(&(section, lang.to_string()))
+            .copied()
+            .unwrap_or(section)
+    }
+
+    /// Checks every translation that carries a governance table against its original, and
+    /// records those whose texts can stand in for the original's.
+    pub(super) fn check_translations(
+        &mut self,
+        config: &Config,
+        pages: &[Page],
+        sections: &[Section],
+        diags: &mut Diagnostics,
+    ) {
+        let default = &config.default_language;
+        let originals: HashMap<&str, usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.source.lang == *default)
+            .map(|(i, p)| (p.source.key.as_str(), i))
+            .collect();
+        for (i, page) in pages.iter().enumerate() {
+            let Some(kind) = &page.source.meta.kind else {
+                continue;
+            };
+            if page.source.lang == *default || page.source.fallback {
+                continue;
+            }
+            let Some(&o) = originals.get(page.source.key.as_str()) else {
+                continue;
+            };
+            let name = kind.table_name();
+            let original = &pages[o];
+            let same_kind = original
+                .source
+                .meta
+                .kind
+                .as_ref()
+                .is_some_and(|k| k.table_name() == name);
+            if !same_kind {
+                diags.push(
+                    Diagnostic::at(
+                        &page.source.file,
+                        page.source.front_matter_offset..page.source.front_matter_offset,
+                        format!("this translation has a [{name}] table and its original has none"),
+                        "no such record in the original",
+                    )
+                    .hint(format!(
+                        "add the [{name}] table to {} first, or remove it here",
+                        original.source.file.display()
+                    )),
+                );
+                continue;
+            }
+            if check(
+                &front_matter(&original.source),
+                &front_matter(&page.source),
+                name,
+                diags,
+            ) {
+                self.text_pages.insert((o, page.source.lang.clone()), i);
+            }
+        }
+        for body in &self.bodies {
+            let original = &sections[body.section];
+            for (i, s) in sections.iter().enumerate() {
+                if s.source.key != original.source.key
+                    || s.source.lang == *default
+                    || s.source.fallback
+                    || s.source.meta.body.is_none()
+                {
+                    continue;
+                }
+                if check(
+                    &front_matter(&original.source),
+                    &front_matter(&s.source),
+                    "body",
+                    diags,
+                ) {
+                    self.text_sections
+                        .insert((body.section, s.source.lang.clone()), i);
+                }
+            }
+        }
+    }
+
+    /// Renders the Markdown held in front matter; [`Registry::set_texts`] stores the result and
+    /// links each case to the cases its texts mention.
+    pub fn render_texts<'r>(
+        &self,
+        pages: &[Page],
+        links: &dyn Fn(&str) -> Box<dyn LinkResolver + 'r>,
+        options: markdown::RenderOptions,
+        diags: &mut Diagnostics,
+    ) -> Texts {
+        let render = Renderer { links, options };
+        let mut out = Texts::default();
+        for m in 0..self.meetings.len() {
+            let texts = self.meeting_texts(m, pages, &render, &mut out.citations, diags);
+            out.meetings.push(texts);
+        }
+        for &original in &self.roadmaps {
+            let texts = self.roadmap_texts(original, pages, &render, diags);
+            out.roadmaps.push(texts);
+        }
+        out
+    }
+
+    /// The texts of meeting `m`'s cases in every language; the cases its texts cite are added
+    /// to `citations`.
+    fn meeting_texts(
+        &self,
+        m: usize,
+        pages: &[Page],
+        render: &Renderer<'_, '_>,
+        citations: &mut Vec<(usize, usize)>,
+        diags: &mut Diagnostics,
+    ) -> HashMap<String, Vec<CaseTexts>> {
+        let original = self.meetings[m].page;
+        let mut per_lang = HashMap::new();
+        for lang in &self.languages {
+            let src = self.text_page(original, lang);
+            // The original's texts are checked once, in the default language.
+            let report = src != original || pages[original].source.lang == *lang;
+            let page = &pages[src];
+            let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                continue;
+            };
+            let resolver = (render.links)(lang);
+            let options = render.options;
+            let to_html = |text: &Option<Spanned<String>>| {
+                text.as_ref()
+                    .map(|t| markdown::render(t.get_ref(), resolver.as_ref(), options))
+            };
+            let texts: Vec<CaseTexts> = meeting
+                .cases
+                .iter()
+                .map(|c| CaseTexts {
+                    background: to_html(&c.background),
+                    proposal: to_html(&c.proposal),
+                    decision: to_html(&c.decision),
+                })
+                .collect();
+            if report {
+                for (c, t) in texts.iter().enumerate() {
+                    let case = &meeting.cases[c];
+                    let fields = [
+                        (&t.background, &case.background),
+                        (&t.proposal, &case.proposal),
+                        (&t.decision, &case.decision),
+                    ];
+                    for (rendered, source) in fields {
+                        let (Some(r), Some(source)) = (rendered, source) else {
+                            continue;
+                        };
+                        report_text_problems(r, source.span(), page, diags);
+                        if src != original {
+                            continue;
+                        }
+                        if let Some(from) = self.meetings[m].cases.get(c).copied().flatten() {
+                            for mention in &r.cases {
+                                if let Some(to) = mention.case {
+                                    citations.push((from, to));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            per_lang.insert(lang.clone(), texts);
+        }
+        per_lang
+    }
+
+    /// The item descriptions of the roadmap on page `original`, in every language.
+    fn roadmap_texts(
+        &self,
+        original: usize,
+        pages: &[Page],
+        render: &Renderer<'_, '_>,
+        diags: &mut Diagnostics,
+    ) -> HashMap<String, Vec<Option<Rendered>>> {
+        let mut per_lang = HashMap::new();
+        for lang in &self.languages {
+            let src = self.text_page(original, lang);
+            let report = src != original || pages[original].source.lang == *lang;
+            let page = &pages[src];
+            let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
+                continue;
+            };
+            let resolver = (render.links)(lang);
+            let texts: Vec<Option<Rendered>> = roadmap
+                .items
+                .iter()
+                .map(|item| {
+                    item.description.as_ref().map(|d| {
+                        let r = markdown::render(d.get_ref(), resolver.as_ref(), render.options);
+                        if report {
+                            report_text_problems(&r, d.span(), page, diags);
+                        }
+                        r
+                    })
+                })
+                .collect();
+            per_lang.insert(lang.clone(), texts);
+        }
+        per_lang
+    }
+
+    pub fn set_texts(&mut self, texts: Texts) {
+        for (m, t) in texts.meetings.into_iter().enumerate() {
+            self.meetings[m].texts = t;
+        }
+        self.roadmap_texts = texts.roadmaps;
+        for (from, to) in texts.citations {
+            self.link(from, to);
+        }
+        for case in &mut self.cases {
+            case.cited_by.sort_unstable();
+            case.cites.sort_unstable();
+        }
+    }
+}
+
+/// Broken `@/` links and unknown case IDs in Markdown held in front matter, reported at the
+/// field that holds them.
+fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &mut Diagnostics) {
+    let at = page.source.fm_span(span);
+    for link in r.links.iter().filter(|l| !l.resolved) {
+        diags.push(
+            Diagnostic::at(
+                &page.source.file,
+                at.clone(),
+                format!("broken link: no content `@/{}`", link.key),
+                "in this text",
+            )
+            .hint("@/ paths are relative to content/, e.g. @/produktstyret/mandat.md"),
+        );
+    }
+    for mention in r.cases.iter().filter(|m| m.case.is_none() && m.reported) {
+        diags.push(
+            Diagnostic::at(
+                &page.source.file,
+                at.clone(),
+                format!("unknown case `{}`", mention.id),
+                "cited in this text",
+            )
+            .hint("check the ID; cases from meetings outside the archive can be declared in a follow-up item")
+            .warning(),
+        );
+    }
+    for (_, scheme) in &r.script_links {
+        diags.push(crate::markdown::script_link(
+            &page.source.file,
+            at.clone(),
+            scheme,
+        ));
+    }
+    for (_, c) in &r.forbidden {
+        diags.push(crate::input::forbidden_at(
+            &page.source.file,
+            at.clone(),
+            *c,
+            "written as a character reference in this text",
+        ));
+    }
+    if r.too_deep.is_some() {
+        diags.push(crate::markdown::too_deep(
+            &page.source.file,
+            at.clone(),
+            "in this text".to_string(),
+        ));
+    }
+}
