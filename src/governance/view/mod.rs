@@ -28,6 +28,7 @@ use super::model::*;
 use super::registry::CaseOrigin;
 use crate::resolve::{Page, Site, Target};
 
+/// Rendered Markdown as its HTML string, or null.
 fn html(r: &Option<crate::markdown::Rendered>) -> Value {
     r.as_ref()
         .map_or(Value::Null, |r| Value::String(r.html.clone()))
@@ -213,6 +214,7 @@ impl<'s> View<'s> {
         }
     }
 
+    /// Short reference to a meeting: its page's, with number, date, status, body and case count.
     fn meeting_ref(&self, m: usize) -> Value {
         let entry = &self.site.governance.meetings[m];
         let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
