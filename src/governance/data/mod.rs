@@ -4,6 +4,10 @@
 //! Every dataset is described once, by a [`Dataset`] of [`Field`]s: the JSON records, the CSV
 //! columns, the schema and the documentation page all come from that one description, so they
 //! cannot drift apart. Nothing here depends on the clock: output is deterministic.
+//!
+//! By output format: `records` builds each dataset's records, `files` writes them as JSON,
+//! JSON Schema and CSV (and the catalogue the open-data page shows), `calendar` writes the
+//! iCalendar file and `jsonld` the JSON-LD of meeting and case pages.
 
 mod calendar;
 mod files;
