@@ -5,35 +5,54 @@
 //! [`output::publish`] writes it. [`build_site`] runs the first three; the CLI decides whether
 //! and where to write.
 
-pub mod diagnostics;
-pub mod governance;
-pub mod incremental;
-pub mod init;
-pub mod load;
-pub mod render;
-pub mod resolve;
-pub mod serve;
-pub mod site;
+pub(crate) mod diagnostics;
+pub(crate) mod governance;
+pub(crate) mod incremental;
+pub(crate) mod init;
+pub(crate) mod load;
+pub(crate) mod render;
+pub(crate) mod resolve;
+pub(crate) mod serve;
+pub(crate) mod site;
 #[cfg(test)]
 mod testing;
-pub mod translations;
-pub mod ui;
-pub mod write;
+pub(crate) mod translations;
+pub(crate) mod ui;
+pub(crate) mod write;
 
 // The modules of each phase under their old names, so that paths stay short and stable.
-pub use load::{config, date, front_matter, input, toml_input};
-pub use render::{i18n, search, template_limits, templates};
-pub use resolve::{claims, highlight, markdown, nesting};
-pub use site::{slug, url_rules};
-pub use write as output;
+pub(crate) use load::{config, date, front_matter, input, toml_input};
+pub(crate) use render::{i18n, search, template_limits, templates};
+pub(crate) use resolve::{claims, highlight, markdown, nesting};
+pub(crate) use site::{slug, url_rules};
+pub(crate) use write as output;
+
+// The public surface: what the `styre` binary and the integration tests use. Every module is
+// crate-private, so the compiler reports what nothing uses.
+pub use diagnostics::Diagnostics;
+pub use governance::case_id::{CaseNumbers, Format, candidates};
+pub use governance::scaffold::new_meeting;
+pub use incremental::{Outcome, Session};
+pub use init::init;
+pub use load::front_matter::{parse_page, parse_section, split as split_front_matter};
+pub use load::{LoadOptions, config::Config, date::Date};
+pub use render::search::{SearchLanguage, tokenize};
+pub use render::templates::{BUILTIN_CSS, FILTER_JS, GOVERNANCE_CSS, SEARCH_JS, STEMMER_JS};
+pub use resolve::Site;
+pub use resolve::highlight::stylesheet;
+pub use resolve::markdown::{LinkResolver, RenderOptions, render as render_markdown};
+pub use serve::{ServeOptions, serve};
+pub use site::url_rules::base_url_problem;
+pub use translations::{json as matrix_json, matrix, table as matrix_table};
+pub use ui::{Shell, count_line, counted};
+pub use write::create::create_new;
+pub use write::{Output, OutputFile, OutputLock, PublishError, Staging, check_target};
 
 use std::path::Path;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use diagnostics::{Diagnostics, SourceMap};
-use load::LoadOptions;
-use output::Output;
+use diagnostics::SourceMap;
 
 /// The stack of each thread styre's work runs on ([`on_styre_threads`]): far more than the
 /// limits the input is held to need (`nesting`, `template_limits`, `search::MAX_TERM_CHARS`), so

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use styre::load::LoadOptions;
-use styre::output::{self, PublishError};
-use styre::ui::Shell;
+use styre::LoadOptions;
+use styre::PublishError;
+use styre::Shell;
 
 /// A static site generator for public governance portals.
 #[derive(Debug, Parser)]
@@ -88,13 +88,13 @@ enum New {
         body: String,
         /// The meeting's date [default: the next date in the body's meeting plan].
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-        date: Option<styre::date::Date>,
+        date: Option<styre::Date>,
     },
 }
 
 /// `--base-url` follows the rule of `base_url` in config.toml (docs/configuration.md).
 fn parse_base_url(s: &str) -> Result<String, String> {
-    match styre::url_rules::base_url_problem(s.trim_end_matches('/')) {
+    match styre::base_url_problem(s.trim_end_matches('/')) {
         None => Ok(s.to_string()),
         Some(problem) => Err(format!(
             "{problem} (the base URL is an absolute http(s) URL with a host, such as https://example.no, or a path starting with `/`)"
@@ -102,8 +102,8 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     }
 }
 
-fn parse_day(s: &str) -> Result<styre::date::Date, String> {
-    let d = styre::date::Date::parse(s)?;
+fn parse_day(s: &str) -> Result<styre::Date, String> {
+    let d = styre::Date::parse(s)?;
     if d.time.is_some() {
         return Err("give the day only, as YYYY-MM-DD".into());
     }
@@ -121,25 +121,25 @@ fn main() -> ExitCode {
             force,
         } => {
             let target = output_dir.unwrap_or_else(|| cli.root.join("public"));
-            if let Err(e) = output::check_target(&target, &cli.root, force) {
+            if let Err(e) = styre::check_target(&target, &cli.root, force) {
                 shell.status(&format!("error: {e}"));
                 return ExitCode::from(2);
             }
             // One build at a time per output folder: a second one waits for the first.
-            let lock = match output::OutputLock::try_acquire(&target) {
+            let lock = match styre::OutputLock::try_acquire(&target) {
                 Ok(Some(lock)) => Ok(lock),
                 Ok(None) => {
                     shell.status(&format!(
                         "waiting for another build of {} to finish…",
                         target.display()
                     ));
-                    output::OutputLock::acquire(&target)
+                    styre::OutputLock::acquire(&target)
                 }
                 Err(e) => Err(e),
             };
             // Pages are written into a staging folder beside the target as they are rendered;
             // it replaces the target only if the whole build succeeds.
-            let staging = match lock.and_then(output::Staging::begin) {
+            let staging = match lock.and_then(styre::Staging::begin) {
                 Ok(staging) => staging,
                 Err(e) => {
                     shell.status(&format!("error: {e}"));
@@ -187,10 +187,10 @@ fn main() -> ExitCode {
             );
             shell.diagnostics(&build.diagnostics, &build.sources);
             if translations && let Some(site) = &site {
-                let matrix = styre::translations::matrix(site);
+                let matrix = styre::matrix(site);
                 let text = match format {
-                    MatrixFormat::Table => styre::translations::table(&matrix),
-                    MatrixFormat::Json => styre::translations::json(&matrix),
+                    MatrixFormat::Table => styre::matrix_table(&matrix),
+                    MatrixFormat::Json => styre::matrix_json(&matrix),
                 };
                 shell.out(text.trim_end());
             }
@@ -207,13 +207,13 @@ fn main() -> ExitCode {
             port,
             drafts,
         } => {
-            let options = styre::serve::ServeOptions {
+            let options = styre::ServeOptions {
                 root: cli.root,
                 interface,
                 port,
                 drafts,
             };
-            match styre::serve::serve(options, shell) {
+            match styre::serve(options, shell) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     shell.status(&format!("error: {e}"));
@@ -224,7 +224,7 @@ fn main() -> ExitCode {
         Command::New {
             what: New::Meeting { body, date },
         } => new_meeting(&cli.root, &body, date, &shell),
-        Command::Init { dir } => match styre::init::init(&dir) {
+        Command::Init { dir } => match styre::init(&dir) {
             Ok(()) => {
                 shell.status(&format!(
                     "Created a new site in {0}. Next: styre build --root {0}   (or: styre serve --root {0})",
@@ -242,7 +242,7 @@ fn main() -> ExitCode {
 
 fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -> String {
     let s = build.stats;
-    let plural = styre::ui::counted;
+    let plural = styre::counted;
     // (A check makes no files, and skips the search index's.)
     let files = match target {
         Some(_) => format!(" ({} files)", s.files),
@@ -262,7 +262,7 @@ fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -
     );
     let warnings = build.diagnostics.warning_count();
     if warnings > 0 {
-        line.push_str(&format!(", {}", styre::ui::count_line(0, warnings)));
+        line.push_str(&format!(", {}", styre::count_line(0, warnings)));
     }
     if let Some(t) = target {
         line.push_str(&format!(" → {}", t.display()));
@@ -273,11 +273,10 @@ fn summary(verb: &str, build: &styre::Build, target: Option<&std::path::Path>) -
 fn new_meeting(
     root: &std::path::Path,
     body: &str,
-    date: Option<styre::date::Date>,
+    date: Option<styre::Date>,
     shell: &Shell,
 ) -> ExitCode {
-    use styre::governance::scaffold;
-    let mut diagnostics = styre::diagnostics::Diagnostics::new();
+    let mut diagnostics = styre::Diagnostics::new();
     let site = match styre::resolve_site(root, &LoadOptions::default(), &mut diagnostics) {
         styre::Resolved::Site(site) => site,
         styre::Resolved::Failed(sources) => {
@@ -292,7 +291,7 @@ fn new_meeting(
         shell.status("fix these problems first: the new meeting is planned from the site as it is");
         return ExitCode::from(1);
     }
-    let planned = match scaffold::new_meeting(&site, body, date) {
+    let planned = match styre::new_meeting(&site, body, date) {
         Ok(p) => p,
         Err(e) => {
             shell.status(&format!("error: {e}"));
@@ -300,7 +299,7 @@ fn new_meeting(
         }
     };
     let path = root.join(&planned.file);
-    let written = styre::write::create::create_new(&path, &planned.text);
+    let written = styre::create_new(&path, &planned.text);
     match written {
         Ok(()) => {
             shell.status(&format!(

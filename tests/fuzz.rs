@@ -100,7 +100,7 @@ fn toml(s: &str) -> String {
 
 /// A resolver that knows one page and one case, like a real site.
 struct Links;
-impl styre::markdown::LinkResolver for Links {
+impl styre::LinkResolver for Links {
     fn resolve(&self, key: &str) -> Option<String> {
         (key == "om.md").then(|| "/om/".to_string())
     }
@@ -114,10 +114,10 @@ proptest! {
 
     #[test]
     fn markdown_renders_anything(body in text(120)) {
-        let rendered = styre::markdown::render(
+        let rendered = styre::render_markdown(
             &body,
             &Links,
-            styre::markdown::RenderOptions { highlight_code: true },
+            styre::RenderOptions { highlight_code: true },
         );
         for mention in &rendered.cases {
             prop_assert!(body.get(mention.span.clone()).is_some(), "a span off a char boundary");
@@ -139,8 +139,8 @@ proptest! {
 
     #[test]
     fn case_id_candidates_are_whole_ids(t in text(60)) {
-        let format = styre::governance::case_id::Format::parse("{case}-{meeting}/{yy}").unwrap();
-        for c in styre::governance::case_id::candidates(&t) {
+        let format = styre::Format::parse("{case}-{meeting}/{yy}").unwrap();
+        for c in styre::candidates(&t) {
             let id = t.get(c.range.clone());
             prop_assert!(id.is_some(), "a range off a char boundary");
             if let Some(n) = format.read(id.unwrap()) {
@@ -153,8 +153,8 @@ proptest! {
     // Case and meeting numbers have at most four digits; two-digit years are read as 20yy.
     fn case_ids_round_trip(case in 0u32..10_000, meeting in 0u32..10_000, year in 2000i32..2100) {
         for pattern in ["{case}-{meeting}/{yy}", "{case}/{meeting}-{yy}", "{case}/{yyyy}"] {
-            let format = styre::governance::case_id::Format::parse(pattern).unwrap();
-            let n = styre::governance::case_id::CaseNumbers {
+            let format = styre::Format::parse(pattern).unwrap();
+            let n = styre::CaseNumbers {
                 year,
                 meeting: format.has_meeting().then_some(meeting),
                 case,
@@ -172,11 +172,11 @@ proptest! {
     fn front_matter_is_read_or_reported(fm in text(40), body in text(40)) {
         let file = Path::new("content/a.md");
         let source = format!("+++\n{fm}\n+++\n{body}");
-        if let Ok(split) = styre::front_matter::split(file, &source) {
-            let _ = styre::front_matter::parse_page(file, &split);
-            let _ = styre::front_matter::parse_section(file, &split);
+        if let Ok(split) = styre::split_front_matter(file, &source) {
+            let _ = styre::parse_page(file, &split);
+            let _ = styre::parse_section(file, &split);
         }
-        let _ = styre::front_matter::split(file, &fm);
+        let _ = styre::split_front_matter(file, &fm);
     }
 
     #[test]
@@ -193,8 +193,8 @@ proptest! {
             toml(&title),
             lang = if lang.is_empty() { "nb".to_string() } else { lang },
         );
-        let _ = styre::config::Config::parse(Path::new("config.toml"), &config);
-        let _ = styre::config::Config::parse(Path::new("config.toml"), &extra);
+        let _ = styre::Config::parse(Path::new("config.toml"), &config);
+        let _ = styre::Config::parse(Path::new("config.toml"), &extra);
     }
 }
 
@@ -237,13 +237,13 @@ proptest! {
         }
         let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         common::write_site(root, &refs);
-        let build = styre::build_site(root, &styre::load::LoadOptions::default());
+        let build = styre::build_site(root, &styre::LoadOptions::default());
         if build.diagnostics.has_errors() {
             return Ok(());
         }
         let output = build.output.expect("a build without errors has an output");
         for (path, file) in &output.files {
-            let styre::output::OutputFile::Bytes(bytes) = file else { continue };
+            let styre::OutputFile::Bytes(bytes) = file else { continue };
             if path.ends_with(".xml") {
                 let text = std::str::from_utf8(bytes).unwrap();
                 prop_assert!(roxmltree::Document::parse(text).is_ok(), "{} is not XML", path);

@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::{manifest_dir, read_tree, stderr, styre};
-use styre::load::LoadOptions;
+use styre::LoadOptions;
 
 /// Every file of the in-memory output is claimed (or lies in a claimed folder), and every
 /// claimed file is written: `claims::generated_files` is in step with render.

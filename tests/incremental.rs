@@ -9,9 +9,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use styre::incremental::{Outcome, Session};
-use styre::load::LoadOptions;
-use styre::output::Output;
+use styre::LoadOptions;
+use styre::Output;
+use styre::{Outcome, Session};
 
 /// A copy of the bundled site, with a probe on the front page: it shows the word count of the
 /// accessibility statement through `get_page`, so an edit of that page must reach the front

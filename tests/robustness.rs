@@ -200,7 +200,7 @@ fn templates_at_the_limits_render() {
     let report = build.diagnostics.render(&build.sources, false);
     assert!(!build.diagnostics.has_errors(), "{report}");
     let output = build.output.unwrap();
-    let Some(styre::output::OutputFile::Bytes(html)) = output.files.get("side/index.html") else {
+    let Some(styre::OutputFile::Bytes(html)) = output.files.get("side/index.html") else {
         panic!("no page")
     };
     let html = String::from_utf8_lossy(html);

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use elasticlunr::lang::Language as _;
 use serde_json::Value;
-use styre::search::{SearchLanguage, tokenize};
+use styre::{SearchLanguage, tokenize};
 
 use common::{stderr, styre, write_site};
 

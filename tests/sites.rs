@@ -30,16 +30,16 @@ fn check_site(name: &str) {
         .collect();
     // Built-in assets written as they are: checked against their sources, not kept in expected/.
     // (The fixtures use the default highlighting themes.)
-    let syntax = styre::highlight::stylesheet("InspiredGitHub", "base16-ocean.dark");
+    let syntax = styre::stylesheet("InspiredGitHub", "base16-ocean.dark");
     let builtin: BTreeMap<&str, &str> = [
         ("syntax.css", syntax.as_str()),
-        ("styre.css", styre::templates::BUILTIN_CSS),
-        ("styre-governance.css", styre::templates::GOVERNANCE_CSS),
-        ("styre-filter.js", styre::templates::FILTER_JS),
-        ("styre-search.js", styre::templates::SEARCH_JS),
+        ("styre.css", styre::BUILTIN_CSS),
+        ("styre-governance.css", styre::GOVERNANCE_CSS),
+        ("styre-filter.js", styre::FILTER_JS),
+        ("styre-search.js", styre::SEARCH_JS),
     ]
     .into_iter()
-    .chain(styre::templates::STEMMER_JS.iter().copied())
+    .chain(styre::STEMMER_JS.iter().copied())
     .collect();
     let (copies, mut actual): (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) =
         actual.into_iter().partition(|(path, bytes)| {

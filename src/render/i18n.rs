@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-pub use crate::load::strings::{Strings, builtin};
+pub use crate::load::strings::builtin;
 use crate::site::plural::rules;
 
 /// Picks the form of a plural table for `n` and puts `n`, written as the language writes

@@ -34,7 +34,7 @@ use context::Renderer;
 use functions::{noting_reads, register_functions};
 use values::{Lookup, TemplateStrings, template_strings};
 
-pub use jobs::{DataFormat, Job};
+pub use jobs::Job;
 
 /// A job's output file (path, bytes), or the problem it hit (`None` when that problem was
 /// already reported elsewhere, such as a template that does not parse).
@@ -42,11 +42,6 @@ pub(crate) type JobResult = Result<(String, Vec<u8>), Option<Diagnostic>>;
 
 /// A job, what it gave, and the pages and sections its templates fetched.
 pub(crate) type JobRun = (Job, JobResult, Vec<Target>);
-
-/// Renders the whole site. Problems (template errors) go to `diags`.
-pub fn render(site: &Site, diags: &mut Diagnostics) -> Output {
-    Rendering::full(site, diags, Mode::Memory).1
-}
 
 /// Where rendered files can go as soon as they are made (`styre build` writes them into the
 /// staging folder while other pages still render): output path, bytes.

@@ -20,7 +20,6 @@ mod urls;
 
 pub use content::{Alias, Page, Section, Target};
 pub use links::check_all_links;
-pub use markdown::{script_link, too_deep};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

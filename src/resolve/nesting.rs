@@ -68,8 +68,9 @@ impl Nesting {
         }
     }
 
-    /// How many elements are open.
-    pub fn depth(&self) -> usize {
+    /// How many elements are open (what the tests watch).
+    #[cfg(test)]
+    fn depth(&self) -> usize {
         self.open.len()
     }
 

@@ -2,8 +2,7 @@
 //!
 //! The render phase produces an [`Output`]: a sorted map from output path to bytes (or to a file
 //! to copy, or a mark that the file is written already). `serve` keeps it in memory; `build`
-//! writes it through a [`Staging`] folder (and [`publish`] does the same for an `Output` in
-//! memory):
+//! writes it through a [`Staging`] folder:
 //!
 //! 1. refuse an output folder that styre did not write (no marker file), unless `--force`, and
 //!    always refuse folders that hold the site itself;
@@ -31,7 +30,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use guard::{canonical, check_target};
-pub use staging::{OutputLock, Staging, publish};
+pub use staging::{OutputLock, Staging};
 
 /// The marker file styre writes at the top of every output folder it creates.
 pub const MARKER: &str = ".styre-output";

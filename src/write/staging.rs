@@ -12,14 +12,6 @@ use rayon::prelude::*;
 
 use super::{MARKER, MARKER_TEXT, Output, OutputFile, PublishError, canonical, io_err};
 
-/// Writes `output` to `target` atomically (see the module docs), waiting for any other build
-/// of `target` to finish first. Call [`check_target`] first.
-pub fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
-    let staging = Staging::begin(OutputLock::acquire(target)?)?;
-    staging.write_output(output);
-    staging.finish()
-}
-
 /// Where an output folder is: its path (absolute, `.` and `..` resolved, links of its parents
 /// resolved), its parent and its name.
 fn locate(target: &Path) -> Result<(PathBuf, PathBuf, String), PublishError> {
@@ -330,6 +322,14 @@ mod tests {
     use super::super::check_target;
     use super::super::tests::output;
     use super::*;
+
+    /// Writes `output` to `target` the way `styre build` does: waits for the lock, stages,
+    /// swaps in.
+    fn publish(output: &Output, target: &Path) -> Result<(), PublishError> {
+        let staging = Staging::begin(OutputLock::acquire(target)?)?;
+        staging.write_output(output);
+        staging.finish()
+    }
 
     #[test]
     fn staging_takes_files_while_rendering_and_swaps_in_only_when_finished() {

@@ -38,7 +38,6 @@ use crate::markdown::Rendered;
 use crate::resolve::content::{Page, Section};
 
 use paths::Segments;
-pub use texts::Texts;
 
 /// A body, with the section that presents it.
 #[derive(Debug)]

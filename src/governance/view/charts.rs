@@ -1,5 +1,5 @@
 //! `page.dataset`: a dataset's rows, with its chart (bars or key figures) drawn as SVG at
-//! build time; and numbers as Norwegian tables write them.
+//! build time.
 
 use serde_json::{Value, json};
 
@@ -160,39 +160,4 @@ fn bar_chart(set: &Dataset, page: &Page, strings: &Value) -> String {
         y = bar_y + 26.0;
     }
     chart_open(set, page, "chart-bar", CHART_W, y) + &body + "</svg>"
-}
-
-/// A number as Norwegian tables write it: thin-space thousands, decimal comma.
-pub fn format_number(n: f64) -> String {
-    let negative = n < 0.0;
-    let n = n.abs();
-    let whole = n.trunc() as u64;
-    let frac = n - n.trunc();
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    if frac > 1e-9 {
-        let f = format!("{frac:.2}");
-        out.push(',');
-        out.push_str(f.trim_start_matches("0.").trim_end_matches('0'));
-    }
-    if negative { format!("-{out}") } else { out }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_as_norwegian_tables_write_them() {
-        assert_eq!(format_number(210042.0), "210\u{202f}042");
-        assert_eq!(format_number(5260000.0), "5\u{202f}260\u{202f}000");
-        assert_eq!(format_number(80.0), "80");
-        assert_eq!(format_number(4.9), "4,9");
-    }
 }

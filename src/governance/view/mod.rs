@@ -17,8 +17,8 @@ mod meetings;
 mod overview;
 mod plans;
 
-pub use charts::{dataset, format_number};
-pub use documents::{document, word_diff};
+pub use charts::dataset;
+pub use documents::document;
 pub use overview::{body, is_document, overview, page_kind};
 pub use plans::{delivery_plan, meeting_plan, roadmap};
 
@@ -110,14 +110,6 @@ impl<'s> View<'s> {
 
     pub fn decisions_path(&self) -> String {
         self.site.governance.decisions_path(self.lang)
-    }
-
-    pub fn follow_ups_path(&self) -> String {
-        self.site.governance.follow_ups_path(self.lang)
-    }
-
-    pub fn data_page_path(&self) -> String {
-        self.site.governance.data_page_path(self.lang)
     }
 
     /// The generated pages every template can link to: `registers.decisions` and so on

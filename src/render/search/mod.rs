@@ -220,7 +220,6 @@ pub(crate) struct Doc {
 /// The index and the store of one language, as JSON, and what the search page offers as
 /// filters.
 pub struct LanguageIndex {
-    pub lang: String,
     /// The files under `/search/<lang>/`: `meta.json`, `terms-<n>.json`, `text-<n>.json`.
     pub files: Vec<(String, Vec<u8>)>,
     /// The types of document in this language's index, in [`TYPES`] order.
@@ -281,7 +280,6 @@ pub fn build_language(site: &Site, lang: &str, with_files: bool) -> LanguageInde
         Vec::new()
     };
     LanguageIndex {
-        lang: lang.to_string(),
         files,
         types,
         years,

@@ -24,10 +24,8 @@ mod depth;
 mod macros;
 
 pub use cycles::cycles;
-pub use depth::{EXPRESSION_SIZE, TAG_DEPTH, check_depth};
-pub use macros::{
-    MACRO_DEPTH, MacroSite, begin_render, guard_macros, macro_overflow, register_guard,
-};
+pub use depth::check_depth;
+pub use macros::{MacroSite, begin_render, guard_macros, macro_overflow, register_guard};
 
 /// A tag of a template: `{% … %}` or `{{ … }}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
