@@ -119,124 +119,155 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             force,
-        } => {
-            let target = output_dir.unwrap_or_else(|| cli.root.join("public"));
-            if let Err(e) = styre::check_target(&target, &cli.root, force) {
-                shell.status(&format!("error: {e}"));
-                return ExitCode::from(2);
-            }
-            // One build at a time per output folder: a second one waits for the first.
-            let lock = match styre::OutputLock::try_acquire(&target) {
-                Ok(Some(lock)) => Ok(lock),
-                Ok(None) => {
-                    shell.status(&format!(
-                        "waiting for another build of {} to finish…",
-                        target.display()
-                    ));
-                    styre::OutputLock::acquire(&target)
-                }
-                Err(e) => Err(e),
-            };
-            // Pages are written into a staging folder beside the target as they are rendered;
-            // it replaces the target only if the whole build succeeds.
-            let staging = match lock.and_then(styre::Staging::begin) {
-                Ok(staging) => staging,
-                Err(e) => {
-                    shell.status(&format!("error: {e}"));
-                    return ExitCode::from(2);
-                }
-            };
-            let build = styre::build_site_into(
-                &cli.root,
-                &LoadOptions { drafts, base_url },
-                &|path, bytes| staging.write(path, bytes),
-            );
-            shell.diagnostics(&build.diagnostics, &build.sources);
-            let Some(site) = build.ok() else {
-                staging.abandon();
-                shell.status(&format!(
-                    "build failed; {} left as it was",
-                    target.display()
-                ));
-                return ExitCode::from(1);
-            };
-            staging.write_output(site);
-            match staging.finish() {
-                Ok(()) => {
-                    shell.status(&summary("Built", &build, Some(&target)));
-                    end_without_freeing(build);
-                    ExitCode::SUCCESS
-                }
-                Err(e @ PublishError::Refused(_)) | Err(e @ PublishError::Io(_)) => {
-                    shell.status(&format!("error: {e}"));
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => build(&cli.root, output_dir, base_url, drafts, force, &shell),
         Command::Check {
             drafts,
             translations,
             format,
-        } => {
-            let (build, site) = styre::check_site(
-                &cli.root,
-                &LoadOptions {
-                    drafts,
-                    base_url: None,
-                },
-            );
-            shell.diagnostics(&build.diagnostics, &build.sources);
-            if translations && let Some(site) = &site {
-                let matrix = styre::matrix(site);
-                let text = match format {
-                    MatrixFormat::Table => styre::matrix_table(&matrix),
-                    MatrixFormat::Json => styre::matrix_json(&matrix),
-                };
-                shell.out(text.trim_end());
-            }
-            if build.diagnostics.has_errors() {
-                ExitCode::from(1)
-            } else {
-                shell.status(&summary("Checked", &build, None));
-                end_without_freeing((build, site));
-                ExitCode::SUCCESS
-            }
-        }
+        } => check(&cli.root, drafts, translations, format, &shell),
         Command::Serve {
             interface,
             port,
             drafts,
-        } => {
-            let options = styre::ServeOptions {
-                root: cli.root,
-                interface,
-                port,
-                drafts,
-            };
-            match styre::serve(options, shell) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    shell.status(&format!("error: {e}"));
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => serve(cli.root, interface, port, drafts, shell),
         Command::New {
             what: New::Meeting { body, date },
         } => new_meeting(&cli.root, &body, date, &shell),
-        Command::Init { dir } => match styre::init(&dir) {
-            Ok(()) => {
-                shell.status(&format!(
-                    "Created a new site in {0}. Next: styre build --root {0}   (or: styre serve --root {0})",
-                    dir.display()
-                ));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                shell.status(&format!("error: {e}"));
-                ExitCode::from(2)
-            }
+        Command::Init { dir } => init(&dir, &shell),
+    }
+}
+
+/// `styre build`: renders the site into a staging folder that replaces `output_dir` on success.
+fn build(
+    root: &std::path::Path,
+    output_dir: Option<PathBuf>,
+    base_url: Option<String>,
+    drafts: bool,
+    force: bool,
+    shell: &Shell,
+) -> ExitCode {
+    let target = output_dir.unwrap_or_else(|| root.join("public"));
+    if let Err(e) = styre::check_target(&target, root, force) {
+        shell.status(&format!("error: {e}"));
+        return ExitCode::from(2);
+    }
+    // One build at a time per output folder: a second one waits for the first.
+    let lock = match styre::OutputLock::try_acquire(&target) {
+        Ok(Some(lock)) => Ok(lock),
+        Ok(None) => {
+            shell.status(&format!(
+                "waiting for another build of {} to finish…",
+                target.display()
+            ));
+            styre::OutputLock::acquire(&target)
+        }
+        Err(e) => Err(e),
+    };
+    // Pages are written into a staging folder beside the target as they are rendered;
+    // it replaces the target only if the whole build succeeds.
+    let staging = match lock.and_then(styre::Staging::begin) {
+        Ok(staging) => staging,
+        Err(e) => {
+            shell.status(&format!("error: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    let build = styre::build_site_into(root, &LoadOptions { drafts, base_url }, &|path, bytes| {
+        staging.write(path, bytes)
+    });
+    shell.diagnostics(&build.diagnostics, &build.sources);
+    let Some(site) = build.ok() else {
+        staging.abandon();
+        shell.status(&format!(
+            "build failed; {} left as it was",
+            target.display()
+        ));
+        return ExitCode::from(1);
+    };
+    staging.write_output(site);
+    match staging.finish() {
+        Ok(()) => {
+            shell.status(&summary("Built", &build, Some(&target)));
+            end_without_freeing(build);
+            ExitCode::SUCCESS
+        }
+        Err(e @ PublishError::Refused(_)) | Err(e @ PublishError::Io(_)) => {
+            shell.status(&format!("error: {e}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `styre check`: a build that writes nothing, and with `--translations` the matrix.
+fn check(
+    root: &std::path::Path,
+    drafts: bool,
+    translations: bool,
+    format: MatrixFormat,
+    shell: &Shell,
+) -> ExitCode {
+    let (build, site) = styre::check_site(
+        root,
+        &LoadOptions {
+            drafts,
+            base_url: None,
         },
+    );
+    shell.diagnostics(&build.diagnostics, &build.sources);
+    if translations && let Some(site) = &site {
+        let matrix = styre::matrix(site);
+        let text = match format {
+            MatrixFormat::Table => styre::matrix_table(&matrix),
+            MatrixFormat::Json => styre::matrix_json(&matrix),
+        };
+        shell.out(text.trim_end());
+    }
+    if build.diagnostics.has_errors() {
+        ExitCode::from(1)
+    } else {
+        shell.status(&summary("Checked", &build, None));
+        end_without_freeing((build, site));
+        ExitCode::SUCCESS
+    }
+}
+
+/// `styre serve`: serves the site, rebuilding it on every change.
+fn serve(
+    root: PathBuf,
+    interface: std::net::IpAddr,
+    port: u16,
+    drafts: bool,
+    shell: Shell,
+) -> ExitCode {
+    let options = styre::ServeOptions {
+        root,
+        interface,
+        port,
+        drafts,
+    };
+    match styre::serve(options, shell) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            shell.status(&format!("error: {e}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `styre init`: creates a new site in `dir`.
+fn init(dir: &std::path::Path, shell: &Shell) -> ExitCode {
+    match styre::init(dir) {
+        Ok(()) => {
+            shell.status(&format!(
+                "Created a new site in {0}. Next: styre build --root {0}   (or: styre serve --root {0})",
+                dir.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            shell.status(&format!("error: {e}"));
+            ExitCode::from(2)
+        }
     }
 }
 

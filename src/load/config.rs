@@ -212,135 +212,32 @@ impl Config {
         let Some(raw) = parsed.value else {
             return Err(errors);
         };
-        let span_of = |key: &str| find_key(text, key);
-
-        let base_url = raw.base_url.trim_end_matches('/').to_string();
-        if let Some(problem) = crate::url_rules::base_url_problem(&base_url) {
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    value_span(text, "base_url"),
-                    "base_url must be an absolute http(s) URL or a path starting with `/`",
-                    problem,
-                )
-                .hint("write it like base_url = \"https://example.no\" (or \"/portal\" for root-relative links)"),
-            );
-        }
-        if let Some(url) = &raw.open_data.licence_url
-            && let Err(scheme) = crate::url_rules::check_url(url)
-        {
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    value_span(text, "licence_url"),
-                    format!("`{scheme}:` URLs are not allowed in licence_url"),
-                    "not an http(s), mailto or tel URL",
-                )
-                .hint("link the licence with an https:// URL, e.g. \"https://data.norge.no/nlod/no/2.0\""),
-            );
-        }
-        let timezone = match jiff::tz::TimeZone::get(&raw.timezone) {
-            Ok(tz) => tz,
-            Err(_) => {
-                errors.push(
-                    Diagnostic::at(
-                        file,
-                        span_of("timezone"),
-                        format!("unknown time zone `{}`", raw.timezone),
-                        "not an IANA time zone name",
-                    )
-                    .hint("use a name such as \"Europe/Oslo\" or \"UTC\""),
-                );
-                jiff::tz::TimeZone::UTC
-            }
-        };
-        for key in [&raw.highlight_theme, &raw.highlight_theme_dark] {
-            if !HIGHLIGHT_THEMES.contains(&key.as_str()) {
-                errors.push(
-                    Diagnostic::at(
-                        file,
-                        find_value(text, key),
-                        format!("unknown highlight theme `{key}`"),
-                        "not a bundled theme",
-                    )
-                    .hint(format!("bundled themes: {}", HIGHLIGHT_THEMES.join(", "))),
-                );
-            }
-        }
-        if let Some(theme) = &raw.theme
-            && !is_folder_name(theme)
-        {
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    span_of("theme"),
-                    format!("`{theme}` is not a theme name"),
-                    "not the name of a folder in themes/",
-                )
-                .hint("a theme is a folder directly under themes/: write theme = \"styre\" for themes/styre"),
-            );
-        }
-        let mut languages = Vec::new();
-        let default_code = raw.default_language.clone();
-        if !raw.languages.is_empty() && !raw.languages.contains_key(&default_code) {
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    span_of("default_language"),
-                    format!(
-                        "default language `{default_code}` has no [languages.{default_code}] table"
-                    ),
-                    "not declared under [languages]",
-                )
-                .hint(format!("add [languages.{default_code}] with name = \"…\"")),
-            );
-        }
-        for (code, lang) in &raw.languages {
-            if !is_language_code(code) {
-                errors.push(
-                    Diagnostic::at(
-                        file,
-                        find_value(text, &format!("languages.{code}")),
-                        format!("`{code}` is not a language code"),
-                        "not a BCP 47 language code",
-                    )
-                    .hint("use a code such as nb, nn, en, se or ar"),
-                );
-            }
-            languages.push(Language {
-                code: code.clone(),
-                name: lang.name.clone(),
-                direction: lang.direction,
-                locale: lang.locale.clone().unwrap_or_else(|| code.clone()),
-                title: lang.title.clone().unwrap_or_else(|| raw.title.clone()),
-                description: lang
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| raw.description.clone()),
-                is_default: *code == default_code,
-            });
-        }
-        if !languages.iter().any(|l| l.is_default) {
-            languages.push(Language {
-                code: default_code.clone(),
-                name: default_code.clone(),
-                direction: Direction::Ltr,
-                locale: default_code.clone(),
-                title: raw.title.clone(),
-                description: raw.description.clone(),
-                is_default: true,
-            });
-        }
-        languages.sort_by(|a, b| (!a.is_default, &a.code).cmp(&(!b.is_default, &b.code)));
+        // The checks run in this order: it is the order of their messages.
+        let base_url = check_base_url(file, text, &raw, &mut errors);
+        check_licence_url(file, text, &raw, &mut errors);
+        let timezone = check_timezone(file, text, &raw, &mut errors);
+        check_highlight_themes(file, text, &raw, &mut errors);
+        check_theme(file, text, &raw, &mut errors);
+        let languages = check_languages(file, text, &raw, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
+        Ok(Config::build(raw, base_url, timezone, languages))
+    }
+
+    /// The config from its checked parts.
+    fn build(
+        raw: RawConfig,
+        base_url: String,
+        timezone: jiff::tz::TimeZone,
+        languages: Vec<Language>,
+    ) -> Config {
         let langs = Languages::new(languages.iter().map(|l| l.code.as_str()));
-        Ok(Config {
+        Config {
             base_url,
             title: raw.title,
             description: raw.description,
-            default_language: default_code,
+            default_language: raw.default_language,
             languages,
             langs,
             theme: raw.theme,
@@ -358,7 +255,7 @@ impl Config {
             untranslated: raw.untranslated,
             open_data: raw.open_data,
             extra: toml_input::to_json(&raw.extra),
-        })
+        }
     }
 
     pub fn language(&self, code: &str) -> Option<&Language> {
@@ -386,6 +283,167 @@ impl Config {
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// `base_url` without a trailing slash; an error unless it is an http(s) URL or a `/` path.
+fn check_base_url(
+    file: &Path,
+    text: &str,
+    raw: &RawConfig,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let base_url = raw.base_url.trim_end_matches('/').to_string();
+    if let Some(problem) = crate::url_rules::base_url_problem(&base_url) {
+        errors.push(
+            Diagnostic::at(
+                file,
+                value_span(text, "base_url"),
+                "base_url must be an absolute http(s) URL or a path starting with `/`",
+                problem,
+            )
+            .hint("write it like base_url = \"https://example.no\" (or \"/portal\" for root-relative links)"),
+        );
+    }
+    base_url
+}
+
+/// An error for an `[open_data] licence_url` of a scheme links may not have.
+fn check_licence_url(file: &Path, text: &str, raw: &RawConfig, errors: &mut Vec<Diagnostic>) {
+    if let Some(url) = &raw.open_data.licence_url
+        && let Err(scheme) = crate::url_rules::check_url(url)
+    {
+        errors.push(
+            Diagnostic::at(
+                file,
+                value_span(text, "licence_url"),
+                format!("`{scheme}:` URLs are not allowed in licence_url"),
+                "not an http(s), mailto or tel URL",
+            )
+            .hint(
+                "link the licence with an https:// URL, e.g. \"https://data.norge.no/nlod/no/2.0\"",
+            ),
+        );
+    }
+}
+
+/// The `timezone`; an error (and UTC) for a name that is not an IANA time zone.
+fn check_timezone(
+    file: &Path,
+    text: &str,
+    raw: &RawConfig,
+    errors: &mut Vec<Diagnostic>,
+) -> jiff::tz::TimeZone {
+    match jiff::tz::TimeZone::get(&raw.timezone) {
+        Ok(tz) => tz,
+        Err(_) => {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    find_key(text, "timezone"),
+                    format!("unknown time zone `{}`", raw.timezone),
+                    "not an IANA time zone name",
+                )
+                .hint("use a name such as \"Europe/Oslo\" or \"UTC\""),
+            );
+            jiff::tz::TimeZone::UTC
+        }
+    }
+}
+
+/// An error for each highlight theme (light, dark) not in [`HIGHLIGHT_THEMES`].
+fn check_highlight_themes(file: &Path, text: &str, raw: &RawConfig, errors: &mut Vec<Diagnostic>) {
+    for key in [&raw.highlight_theme, &raw.highlight_theme_dark] {
+        if !HIGHLIGHT_THEMES.contains(&key.as_str()) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    find_value(text, key),
+                    format!("unknown highlight theme `{key}`"),
+                    "not a bundled theme",
+                )
+                .hint(format!("bundled themes: {}", HIGHLIGHT_THEMES.join(", "))),
+            );
+        }
+    }
+}
+
+/// An error for a `theme` that is not a plain folder name.
+fn check_theme(file: &Path, text: &str, raw: &RawConfig, errors: &mut Vec<Diagnostic>) {
+    if let Some(theme) = &raw.theme
+        && !is_folder_name(theme)
+    {
+        errors.push(
+            Diagnostic::at(
+                file,
+                find_key(text, "theme"),
+                format!("`{theme}` is not a theme name"),
+                "not the name of a folder in themes/",
+            )
+            .hint("a theme is a folder directly under themes/: write theme = \"styre\" for themes/styre"),
+        );
+    }
+}
+
+/// The languages, the default first, then by code; errors for an undeclared default and bad codes.
+fn check_languages(
+    file: &Path,
+    text: &str,
+    raw: &RawConfig,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Language> {
+    let mut languages = Vec::new();
+    let default_code = &raw.default_language;
+    if !raw.languages.is_empty() && !raw.languages.contains_key(default_code) {
+        errors.push(
+            Diagnostic::at(
+                file,
+                find_key(text, "default_language"),
+                format!(
+                    "default language `{default_code}` has no [languages.{default_code}] table"
+                ),
+                "not declared under [languages]",
+            )
+            .hint(format!("add [languages.{default_code}] with name = \"…\"")),
+        );
+    }
+    for (code, lang) in &raw.languages {
+        if !is_language_code(code) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    find_value(text, &format!("languages.{code}")),
+                    format!("`{code}` is not a language code"),
+                    "not a BCP 47 language code",
+                )
+                .hint("use a code such as nb, nn, en, se or ar"),
+            );
+        }
+        languages.push(Language {
+            code: code.clone(),
+            name: lang.name.clone(),
+            direction: lang.direction,
+            locale: lang.locale.clone().unwrap_or_else(|| code.clone()),
+            title: lang.title.clone().unwrap_or_else(|| raw.title.clone()),
+            description: lang
+                .description
+                .clone()
+                .unwrap_or_else(|| raw.description.clone()),
+            is_default: code == default_code,
+        });
+    }
+    if !languages.iter().any(|l| l.is_default) {
+        languages.push(Language {
+            code: default_code.clone(),
+            name: default_code.clone(),
+            direction: Direction::Ltr,
+            locale: default_code.clone(),
+            title: raw.title.clone(),
+            description: raw.description.clone(),
+            is_default: true,
+        });
+    }
+    languages.sort_by(|a, b| (!a.is_default, &a.code).cmp(&(!b.is_default, &b.code)));
+    languages
 }
 
 fn is_language_code(code: &str) -> bool {

@@ -1,7 +1,8 @@
 //! Phase 3, render: one job run. [`Renderer`] builds the tera context of each job kind
 //! (`base_context` for every page, `content_context` for pages and sections, `trail` for
 //! breadcrumbs, `generated_context` for the pages generated in every language), renders it
-//! (`render_template`) and minifies pages (`finish_html`).
+//! (`render_template`) and minifies pages (`finish_html`). `run` hands each job to the method
+//! of its kind (`page`, `section`, `case`, …).
 
 use serde_json::{Value, json};
 
@@ -27,209 +28,261 @@ pub(crate) struct Renderer<'a> {
 
 impl Renderer<'_> {
     pub(crate) fn run(&self, job: Job) -> JobResult {
-        let site = self.site;
-        let config = &site.config;
         match job {
-            Job::Page(i) => {
-                let page = &site.pages[i];
-                let mut ctx = self.base_context(&page.source.lang, &page.path);
-                self.content_context(&mut ctx, &self.lookup.pages[i]);
-                ctx.insert("page", &*self.lookup.pages[i]);
-                ctx.insert(
-                    "breadcrumbs",
-                    &self.trail(&page.source.lang, Some(&page.section_key)),
-                );
-                let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
-                let html = self.finish_html(html, &page.template, &page.source.file)?;
-                Ok((file_for(&page.path), html))
-            }
-            Job::Section(i) => {
-                let section = &site.sections[i];
-                let mut ctx = self.base_context(&section.source.lang, &section.path);
-                self.content_context(&mut ctx, &self.lookup.sections[i]);
-                ctx.insert("section", &*self.lookup.sections[i]);
-                ctx.insert(
-                    "breadcrumbs",
-                    &self.trail(&section.source.lang, section.parent_key.as_deref()),
-                );
-                if section.parent_key.is_none() {
-                    let view = crate::governance::view::View::new(site, &section.source.lang);
-                    ctx.insert("overview", &crate::governance::view::overview(&view));
-                }
-                let html =
-                    self.render_template(&section.template, &mut ctx, &section.source.file)?;
-                let html = self.finish_html(html, &section.template, &section.source.file)?;
-                Ok((file_for(&section.path), html))
-            }
-            Job::NotFound(l) => {
-                let lang = &config.languages[l];
-                let path = format!("{}404.html", config.language_prefix(&lang.code));
-                let mut ctx = self.base_context(&lang.code, &path);
-                let file = site.templates.file_of("404.html");
-                let html = self.render_template("404.html", &mut ctx, &file)?;
-                Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
-            }
-            Job::Feed(l) => {
-                let lang = &config.languages[l];
-                let path = format!("{}atom.xml", config.language_prefix(&lang.code));
-                let mut ctx = self.base_context(&lang.code, &path);
-                let (pages, last_updated) = feed_pages(site, &lang.code);
-                ctx.insert("pages", &pages);
-                ctx.insert("last_updated", &last_updated);
-                ctx.insert("feed_url", &config.absolute_url(&path));
-                let xml = self.render_template(
-                    "atom.xml",
-                    &mut ctx,
-                    &site.templates.file_of("atom.xml"),
-                )?;
-                Ok((file_for(&path), xml.into_bytes()))
-            }
-            Job::Sitemap => {
-                let mut ctx = self.base_context(&config.default_language, "/sitemap.xml");
-                ctx.insert("entries", &sitemap_entries(site));
-                let xml = self.render_template(
-                    "sitemap.xml",
-                    &mut ctx,
-                    &site.templates.file_of("sitemap.xml"),
-                )?;
-                Ok(("sitemap.xml".into(), xml.into_bytes()))
-            }
-            Job::Robots => {
-                let mut ctx = self.base_context(&config.default_language, "/robots.txt");
-                let text = self.render_template(
-                    "robots.txt",
-                    &mut ctx,
-                    &site.templates.file_of("robots.txt"),
-                )?;
-                Ok(("robots.txt".into(), text.into_bytes()))
-            }
-            Job::Case(i, l) => {
-                let lang = &config.languages[l].code;
-                let view = View::new(site, lang);
-                let (mut ctx, path) =
-                    self.generated_context(l, |lang| site.governance.case_path(i, lang));
-                let case = view.case_page(i);
-                let body = &site.governance.bodies[site.governance.cases[i].body];
-                let mut trail =
-                    self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
-                if case["meeting"].is_object() {
-                    trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
-                }
-                ctx.insert("breadcrumbs", &trail);
-                ctx.insert("case", &case);
-                self.generated("case.html", &mut ctx, &path)
-            }
-            Job::Decisions(l) => {
-                let lang = &config.languages[l].code;
-                let view = View::new(site, lang);
-                let (mut ctx, path) =
-                    self.generated_context(l, |lang| site.governance.decisions_path(lang));
-                ctx.insert("register", &view.decisions());
-                self.generated("decisions.html", &mut ctx, &path)
-            }
-            Job::FollowUps(l) => {
-                let lang = &config.languages[l].code;
-                let view = View::new(site, lang);
-                let (mut ctx, path) =
-                    self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
-                ctx.insert("tracker", &view.follow_ups());
-                self.generated("follow-ups.html", &mut ctx, &path)
-            }
-            Job::Data(d, format) => {
-                use crate::governance::data;
-                let set = &data::DATASETS[d];
-                let records = self.data.get(d).map_or(&[][..], Vec::as_slice);
-                Ok(match format {
-                    DataFormat::Json => (
-                        format!("data/{}.json", set.name),
-                        data::json_file(site, set, records).into_bytes(),
-                    ),
-                    DataFormat::Csv => (
-                        format!("data/{}.csv", set.name),
-                        data::csv_file(set, records),
-                    ),
-                    DataFormat::Schema => (
-                        format!("data/{}.schema.json", set.name),
-                        data::schema(site, set).into_bytes(),
-                    ),
-                })
-            }
-            Job::DataPage(l) => {
-                let (mut ctx, path) =
-                    self.generated_context(l, |lang| site.governance.data_page_path(lang));
-                ctx.insert(
-                    "catalogue",
-                    &crate::governance::data::catalogue(site, self.data),
-                );
-                self.generated("open-data.html", &mut ctx, &path)
-            }
+            Job::Page(i) => self.page(i),
+            Job::Section(i) => self.section(i),
+            Job::NotFound(l) => self.not_found(l),
+            Job::Feed(l) => self.feed(l),
+            Job::Sitemap => self.sitemap(),
+            Job::Robots => self.robots(),
+            Job::Case(i, l) => self.case(i, l),
+            Job::Decisions(l) => self.decisions(l),
+            Job::FollowUps(l) => self.follow_ups(l),
+            Job::Data(d, format) => Ok(self.data_file(d, format)),
+            Job::DataPage(l) => self.data_page(l),
             Job::Calendar => Ok((
                 "data/moter.ics".into(),
-                crate::governance::data::icalendar(site).into_bytes(),
+                crate::governance::data::icalendar(self.site).into_bytes(),
             )),
-            Job::DecisionFeed(l) => {
-                let lang = &config.languages[l].code;
-                let view = View::new(site, lang);
-                let register = view.decisions_path();
-                let path = format!("{register}atom.xml");
-                let mut ctx = self.base_context(lang, &path);
-                ctx.insert("register", &view.decisions());
-                ctx.insert("feed_url", &config.absolute_url(&path));
-                ctx.insert("register_url", &config.absolute_url(&register));
-                let xml = self.render_template(
-                    "decisions.xml",
-                    &mut ctx,
-                    &site.templates.file_of("decisions.xml"),
-                )?;
-                Ok((path.trim_start_matches('/').to_string(), xml.into_bytes()))
-            }
-            Job::Archive(b, year, l) => {
-                let lang = &config.languages[l].code;
-                let (mut ctx, path) =
-                    self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
-                let body = &site.governance.bodies[b];
-                ctx.insert(
-                    "breadcrumbs",
-                    &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
-                );
-                ctx.insert("archive", &View::new(site, lang).archive(b, year));
-                self.generated("archive.html", &mut ctx, &path)
-            }
-            Job::Search(l) => {
-                let (mut ctx, path) =
-                    self.generated_context(l, |lang| site.governance.search_path(lang));
-                let lang = &config.languages[l].code;
-                let Some(index) = self.search.get(l) else {
-                    return Err(None);
-                };
-                let bodies: Vec<Value> = site
-                    .governance
-                    .bodies
-                    .iter()
-                    .map(|b| json!({"id": b.id, "title": site.sections[b.section].title()}))
-                    .collect();
-                ctx.insert(
-                    "search",
-                    &json!({
-                        "base": config.absolute_url(&format!("/search/{lang}/")),
-                        "stemmer": crate::search::stemmer_script(lang).map(|s| config.absolute_url(&format!("/{s}"))),
-                        "script": config.absolute_url("/styre-search.js"),
-                        "types": index.types,
-                        "years": index.years,
-                        "bodies": bodies,
-                        "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
-                    }),
-                );
-                self.generated("search.html", &mut ctx, &path)
-            }
-            Job::Alias(i) => {
-                let alias = &site.aliases[i];
-                Ok((
-                    file_for(&alias.path),
-                    alias_html(&alias.target).into_bytes(),
-                ))
-            }
+            Job::DecisionFeed(l) => self.decision_feed(l),
+            Job::Archive(b, year, l) => self.archive(b, year, l),
+            Job::Search(l) => self.search_page(l),
+            Job::Alias(i) => Ok(self.alias(i)),
         }
+    }
+
+    /// A page (`site.pages[i]`), with its breadcrumbs.
+    fn page(&self, i: usize) -> JobResult {
+        let page = &self.site.pages[i];
+        let mut ctx = self.base_context(&page.source.lang, &page.path);
+        self.content_context(&mut ctx, &self.lookup.pages[i]);
+        ctx.insert("page", &*self.lookup.pages[i]);
+        ctx.insert(
+            "breadcrumbs",
+            &self.trail(&page.source.lang, Some(&page.section_key)),
+        );
+        let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
+        let html = self.finish_html(html, &page.template, &page.source.file)?;
+        Ok((file_for(&page.path), html))
+    }
+
+    /// A section (`site.sections[i]`); a home section also gets the governance overview.
+    fn section(&self, i: usize) -> JobResult {
+        let site = self.site;
+        let section = &site.sections[i];
+        let mut ctx = self.base_context(&section.source.lang, &section.path);
+        self.content_context(&mut ctx, &self.lookup.sections[i]);
+        ctx.insert("section", &*self.lookup.sections[i]);
+        ctx.insert(
+            "breadcrumbs",
+            &self.trail(&section.source.lang, section.parent_key.as_deref()),
+        );
+        if section.parent_key.is_none() {
+            let view = crate::governance::view::View::new(site, &section.source.lang);
+            ctx.insert("overview", &crate::governance::view::overview(&view));
+        }
+        let html = self.render_template(&section.template, &mut ctx, &section.source.file)?;
+        let html = self.finish_html(html, &section.template, &section.source.file)?;
+        Ok((file_for(&section.path), html))
+    }
+
+    /// The 404 page of language `l`.
+    fn not_found(&self, l: usize) -> JobResult {
+        let config = &self.site.config;
+        let lang = &config.languages[l];
+        let path = format!("{}404.html", config.language_prefix(&lang.code));
+        let mut ctx = self.base_context(&lang.code, &path);
+        let file = self.site.templates.file_of("404.html");
+        let html = self.render_template("404.html", &mut ctx, &file)?;
+        Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
+    }
+
+    /// The Atom feed of language `l`.
+    fn feed(&self, l: usize) -> JobResult {
+        let site = self.site;
+        let config = &site.config;
+        let lang = &config.languages[l];
+        let path = format!("{}atom.xml", config.language_prefix(&lang.code));
+        let mut ctx = self.base_context(&lang.code, &path);
+        let (pages, last_updated) = feed_pages(site, &lang.code);
+        ctx.insert("pages", &pages);
+        ctx.insert("last_updated", &last_updated);
+        ctx.insert("feed_url", &config.absolute_url(&path));
+        let xml =
+            self.render_template("atom.xml", &mut ctx, &site.templates.file_of("atom.xml"))?;
+        Ok((file_for(&path), xml.into_bytes()))
+    }
+
+    /// `sitemap.xml`.
+    fn sitemap(&self) -> JobResult {
+        let site = self.site;
+        let mut ctx = self.base_context(&site.config.default_language, "/sitemap.xml");
+        ctx.insert("entries", &sitemap_entries(site));
+        let xml = self.render_template(
+            "sitemap.xml",
+            &mut ctx,
+            &site.templates.file_of("sitemap.xml"),
+        )?;
+        Ok(("sitemap.xml".into(), xml.into_bytes()))
+    }
+
+    /// `robots.txt`.
+    fn robots(&self) -> JobResult {
+        let site = self.site;
+        let mut ctx = self.base_context(&site.config.default_language, "/robots.txt");
+        let text = self.render_template(
+            "robots.txt",
+            &mut ctx,
+            &site.templates.file_of("robots.txt"),
+        )?;
+        Ok(("robots.txt".into(), text.into_bytes()))
+    }
+
+    /// The permalink page of case `i` in language `l`, its breadcrumbs through its meeting.
+    fn case(&self, i: usize, l: usize) -> JobResult {
+        let site = self.site;
+        let lang = &site.config.languages[l].code;
+        let view = View::new(site, lang);
+        let (mut ctx, path) = self.generated_context(l, |lang| site.governance.case_path(i, lang));
+        let case = view.case_page(i);
+        let body = &site.governance.bodies[site.governance.cases[i].body];
+        let mut trail = self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
+        if case["meeting"].is_object() {
+            trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
+        }
+        ctx.insert("breadcrumbs", &trail);
+        ctx.insert("case", &case);
+        self.generated("case.html", &mut ctx, &path)
+    }
+
+    /// The decision register of language `l`.
+    fn decisions(&self, l: usize) -> JobResult {
+        let site = self.site;
+        let lang = &site.config.languages[l].code;
+        let view = View::new(site, lang);
+        let (mut ctx, path) =
+            self.generated_context(l, |lang| site.governance.decisions_path(lang));
+        ctx.insert("register", &view.decisions());
+        self.generated("decisions.html", &mut ctx, &path)
+    }
+
+    /// The follow-up tracker of language `l`.
+    fn follow_ups(&self, l: usize) -> JobResult {
+        let site = self.site;
+        let lang = &site.config.languages[l].code;
+        let view = View::new(site, lang);
+        let (mut ctx, path) =
+            self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
+        ctx.insert("tracker", &view.follow_ups());
+        self.generated("follow-ups.html", &mut ctx, &path)
+    }
+
+    /// An open-data file: dataset `d` (index into `DATASETS`) in `format`.
+    fn data_file(&self, d: usize, format: DataFormat) -> (String, Vec<u8>) {
+        use crate::governance::data;
+        let site = self.site;
+        let set = &data::DATASETS[d];
+        let records = self.data.get(d).map_or(&[][..], Vec::as_slice);
+        match format {
+            DataFormat::Json => (
+                format!("data/{}.json", set.name),
+                data::json_file(site, set, records).into_bytes(),
+            ),
+            DataFormat::Csv => (
+                format!("data/{}.csv", set.name),
+                data::csv_file(set, records),
+            ),
+            DataFormat::Schema => (
+                format!("data/{}.schema.json", set.name),
+                data::schema(site, set).into_bytes(),
+            ),
+        }
+    }
+
+    /// The open-data page of language `l`.
+    fn data_page(&self, l: usize) -> JobResult {
+        let site = self.site;
+        let (mut ctx, path) =
+            self.generated_context(l, |lang| site.governance.data_page_path(lang));
+        ctx.insert(
+            "catalogue",
+            &crate::governance::data::catalogue(site, self.data),
+        );
+        self.generated("open-data.html", &mut ctx, &path)
+    }
+
+    /// The Atom feed of the decision register of language `l`.
+    fn decision_feed(&self, l: usize) -> JobResult {
+        let site = self.site;
+        let config = &site.config;
+        let lang = &config.languages[l].code;
+        let view = View::new(site, lang);
+        let register = view.decisions_path();
+        let path = format!("{register}atom.xml");
+        let mut ctx = self.base_context(lang, &path);
+        ctx.insert("register", &view.decisions());
+        ctx.insert("feed_url", &config.absolute_url(&path));
+        ctx.insert("register_url", &config.absolute_url(&register));
+        let xml = self.render_template(
+            "decisions.xml",
+            &mut ctx,
+            &site.templates.file_of("decisions.xml"),
+        )?;
+        Ok((path.trim_start_matches('/').to_string(), xml.into_bytes()))
+    }
+
+    /// The meeting archive of body `b` for `year` in language `l`.
+    fn archive(&self, b: usize, year: i32, l: usize) -> JobResult {
+        let site = self.site;
+        let lang = &site.config.languages[l].code;
+        let (mut ctx, path) =
+            self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
+        let body = &site.governance.bodies[b];
+        ctx.insert(
+            "breadcrumbs",
+            &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
+        );
+        ctx.insert("archive", &View::new(site, lang).archive(b, year));
+        self.generated("archive.html", &mut ctx, &path)
+    }
+
+    /// The search page of language `l`; no file (and no message) without its search index.
+    fn search_page(&self, l: usize) -> JobResult {
+        let site = self.site;
+        let config = &site.config;
+        let (mut ctx, path) = self.generated_context(l, |lang| site.governance.search_path(lang));
+        let lang = &config.languages[l].code;
+        let Some(index) = self.search.get(l) else {
+            return Err(None);
+        };
+        let bodies: Vec<Value> = site
+            .governance
+            .bodies
+            .iter()
+            .map(|b| json!({"id": b.id, "title": site.sections[b.section].title()}))
+            .collect();
+        ctx.insert(
+            "search",
+            &json!({
+                "base": config.absolute_url(&format!("/search/{lang}/")),
+                "stemmer": crate::search::stemmer_script(lang).map(|s| config.absolute_url(&format!("/{s}"))),
+                "script": config.absolute_url("/styre-search.js"),
+                "types": index.types,
+                "years": index.years,
+                "bodies": bodies,
+                "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
+            }),
+        );
+        self.generated("search.html", &mut ctx, &path)
+    }
+
+    /// The redirect page of alias `i`.
+    fn alias(&self, i: usize) -> (String, Vec<u8>) {
+        let alias = &self.site.aliases[i];
+        (
+            file_for(&alias.path),
+            alias_html(&alias.target).into_bytes(),
+        )
     }
 
     /// A generated page (case, register): its template, at `path`.
