@@ -71,7 +71,26 @@ pub fn matrix(site: &Site) -> Matrix {
         .iter()
         .map(|l| l.code.clone())
         .collect();
-    let mut originals: Vec<(String, String, Option<Date>)> = site
+    let rows: Vec<Row> = originals(site)
+        .into_iter()
+        .map(|original| row(site, &languages, original))
+        .collect();
+    let totals = totals(&languages, default, &rows);
+    Matrix {
+        default_language: default.clone(),
+        languages,
+        rows,
+        totals,
+    }
+}
+
+/// A file of the default language: its content key, its file, its `updated` date (pages only).
+type Original = (String, String, Option<Date>);
+
+/// The sections (but synthetic ones) and pages of the default language, by content key.
+fn originals(site: &Site) -> Vec<Original> {
+    let default = &site.config.default_language;
+    let mut originals: Vec<Original> = site
         .sections
         .iter()
         .filter(|s| s.source.lang == *default && !s.synthetic)
@@ -96,34 +115,41 @@ pub fn matrix(site: &Site) -> Matrix {
         )
         .collect();
     originals.sort_by(|a, b| a.0.cmp(&b.0));
-    let rows: Vec<Row> = originals
-        .into_iter()
-        .map(|(key, file, updated)| {
-            let states = languages
-                .iter()
-                .map(|lang| {
-                    if lang == default {
-                        return State::Original;
-                    }
-                    match site.get(&key, lang) {
-                        None => State::Missing,
-                        Some(t) if site.is_fallback(t) => State::Fallback,
-                        Some(Target::Page(i)) => {
-                            let tr = &site.pages[i];
-                            let translated_on = tr.updated().or_else(|| tr.date());
-                            match (updated, translated_on) {
-                                (Some(o), Some(t)) if o.date > t.date => State::Outdated,
-                                _ => State::Translated,
-                            }
-                        }
-                        Some(Target::Section(_)) => State::Translated,
-                    }
-                })
-                .collect();
-            Row { key, file, states }
-        })
+    originals
+}
+
+/// The row of one original: its state in every language.
+fn row(site: &Site, languages: &[String], (key, file, updated): Original) -> Row {
+    let states = languages
+        .iter()
+        .map(|lang| state(site, &key, updated, lang))
         .collect();
-    let totals = languages
+    Row { key, file, states }
+}
+
+/// The state of the original with this key (last `updated` then) in one language.
+fn state(site: &Site, key: &str, updated: Option<Date>, lang: &str) -> State {
+    if lang == site.config.default_language {
+        return State::Original;
+    }
+    match site.get(key, lang) {
+        None => State::Missing,
+        Some(t) if site.is_fallback(t) => State::Fallback,
+        Some(Target::Page(i)) => {
+            let tr = &site.pages[i];
+            let translated_on = tr.updated().or_else(|| tr.date());
+            match (updated, translated_on) {
+                (Some(o), Some(t)) if o.date > t.date => State::Outdated,
+                _ => State::Translated,
+            }
+        }
+        Some(Target::Section(_)) => State::Translated,
+    }
+}
+
+/// The count of each state, per language but the default.
+fn totals(languages: &[String], default: &str, rows: &[Row]) -> Vec<Totals> {
+    languages
         .iter()
         .enumerate()
         .filter(|(_, l)| *l != default)
@@ -137,13 +163,7 @@ pub fn matrix(site: &Site) -> Matrix {
                 missing: count(State::Missing),
             }
         })
-        .collect();
-    Matrix {
-        default_language: default.clone(),
-        languages,
-        rows,
-        totals,
-    }
+        .collect()
 }
 
 /// The matrix as a plain-text table, one row per content file, then the totals.

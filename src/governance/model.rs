@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -398,118 +399,160 @@ pub fn read_page_kind(
     offset: usize,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Kind> {
+    let mut r = Reader {
+        file,
+        offset,
+        errors,
+    };
     let (kind, parts) = match name {
-        "document" => {
-            let (v, p) = toml_input::read_table(file, value, offset, name, &[], errors);
-            (v.map(Kind::Document), p)
-        }
-        "meeting" => {
-            let end_span = value_span(&value, "end");
-            let (v, p) = toml_input::read_table::<Meeting>(
-                file,
-                value,
-                offset,
-                name,
-                &["cases", "follow_ups"],
-                errors,
-            );
-            if let (Some(m), Some(span)) = (&v, end_span) {
-                check_meeting_times(file, m, span, offset, errors);
-            }
-            (v.map(Kind::Meeting), p)
-        }
-        "meeting_plan" => {
-            let (v, p) = toml_input::read_table(file, value, offset, name, &[], errors);
-            (v.map(Kind::MeetingPlan), p)
-        }
-        "roadmap" => {
-            let (v, p) = toml_input::read_table::<Roadmap>(
-                file,
-                value,
-                offset,
-                name,
-                &["items", "areas", "horizons"],
-                errors,
-            );
-            (v.map(Kind::Roadmap), p)
-        }
-        "delivery_plan" => {
-            let (v, p) = toml_input::read_table::<DeliveryPlan>(
-                file,
-                value,
-                offset,
-                name,
-                &["projects"],
-                errors,
-            );
-            (v.map(Kind::DeliveryPlan), p)
-        }
-        "dataset" => {
-            let (v, p) = toml_input::read_table(file, value, offset, name, &[], errors);
-            (v.map(Kind::Dataset), p)
-        }
+        "document" => r.table(value, name, Kind::Document),
+        "meeting" => r.meeting(value),
+        "meeting_plan" => r.table(value, name, Kind::MeetingPlan),
+        "roadmap" => r.table(value, name, Kind::Roadmap),
+        "delivery_plan" => r.table(value, name, Kind::DeliveryPlan),
+        "dataset" => r.table(value, name, Kind::Dataset),
         _ => return None,
     };
     let mut kind = kind?;
     for (list, items) in parts {
-        match (&mut kind, list) {
-            (Kind::Meeting(m), "cases") => {
-                m.cases = toml_input::read_items(file, items, offset, "meeting.cases", errors);
-                for case in &m.cases {
-                    for a in &case.attachments {
-                        if let Some(url) = &a.url {
-                            check_url(file, url, "an attachment's `url`", offset, errors);
-                        }
-                    }
-                }
-            }
+        r.list(&mut kind, list, items);
+    }
+    r.check_kind_id(&kind);
+    Some(kind)
+}
+
+/// The lists of a governance table, set aside to be read item by item, so that each item
+/// reports its own mistakes.
+fn lists_of(name: &str) -> &'static [&'static str] {
+    match name {
+        "meeting" => &["cases", "follow_ups"],
+        "roadmap" => &["items", "areas", "horizons"],
+        "delivery_plan" => &["projects"],
+        _ => &[],
+    }
+}
+
+/// The lists set aside from a table ([`lists_of`]), each with its value.
+type Parts<'i> = Vec<(&'static str, Value<'i>)>;
+
+/// Reads one page's governance table: the page's file, where its front matter starts (spans
+/// are relative to it), and where the problems go.
+struct Reader<'a> {
+    file: &'a Path,
+    offset: usize,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    /// The table `name` as the kind `wrap` makes of it, and the lists set aside.
+    fn table<'i, T: DeserializeOwned>(
+        &mut self,
+        value: Value<'i>,
+        name: &str,
+        wrap: fn(T) -> Kind,
+    ) -> (Option<Kind>, Parts<'i>) {
+        let (v, p) = self.read_table(value, name);
+        (v.map(wrap), p)
+    }
+
+    fn read_table<'i, T: DeserializeOwned>(
+        &mut self,
+        value: Value<'i>,
+        name: &str,
+    ) -> (Option<T>, Parts<'i>) {
+        let lists = lists_of(name);
+        toml_input::read_table(self.file, value, self.offset, name, lists, self.errors)
+    }
+
+    /// The `meeting` table; its `end` must come after its `start`.
+    fn meeting<'i>(&mut self, value: Value<'i>) -> (Option<Kind>, Parts<'i>) {
+        let end_span = value_span(&value, "end");
+        let (v, p) = self.read_table::<Meeting>(value, "meeting");
+        if let (Some(m), Some(span)) = (&v, end_span) {
+            check_meeting_times(self.file, m, span, self.offset, self.errors);
+        }
+        (v.map(Kind::Meeting), p)
+    }
+
+    /// Reads a list set aside from the table into its record.
+    fn list(&mut self, kind: &mut Kind, list: &str, items: Value<'_>) {
+        match (kind, list) {
+            (Kind::Meeting(m), "cases") => m.cases = self.cases(items),
             (Kind::Meeting(m), "follow_ups") => {
-                m.follow_ups =
-                    toml_input::read_items(file, items, offset, "meeting.follow_ups", errors);
+                m.follow_ups = self.items(items, "meeting.follow_ups");
             }
             (Kind::Roadmap(r), "items") => {
-                r.items = toml_input::read_items(file, items, offset, "roadmap.items", errors);
-                for item in &r.items {
-                    check_id(file, &item.id, offset, errors);
-                }
+                r.items = self.items_with_ids(items, "roadmap.items", |i: &RoadmapItem| &i.id);
             }
-            (Kind::Roadmap(r), list @ ("areas" | "horizons")) => {
-                let what = format!("roadmap.{list}");
-                let read: Vec<LabelledIn> =
-                    toml_input::read_items(file, items, offset, &what, errors);
-                let labelled = read
-                    .into_iter()
-                    .map(|l| {
-                        check_id(file, &l.id, offset, errors);
-                        Labelled {
-                            id: l.id.into_inner(),
-                            title: l.title,
-                        }
-                    })
-                    .collect();
-                if list == "areas" {
-                    r.areas = labelled;
-                } else {
-                    r.horizons = labelled;
-                }
-            }
+            (Kind::Roadmap(r), "areas") => r.areas = self.labelled(items, "roadmap.areas"),
+            (Kind::Roadmap(r), "horizons") => r.horizons = self.labelled(items, "roadmap.horizons"),
             (Kind::DeliveryPlan(d), "projects") => {
-                d.projects =
-                    toml_input::read_items(file, items, offset, "delivery_plan.projects", errors);
-                for project in &d.projects {
-                    check_id(file, &project.id, offset, errors);
-                }
+                let what = "delivery_plan.projects";
+                d.projects = self.items_with_ids(items, what, |p: &Project| &p.id);
             }
             _ => {}
         }
     }
-    match &kind {
-        Kind::Document(d) => check_id(file, &d.id, offset, errors),
-        Kind::Roadmap(r) => check_id(file, &r.id, offset, errors),
-        Kind::Dataset(d) => check_id(file, &d.id, offset, errors),
-        _ => {}
+
+    fn items<T: DeserializeOwned>(&mut self, items: Value<'_>, what: &str) -> Vec<T> {
+        toml_input::read_items(self.file, items, self.offset, what, self.errors)
     }
-    Some(kind)
+
+    /// Items that have an `id`, each checked once all are read.
+    fn items_with_ids<T: DeserializeOwned>(
+        &mut self,
+        items: Value<'_>,
+        what: &str,
+        id: fn(&T) -> &Spanned<String>,
+    ) -> Vec<T> {
+        let read: Vec<T> = self.items(items, what);
+        for item in &read {
+            self.check_id(id(item));
+        }
+        read
+    }
+
+    /// A meeting's cases; an attachment's `url` must be one styre links to.
+    fn cases(&mut self, items: Value<'_>) -> Vec<Case> {
+        let cases: Vec<Case> = self.items(items, "meeting.cases");
+        for case in &cases {
+            for a in &case.attachments {
+                if let Some(url) = &a.url {
+                    let what = "an attachment's `url`";
+                    check_url(self.file, url, what, self.offset, self.errors);
+                }
+            }
+        }
+        cases
+    }
+
+    /// A roadmap's areas or horizons, each id checked as it is kept.
+    fn labelled(&mut self, items: Value<'_>, what: &str) -> Vec<Labelled> {
+        let read: Vec<LabelledIn> = self.items(items, what);
+        read.into_iter()
+            .map(|l| {
+                self.check_id(&l.id);
+                Labelled {
+                    id: l.id.into_inner(),
+                    title: l.title,
+                }
+            })
+            .collect()
+    }
+
+    /// The id of the record itself, for the kinds that have one.
+    fn check_kind_id(&mut self, kind: &Kind) {
+        match kind {
+            Kind::Document(d) => self.check_id(&d.id),
+            Kind::Roadmap(r) => self.check_id(&r.id),
+            Kind::Dataset(d) => self.check_id(&d.id),
+            _ => {}
+        }
+    }
+
+    fn check_id(&mut self, id: &Spanned<String>) {
+        check_id(self.file, id, self.offset, self.errors);
+    }
 }
 
 /// Reads the `[body]` table of a section.

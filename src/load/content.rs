@@ -79,6 +79,25 @@ struct Folders {
 }
 
 impl Folders {
+    /// Keeps a file that is not read as an asset: of its bundle, else of its folder.
+    fn asset(
+        &mut self,
+        bundle: Option<String>,
+        dir: String,
+        name: String,
+        rel: &str,
+        path: PathBuf,
+    ) {
+        match bundle {
+            Some(b) => self.bundle_asset(b, rel, path),
+            None => self
+                .section_assets
+                .entry(dir)
+                .or_default()
+                .push((name, path)),
+        }
+    }
+
     fn bundle_asset(&mut self, bundle: String, rel: &str, path: PathBuf) {
         let inner = rel[bundle.len() + 1..].to_string();
         self.bundle_assets
@@ -210,79 +229,77 @@ fn find(
 ) -> Option<Found> {
     let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
     let dir = parent_dir(&rel).to_string();
-    let entry = classify(&name, config);
-    let lang_of = |l: &Option<String>| l.clone().unwrap_or(config.default_language.clone());
-    match entry {
+    let (lang, (key, kind)) = match classify(&name, config) {
         Entry::Asset => {
-            match bundle {
-                Some(b) => folders.bundle_asset(b, &rel, path),
-                None => folders
-                    .section_assets
-                    .entry(dir)
-                    .or_default()
-                    .push((name.clone(), path)),
-            }
-            None
+            folders.asset(bundle, dir, name, &rel, path);
+            return None;
         }
-        Entry::Section { lang } => {
-            if let Some(b) = bundle {
-                diags.push(misplaced_index(
-                    &rel,
-                    format!("a section cannot sit inside the page bundle `content/{b}`"),
-                    "move the section out of the bundle folder, or remove index.md",
-                ));
-                return None;
-            }
-            Some(Found {
-                key: join_key(&dir, "_index.md"),
-                lang: lang_of(&lang),
-                rel,
-                path,
-                kind: FoundKind::Section { dir },
-            })
+        Entry::Section { lang } => (lang, section(&rel, dir, bundle, diags)?),
+        Entry::BundlePage { lang } => (lang, bundle_page(&rel, dir, diags)?),
+        // Markdown files inside a bundle are assets of it (e.g. included notes).
+        Entry::Page { .. } if bundle.is_some() => {
+            folders.asset(bundle, dir, name, &rel, path);
+            return None;
         }
-        Entry::BundlePage { lang } => {
-            let section_dir = parent_dir(&dir).to_string();
-            let file_slug = dir.rsplit('/').next().unwrap_or(&dir).to_string();
-            if dir.is_empty() {
-                diags.push(misplaced_index(
-                    &rel,
-                    "`content/index.md` would be a page at the site root",
-                    "rename it to `content/_index.md`: the home page is a section",
-                ));
-                return None;
-            }
-            Some(Found {
-                key: join_key(&dir, "index.md"),
-                lang: lang_of(&lang),
-                rel,
-                path,
-                kind: FoundKind::Page {
-                    section_dir,
-                    file_slug,
-                    bundle_dir: Some(dir),
-                },
-            })
-        }
-        Entry::Page { stem, lang } => {
-            if let Some(b) = bundle {
-                // Markdown files inside a bundle are assets of it (e.g. included notes).
-                folders.bundle_asset(b, &rel, path);
-                return None;
-            }
-            Some(Found {
-                key: join_key(&dir, &format!("{stem}.md")),
-                lang: lang_of(&lang),
-                rel,
-                path,
-                kind: FoundKind::Page {
-                    section_dir: dir,
-                    file_slug: stem,
-                    bundle_dir: None,
-                },
-            })
-        }
+        Entry::Page { stem, lang } => (lang, page(dir, stem)),
+    };
+    Some(Found {
+        key,
+        lang: lang.unwrap_or(config.default_language.clone()),
+        rel,
+        path,
+        kind,
+    })
+}
+
+/// A section's key and kind; `None` (with an error) inside a bundle.
+fn section(
+    rel: &str,
+    dir: String,
+    bundle: Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<(String, FoundKind)> {
+    if let Some(b) = bundle {
+        diags.push(misplaced_index(
+            rel,
+            format!("a section cannot sit inside the page bundle `content/{b}`"),
+            "move the section out of the bundle folder, or remove index.md",
+        ));
+        return None;
     }
+    Some((join_key(&dir, "_index.md"), FoundKind::Section { dir }))
+}
+
+/// A bundle's page (`index.md`): its key and kind; `None` (with an error) at the site root.
+fn bundle_page(rel: &str, dir: String, diags: &mut Diagnostics) -> Option<(String, FoundKind)> {
+    let section_dir = parent_dir(&dir).to_string();
+    let file_slug = dir.rsplit('/').next().unwrap_or(&dir).to_string();
+    if dir.is_empty() {
+        diags.push(misplaced_index(
+            rel,
+            "`content/index.md` would be a page at the site root",
+            "rename it to `content/_index.md`: the home page is a section",
+        ));
+        return None;
+    }
+    let key = join_key(&dir, "index.md");
+    let kind = FoundKind::Page {
+        section_dir,
+        file_slug,
+        bundle_dir: Some(dir),
+    };
+    Some((key, kind))
+}
+
+/// A page of its own file (`stem.md`, not in a bundle): its key and kind.
+fn page(dir: String, stem: String) -> (String, FoundKind) {
+    let key = join_key(&dir, &format!("{stem}.md"));
+    let kind = FoundKind::Page {
+        section_dir: dir,
+        file_slug: stem,
+        bundle_dir: None,
+    };
+    (key, kind)
 }
 
 /// A file found by the walk, read and parsed: its text when it could be read, its front matter

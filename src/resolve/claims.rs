@@ -167,93 +167,147 @@ impl Claims {
 
 /// The error for a claim (`lost`) that clashes with `held`.
 fn clash(lost: &Owner, held: &Owner, how: Clash<'_>) -> Diagnostic {
-    let holder = held.describe();
-    let (where_, label) = match how {
-        Clash::Same(path) => (
-            format!("both would be written to /{path}"),
-            "this path is taken".to_string(),
-        ),
-        Clash::Folder { file, inside } if file.ends_with('/') => (
-            format!("/{inside} would be written into /{file}, a folder only styre writes"),
-            "inside a folder styre writes".to_string(),
-        ),
-        Clash::Folder { file, inside } => (
-            format!("/{file} would be a file and a folder (holding /{inside}) at once"),
-            "a file and a folder at once".to_string(),
-        ),
-    };
+    let held = Held::new(held, how);
     match lost {
-        Owner::Content { file, span, url } => {
-            let (message, hint) = match (held, &how) {
-                (Owner::Content { file: other, .. }, Clash::Same(_)) => (
-                    format!("two pages have the URL {url}"),
-                    format!(
-                        "{} has it too; give one of them another `slug` or file name",
-                        other.display()
-                    ),
-                ),
-                (_, how) => (
-                    match how {
-                        Clash::Same(_) => format!("the URL {url} is taken by {holder}"),
-                        Clash::Folder { .. } => format!("the URL {url} clashes with {holder}"),
-                    },
-                    format!(
-                        "{where_}; give {} another `slug` or file name",
-                        file.display()
-                    ),
-                ),
-            };
-            match span {
-                Some(span) => Diagnostic::at(file, span.clone(), message, "this URL is taken"),
-                None => Diagnostic::error(file, message),
-            }
-            .hint(hint)
-        }
+        Owner::Content { file, span, url } => held.content(file, span.as_ref(), url),
         Owner::Alias {
             file, span, alias, ..
-        } => Diagnostic::at(
+        } => held.alias(file, span, alias),
+        Owner::Static { file, key } => held.static_file(file, key),
+        Owner::Asset { file, .. } => held.asset(file),
+        Owner::Generated { what, file } => held.generated(what, file),
+    }
+}
+
+/// The claim that keeps its path, as the error for the claim that loses tells of it: who it
+/// is, how the two clash, where (`where_`) and the label for the loser's span.
+struct Held<'a> {
+    owner: &'a Owner,
+    holder: String,
+    how: Clash<'a>,
+    where_: String,
+    label: String,
+}
+
+impl<'a> Held<'a> {
+    fn new(owner: &'a Owner, how: Clash<'a>) -> Self {
+        let holder = owner.describe();
+        let (where_, label) = match how {
+            Clash::Same(path) => (
+                format!("both would be written to /{path}"),
+                "this path is taken".to_string(),
+            ),
+            Clash::Folder { file, inside } if file.ends_with('/') => (
+                format!("/{inside} would be written into /{file}, a folder only styre writes"),
+                "inside a folder styre writes".to_string(),
+            ),
+            Clash::Folder { file, inside } => (
+                format!("/{file} would be a file and a folder (holding /{inside}) at once"),
+                "a file and a folder at once".to_string(),
+            ),
+        };
+        Held {
+            owner,
+            holder,
+            how,
+            where_,
+            label,
+        }
+    }
+
+    /// A page or section loses: two pages with one URL, or a URL another claim takes.
+    fn content(self, file: &Path, span: Option<&Range<usize>>, url: &str) -> Diagnostic {
+        let Held {
+            owner,
+            holder,
+            how,
+            where_,
+            ..
+        } = self;
+        let (message, hint) = match (owner, &how) {
+            (Owner::Content { file: other, .. }, Clash::Same(_)) => (
+                format!("two pages have the URL {url}"),
+                format!(
+                    "{} has it too; give one of them another `slug` or file name",
+                    other.display()
+                ),
+            ),
+            (_, how) => (
+                match how {
+                    Clash::Same(_) => format!("the URL {url} is taken by {holder}"),
+                    Clash::Folder { .. } => format!("the URL {url} clashes with {holder}"),
+                },
+                format!(
+                    "{where_}; give {} another `slug` or file name",
+                    file.display()
+                ),
+            ),
+        };
+        match span {
+            Some(span) => Diagnostic::at(file, span.clone(), message, "this URL is taken"),
+            None => Diagnostic::error(file, message),
+        }
+        .hint(hint)
+    }
+
+    fn alias(self, file: &Path, span: &Range<usize>, alias: &str) -> Diagnostic {
+        Diagnostic::at(
             file,
             span.clone(),
-            format!("the alias `{alias}` is taken by {holder}"),
-            label,
+            format!("the alias `{alias}` is taken by {}", self.holder),
+            self.label,
         )
         .hint(format!(
-            "{where_}; remove the alias or give a path no page, feed or file of the site uses"
-        )),
-        Owner::Static { file, key } => {
-            let switch = match key.as_str() {
-                "robots.txt" => Some("generate_robots_txt"),
-                "sitemap.xml" => Some("generate_sitemap"),
-                k if k.ends_with("atom.xml") => Some("generate_feed"),
-                _ => None,
-            };
-            let d = Diagnostic {
-                label: where_,
-                ..Diagnostic::error(
-                    file,
-                    format!("the static file {} collides with {holder}", file.display()),
-                )
-            };
-            match (switch, held) {
-                (Some(key), Owner::Generated { .. }) => d.hint(format!(
-                    "to publish your own file, set {key} = false in config.toml; else rename or remove the static file"
-                )),
-                _ => d.hint("rename, move or remove the static file"),
-            }
-        }
-        Owner::Asset { file, .. } => Diagnostic {
-            label: where_,
+            "{}; remove the alias or give a path no page, feed or file of the site uses",
+            self.where_
+        ))
+    }
+
+    /// A static file loses; when it loses to a generated file a config switch turns off, the
+    /// hint names the switch.
+    fn static_file(self, file: &Path, key: &str) -> Diagnostic {
+        let switch = match key {
+            "robots.txt" => Some("generate_robots_txt"),
+            "sitemap.xml" => Some("generate_sitemap"),
+            k if k.ends_with("atom.xml") => Some("generate_feed"),
+            _ => None,
+        };
+        let d = Diagnostic {
+            label: self.where_,
             ..Diagnostic::error(
                 file,
-                format!("the file {} collides with {holder}", file.display()),
+                format!(
+                    "the static file {} collides with {}",
+                    file.display(),
+                    self.holder
+                ),
+            )
+        };
+        match (switch, self.owner) {
+            (Some(key), Owner::Generated { .. }) => d.hint(format!(
+                "to publish your own file, set {key} = false in config.toml; else rename or remove the static file"
+            )),
+            _ => d.hint("rename, move or remove the static file"),
+        }
+    }
+
+    fn asset(self, file: &Path) -> Diagnostic {
+        Diagnostic {
+            label: self.where_,
+            ..Diagnostic::error(
+                file,
+                format!("the file {} collides with {}", file.display(), self.holder),
             )
         }
-        .hint("rename or move the file"),
-        Owner::Generated { what, file } => Diagnostic {
-            label: where_,
-            ..Diagnostic::error(file, format!("{what} collides with {holder}"))
+        .hint("rename or move the file")
+    }
+
+    fn generated(self, what: &str, file: &Path) -> Diagnostic {
+        Diagnostic {
+            label: self.where_,
+            ..Diagnostic::error(file, format!("{what} collides with {}", self.holder))
         }
-        .hint("change the `[url]` strings or the slugs so the two differ"),
+        .hint("change the `[url]` strings or the slugs so the two differ")
     }
 }
 

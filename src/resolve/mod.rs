@@ -21,7 +21,7 @@ mod urls;
 pub use content::{Alias, Page, Section, Target};
 pub use links::check_all_links;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,12 +31,16 @@ use crate::claims::Owner;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::governance::registry::Registry;
-use crate::load::Loaded;
+use crate::load::strings::Strings;
 use crate::load::templates::TemplateSources;
+use crate::load::{Loaded, LoadedPage, LoadedSection};
 use crate::markdown::{LinkResolver, Rendered};
 
 use links::{KeyResolver, report_unknown_cases};
 use urls::Urls;
+
+/// Files of `static/`: output path → disk path.
+type StaticFiles = BTreeMap<String, PathBuf>;
 
 /// The whole site, resolved: the input of the render phase.
 #[derive(Debug)]
@@ -114,56 +118,24 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         config,
         mut pages,
         mut sections,
-        mut static_files,
+        static_files,
         templates,
         strings,
         sources,
         failed_keys,
     } = loaded;
-    if config.untranslated == crate::config::Untranslated::Fallback {
-        standins::add_fallbacks(&config, &mut sections, &mut pages);
-    }
-    standins::add_missing_homes(&config, &mut sections);
-
-    // Every output file is claimed once (src/claims.rs): pages and sections here, the
-    // governance pages in `Registry::build`, then the generated files, aliases, assets and
-    // static files.
-    let mut urls = Urls::new(&config, &templates, &sections);
-    let mut sections = urls.sections(diags);
-    let mut pages = urls.pages(pages, diags);
-    let index = content_index(&pages, &sections);
-    template_choice::inherit_kind_templates(&config, &mut pages);
-
-    // Governance records: indexed and given URLs before Markdown, which links case IDs.
-    let mut governance = Registry::build(
-        &config,
-        &strings,
-        &pages,
-        &sections,
-        diags,
-        &mut |path: &str, what: &str, file: &Path, diags: &mut Diagnostics| {
-            let owner = Owner::Generated {
-                what: what.to_string(),
-                file: file.to_path_buf(),
-            };
-            urls.claims.url(path, owner, diags)
-        },
-    );
-    let aliases = urls.aliases(&pages, &sections, diags);
-    urls.claim_files(
-        &root,
-        &governance,
-        (&pages, &sections),
-        &static_files,
-        diags,
-    );
-    let (outputs, lost) = urls.claims.finish(diags);
-    let aliases = urls::drop_lost(
-        lost,
+    add_standins(&config, &mut sections, &mut pages);
+    let loaded = (pages, sections, static_files);
+    let claimed = claim_outputs(&root, (&config, &templates, &strings), loaded, diags);
+    let Claimed {
+        mut pages,
+        mut sections,
+        index,
+        mut governance,
         aliases,
-        (&mut pages, &mut sections),
-        &mut static_files,
-    );
+        static_files,
+        outputs,
+    } = claimed;
 
     render_markdown(
         &config,
@@ -191,6 +163,87 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
     links::check_links(&site, &failed_keys, diags);
     tree::link_tree(&mut site);
     site
+}
+
+/// Stand-ins for untranslated files (when the config shows the original in their place), and
+/// a home section for every language that has none.
+fn add_standins(config: &Config, sections: &mut Vec<LoadedSection>, pages: &mut Vec<LoadedPage>) {
+    if config.untranslated == crate::config::Untranslated::Fallback {
+        standins::add_fallbacks(config, sections, pages);
+    }
+    standins::add_missing_homes(config, sections);
+}
+
+/// What the claims leave of the loaded content: the pages and sections with their URLs and
+/// their index, the governance records, the aliases and static files that kept their paths,
+/// and every output path claimed.
+struct Claimed {
+    pages: Vec<Page>,
+    sections: Vec<Section>,
+    index: HashMap<(String, String), Target>,
+    governance: Registry,
+    aliases: Vec<Alias>,
+    static_files: StaticFiles,
+    outputs: BTreeSet<String>,
+}
+
+/// Every output file is claimed once (src/claims.rs): pages and sections here, the
+/// governance pages in `Registry::build`, then the generated files, aliases, assets and
+/// static files. The claims that lose are left out.
+fn claim_outputs(
+    root: &Path,
+    (config, templates, strings): (&Config, &TemplateSources, &Strings),
+    (pages, sections, mut static_files): (Vec<LoadedPage>, Vec<LoadedSection>, StaticFiles),
+    diags: &mut Diagnostics,
+) -> Claimed {
+    let mut urls = Urls::new(config, templates, &sections);
+    let mut sections = urls.sections(diags);
+    let mut pages = urls.pages(pages, diags);
+    let index = content_index(&pages, &sections);
+    template_choice::inherit_kind_templates(config, &mut pages);
+    let governance = build_governance(config, strings, (&pages, &sections), &mut urls, diags);
+    let aliases = urls.aliases(&pages, &sections, diags);
+    urls.claim_files(root, &governance, (&pages, &sections), &static_files, diags);
+    let (outputs, lost) = urls.claims.finish(diags);
+    let aliases = urls::drop_lost(
+        lost,
+        aliases,
+        (&mut pages, &mut sections),
+        &mut static_files,
+    );
+    Claimed {
+        pages,
+        sections,
+        index,
+        governance,
+        aliases,
+        static_files,
+        outputs,
+    }
+}
+
+/// Governance records: indexed and given URLs before Markdown, which links case IDs.
+fn build_governance(
+    config: &Config,
+    strings: &Strings,
+    (pages, sections): (&[Page], &[Section]),
+    urls: &mut Urls<'_>,
+    diags: &mut Diagnostics,
+) -> Registry {
+    Registry::build(
+        config,
+        strings,
+        pages,
+        sections,
+        diags,
+        &mut |path: &str, what: &str, file: &Path, diags: &mut Diagnostics| {
+            let owner = Owner::Generated {
+                what: what.to_string(),
+                file: file.to_path_buf(),
+            };
+            urls.claims.url(path, owner, diags)
+        },
+    )
 }
 
 /// Every page and section by content key and language.
