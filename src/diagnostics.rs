@@ -81,12 +81,15 @@ impl Diagnostic {
     /// Shifts the span by `offset` bytes: used when a diagnostic was computed on a slice of a
     /// file (the front matter, the body) and must point into the whole file.
     pub fn offset(mut self, offset: usize) -> Self {
-        if let Some(span) = &mut self.span {
-            span.start += offset;
-            span.end += offset;
-        }
+        self.span = self.span.map(|span| shifted(&span, offset));
         self
     }
+}
+
+/// A span of a slice of a file (its front matter, its body) as a span of the whole file, the
+/// slice starting at `offset`.
+pub fn shifted(span: &Range<usize>, offset: usize) -> Range<usize> {
+    span.start + offset..span.end + offset
 }
 
 /// The text of every file a diagnostic may point into, so that reports can quote lines.

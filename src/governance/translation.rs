@@ -84,7 +84,7 @@ struct Walk<'a, 'd> {
 impl Walk<'_, '_> {
     fn report(&mut self, span: Range<usize>, message: String, label: &str, hint: String) {
         self.ok = false;
-        let at = span.start + self.translation.offset..span.end + self.translation.offset;
+        let at = crate::diagnostics::shifted(&span, self.translation.offset);
         self.diags
             .push(Diagnostic::at(self.translation.file, at, message, label.to_string()).hint(hint));
     }

@@ -75,21 +75,21 @@ pub struct RawConfig {
     pub languages: BTreeMap<String, LanguageConfig>,
     #[serde(default)]
     pub theme: Option<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub minify_html: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub generate_feed: bool,
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub generate_sitemap: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub generate_robots_txt: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub build_search_index: bool,
     #[serde(default = "default_timezone")]
     pub timezone: String,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub highlight_code: bool,
     #[serde(default = "default_light_theme")]
     pub highlight_theme: String,
@@ -105,9 +105,6 @@ pub struct RawConfig {
     pub extra: toml::Table,
 }
 
-fn yes() -> bool {
-    true
-}
 fn default_language() -> String {
     "nb".into()
 }

@@ -93,7 +93,7 @@ pub struct PageFrontMatter {
     #[serde(default)]
     pub aliases: Vec<toml::Spanned<String>>,
     /// Leave the page out of the search index.
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub in_search_index: bool,
     #[serde(default)]
     pub extra: toml::Table,
@@ -119,17 +119,13 @@ pub struct SectionFrontMatter {
     pub aliases: Vec<toml::Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "toml_input::yes")]
     pub in_search_index: bool,
     #[serde(default)]
     pub extra: toml::Table,
     /// `[body]`: the section is a governance body.
     #[serde(skip)]
     pub body: Option<crate::governance::Body>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Parses page front matter; errors point into the whole file. The front matter is returned
@@ -209,7 +205,7 @@ pub fn parse_section(file: &Path, split: &Split) -> Parsed<SectionFrontMatter> {
 }
 
 fn span_in_file(split: &Split, span: Range<usize>) -> Range<usize> {
-    span.start + split.front_matter_offset..span.end + split.front_matter_offset
+    crate::diagnostics::shifted(&span, split.front_matter_offset)
 }
 
 /// The checks pages and sections share: the slug, and every alias.

@@ -59,7 +59,7 @@ impl<M> Source<M> {
 
     /// A span of a front-matter value (from `toml::Spanned`) as a span of the whole file.
     pub fn fm_span(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-        span.start + self.front_matter_offset..span.end + self.front_matter_offset
+        crate::diagnostics::shifted(&span, self.front_matter_offset)
     }
 }
 

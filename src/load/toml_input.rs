@@ -400,6 +400,11 @@ fn value_to_json(value: &toml::Value) -> serde_json::Value {
     }
 }
 
+/// `true`: the default of the settings that are on unless turned off (`#[serde(default = …)]`).
+pub(crate) fn yes() -> bool {
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,9 +211,13 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     // A plain path is a file of the output; with `lang` it is that language's copy
     // (`atom.xml` of English is `/en/atom.xml`).
     let prefix = match &explicit_lang {
-        Some(code) => l.prefixes.get(code).ok_or_else(|| {
-            tera::Error::msg(format!("`get_url`: no language `{code}` in config.toml"))
-        })?,
+        Some(code) => l
+            .langs
+            .id(code)
+            .map(|id| l.langs.prefix(id))
+            .ok_or_else(|| {
+                tera::Error::msg(format!("`get_url`: no language `{code}` in config.toml"))
+            })?,
         None => "/",
     };
     Ok(Value::String(format!(

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use crate::config::Language;
 use crate::governance::view::View;
-use crate::resolve::{Page, Section, Site, Target};
+use crate::resolve::{ContentIndex, Page, Section, Site, Target};
+use crate::site::ids::Languages;
 
 pub(crate) type TemplateStrings = HashMap<String, HashMap<String, Value>>;
 
@@ -72,8 +73,8 @@ pub(crate) struct Lookup {
     pub(crate) config: Value,
     pub(crate) default_language: String,
     pub(crate) base_url: String,
-    /// The URL prefix of each language (`/` for the default one, `/en/` for English).
-    pub(crate) prefixes: HashMap<String, String>,
+    /// The site's languages with their URL prefixes (`/` for the default one, `/en/`).
+    pub(crate) langs: Languages,
     /// The interface strings of each language (`t` in templates).
     pub(crate) strings: HashMap<String, Value>,
     /// The generated pages of each language (`registers` in templates, `get_url(path="@…")`).
@@ -82,7 +83,8 @@ pub(crate) struct Lookup {
     pub(crate) pages: Vec<Arc<Value>>,
     /// Section values with their page lists (`section`, `get_section`).
     pub(crate) sections: Vec<Arc<Value>>,
-    pub(crate) index: Arc<HashMap<(String, String), Target>>,
+    /// The site's index of pages and sections, shared.
+    pub(crate) index: Arc<ContentIndex>,
 }
 
 impl Lookup {
@@ -95,19 +97,6 @@ impl Lookup {
         let sections = (0..site.sections.len())
             .map(|i| Arc::new(Self::section_entry(site, i)))
             .collect();
-        let mut index = HashMap::new();
-        for l in &config.languages {
-            for (i, p) in site.pages.iter().enumerate() {
-                if p.source.lang == l.code {
-                    index.insert((p.source.key.clone(), l.code.clone()), Target::Page(i));
-                }
-            }
-            for (i, s) in site.sections.iter().enumerate() {
-                if s.source.lang == l.code {
-                    index.insert((s.source.key.clone(), l.code.clone()), Target::Section(i));
-                }
-            }
-        }
         Self {
             config: json!({
                 "base_url": config.base_url,
@@ -123,11 +112,7 @@ impl Lookup {
             }),
             default_language: config.default_language.clone(),
             base_url: config.base_url.clone(),
-            prefixes: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
-                .collect(),
+            langs: config.langs.clone(),
             strings: config
                 .languages
                 .iter()
@@ -140,7 +125,7 @@ impl Lookup {
                 .collect(),
             pages,
             sections,
-            index: Arc::new(index),
+            index: Arc::clone(&site.index),
         }
     }
 
@@ -184,14 +169,9 @@ impl Lookup {
         v
     }
 
+    /// This key in this language, else in the default language.
     pub(crate) fn find(&self, key: &str, lang: &str) -> Option<Target> {
-        self.index
-            .get(&(key.to_string(), lang.to_string()))
-            .or_else(|| {
-                self.index
-                    .get(&(key.to_string(), self.default_language.clone()))
-            })
-            .copied()
+        self.index.get_or_default(key, lang)
     }
 }
 

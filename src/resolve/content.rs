@@ -3,6 +3,7 @@
 //! redirect to them. Plain data the later phases read; it names no governance record, so the
 //! governance registry can take pages and sections without a circle back to [`super`].
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::date::Date;
@@ -71,4 +72,55 @@ pub struct Alias {
 pub enum Target {
     Page(usize),
     Section(usize),
+}
+
+/// Every page and section by content key, then language: what `@/` links, `get_page`,
+/// `get_section` and `get_url` look up. Built once in resolve; render shares it.
+#[derive(Debug, Default)]
+pub struct ContentIndex {
+    by_key: HashMap<String, HashMap<String, Target>>,
+    default_language: String,
+}
+
+impl ContentIndex {
+    /// The index of `pages` and `sections`; `default_language` is where
+    /// [`ContentIndex::get_or_default`] looks when a language has no version of a key.
+    pub fn new(pages: &[Page], sections: &[Section], default_language: &str) -> Self {
+        let mut by_key: HashMap<String, HashMap<String, Target>> = HashMap::new();
+        let sources = (sections.iter().enumerate())
+            .map(|(i, s)| (&s.source.key, &s.source.lang, Target::Section(i)))
+            .chain(
+                (pages.iter().enumerate())
+                    .map(|(i, p)| (&p.source.key, &p.source.lang, Target::Page(i))),
+            );
+        for (key, lang, target) in sources {
+            by_key
+                .entry(key.clone())
+                .or_default()
+                .insert(lang.clone(), target);
+        }
+        ContentIndex {
+            by_key,
+            default_language: default_language.to_string(),
+        }
+    }
+
+    /// The page or section with this key in this language.
+    pub fn get(&self, key: &str, lang: &str) -> Option<Target> {
+        self.by_key.get(key)?.get(lang).copied()
+    }
+
+    /// This key in this language, else in the default language.
+    pub fn get_or_default(&self, key: &str, lang: &str) -> Option<Target> {
+        let versions = self.by_key.get(key)?;
+        versions
+            .get(lang)
+            .or_else(|| versions.get(&self.default_language))
+            .copied()
+    }
+
+    /// Every content key, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.by_key.keys().map(String::as_str)
+    }
 }

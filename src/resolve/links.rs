@@ -3,20 +3,21 @@
 //! `@/` links whose file or heading does not exist, and [`report_unknown_cases`] the case IDs
 //! that name no case and the other problems a rendered text carries.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, shifted};
 use crate::governance::registry::Registry;
 use crate::markdown::{LinkResolver, script_link, too_deep};
+use crate::resolve::ContentIndex;
 
 use super::{Page, Section, Site, Target};
 
 pub(crate) struct KeyResolver<'a> {
     pub(crate) config: &'a Config,
-    pub(crate) index: &'a HashMap<(String, String), Target>,
+    pub(crate) index: &'a ContentIndex,
     pub(crate) pages: &'a [Page],
     pub(crate) sections: &'a [Section],
     pub(crate) governance: &'a Registry,
@@ -25,14 +26,8 @@ pub(crate) struct KeyResolver<'a> {
 
 impl LinkResolver for KeyResolver<'_> {
     fn resolve(&self, key: &str) -> Option<String> {
-        let target = self
-            .index
-            .get(&(key.to_string(), self.lang.clone()))
-            .or_else(|| {
-                self.index
-                    .get(&(key.to_string(), self.config.default_language.clone()))
-            })?;
-        Some(match *target {
+        let target = self.index.get_or_default(key, &self.lang)?;
+        Some(match target {
             Target::Page(i) => self.pages[i].permalink.clone(),
             Target::Section(i) => self.sections[i].permalink.clone(),
         })
@@ -59,7 +54,7 @@ pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
 /// Reports `@/` links whose target or anchor does not exist.
 pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Diagnostics) {
     let keys: Vec<&str> = {
-        let mut k: Vec<&str> = site.index.keys().map(|(k, _)| k.as_str()).collect();
+        let mut k: Vec<&str> = site.index.keys().collect();
         k.sort_unstable();
         k.dedup();
         k
@@ -92,10 +87,7 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
         );
     for (file, lang, offset, rendered) in items {
         for link in &rendered.links {
-            let at = (
-                file.as_path(),
-                link.span.start + offset..link.span.end + offset,
-            );
+            let at = (file.as_path(), shifted(&link.span, offset));
             if let Some(name) = link.key.strip_prefix('@') {
                 if !link.resolved {
                     diags.push(broken_generated(site, at, name, lang));
@@ -207,7 +199,7 @@ pub(crate) fn report_unknown_cases<
             diags.push(
                 Diagnostic::at(
                     file,
-                    m.span.start + offset..m.span.end + offset,
+                    shifted(&m.span, offset),
                     format!("unknown case `{}`", m.id),
                     "no case with this ID",
                 )
@@ -216,23 +208,19 @@ pub(crate) fn report_unknown_cases<
             );
         }
         for (span, scheme) in &rendered.script_links {
-            diags.push(script_link(
-                file,
-                span.start + offset..span.end + offset,
-                scheme,
-            ));
+            diags.push(script_link(file, shifted(span, offset), scheme));
         }
         for (span, c) in &rendered.forbidden {
             diags.push(crate::input::forbidden_at(
                 file,
-                span.start + offset..span.end + offset,
+                shifted(span, offset),
                 *c,
                 "written as a character reference in this text",
             ));
         }
         if let Some(at) = rendered.too_deep {
             let label = format!("level {} starts here", crate::nesting::BODY_LIMIT + 1);
-            diags.push(too_deep(file, at + offset..at + offset + 1, label));
+            diags.push(too_deep(file, shifted(&(at..at + 1), offset), label));
         }
     }
 }

@@ -18,10 +18,10 @@ mod template_choice;
 mod tree;
 mod urls;
 
-pub use content::{Alias, Page, Section, Target};
+pub use content::{Alias, ContentIndex, Page, Section, Target};
 pub use links::check_all_links;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -57,7 +57,8 @@ pub struct Site {
     pub templates: TemplateSources,
     pub strings: crate::load::strings::Strings,
     pub sources: SourceMap,
-    index: HashMap<(String, String), Target>,
+    /// Every page and section by key and language (shared with render's `Lookup`).
+    pub(crate) index: Arc<ContentIndex>,
     /// Governance records: bodies, meetings, cases, documents, roadmap, delivery plan.
     pub governance: Registry,
 }
@@ -65,15 +66,12 @@ pub struct Site {
 impl Site {
     /// The page or section with this key in this language.
     pub fn get(&self, key: &str, lang: &str) -> Option<Target> {
-        self.index
-            .get(&(key.to_string(), lang.to_string()))
-            .copied()
+        self.index.get(key, lang)
     }
 
     /// Like [`Site::get`], falling back to the default language.
     pub fn get_or_default(&self, key: &str, lang: &str) -> Option<Target> {
-        self.get(key, lang)
-            .or_else(|| self.get(key, &self.config.default_language))
+        self.index.get_or_default(key, lang)
     }
 
     pub fn permalink_of(&self, target: Target) -> &str {
@@ -180,7 +178,7 @@ fn add_standins(config: &Config, sections: &mut Vec<LoadedSection>, pages: &mut 
 struct Claimed {
     pages: Vec<Page>,
     sections: Vec<Section>,
-    index: HashMap<(String, String), Target>,
+    index: Arc<ContentIndex>,
     governance: Registry,
     aliases: Vec<Alias>,
     static_files: StaticFiles,
@@ -199,7 +197,11 @@ fn claim_outputs(
     let mut urls = Urls::new(config, templates, &sections);
     let mut sections = urls.sections(diags);
     let mut pages = urls.pages(pages, diags);
-    let index = content_index(&pages, &sections);
+    let index = Arc::new(ContentIndex::new(
+        &pages,
+        &sections,
+        &config.default_language,
+    ));
     template_choice::inherit_kind_templates(config, &mut pages);
     let governance = build_governance(config, strings, (&pages, &sections), &mut urls, diags);
     let aliases = urls.aliases(&pages, &sections, diags);
@@ -246,29 +248,11 @@ fn build_governance(
     )
 }
 
-/// Every page and section by content key and language.
-fn content_index(pages: &[Page], sections: &[Section]) -> HashMap<(String, String), Target> {
-    let mut index = HashMap::new();
-    for (i, s) in sections.iter().enumerate() {
-        index.insert(
-            (s.source.key.clone(), s.source.lang.clone()),
-            Target::Section(i),
-        );
-    }
-    for (i, p) in pages.iter().enumerate() {
-        index.insert(
-            (p.source.key.clone(), p.source.lang.clone()),
-            Target::Page(i),
-        );
-    }
-    index
-}
-
 /// Markdown, in parallel: data in, data out. Page and section bodies, then the governance
 /// records' texts (which cite cases and link like bodies do).
 fn render_markdown(
     config: &Config,
-    index: &HashMap<(String, String), Target>,
+    index: &ContentIndex,
     (pages, sections): (&mut [Page], &mut [Section]),
     governance: &mut Registry,
     diags: &mut Diagnostics,

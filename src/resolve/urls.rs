@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::claims::{Claims, Owner};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, shifted};
 use crate::governance::registry::Registry;
 use crate::load::templates::TemplateSources;
 use crate::load::{LoadedPage, LoadedSection};
@@ -219,7 +219,7 @@ impl<'a> Urls<'a> {
                 let owner = Owner::Alias {
                     index: aliases.len(),
                     file: file.clone(),
-                    span: span.start + fm_offset..span.end + fm_offset,
+                    span: shifted(&span, fm_offset),
                     alias: alias.get_ref().clone(),
                 };
                 self.claims.url(&path, owner, diags);

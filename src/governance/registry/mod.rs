@@ -36,6 +36,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::Rendered;
 use crate::resolve::content::{Page, Section};
+use crate::site::ids::Languages;
 
 use paths::Segments;
 
@@ -134,8 +135,8 @@ pub struct Registry {
     /// The site's languages (codes, in config order) and the URL segments of each.
     pub languages: Vec<String>,
     segments: HashMap<String, Segments>,
-    /// The URL prefix of each language (`/`, `/en/`).
-    prefixes: HashMap<String, String>,
+    /// The site's languages with their URL prefixes (`/`, `/en/`), as the config computed them.
+    langs: Languages,
     /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
     body_paths: HashMap<(usize, String), String>,
     /// Translations that carry the record's table, checked against the original: (record
@@ -225,11 +226,7 @@ impl Registry {
     fn new(config: &Config, strings: &crate::load::strings::Strings) -> Registry {
         Registry {
             search: config.build_search_index,
-            prefixes: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), config.language_prefix(&l.code)))
-                .collect(),
+            langs: config.langs.clone(),
             languages: config.languages.iter().map(|l| l.code.clone()).collect(),
             segments: config
                 .languages

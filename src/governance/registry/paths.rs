@@ -81,7 +81,7 @@ impl Registry {
 
     /// A generated page at the top of `lang`'s tree: `/en/decisions/`.
     fn top_path(&self, lang: &str, segment: &str) -> String {
-        let prefix = self.prefixes.get(lang).map_or("/", String::as_str);
+        let prefix = self.langs.id(lang).map_or("/", |id| self.langs.prefix(id));
         format!("{prefix}{segment}/")
     }
 
