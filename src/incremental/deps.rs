@@ -16,6 +16,7 @@ use crate::render::functions::register_functions;
 use crate::render::jobs::{self, Job, template_of};
 use crate::render::values::{Lookup, template_strings};
 use crate::resolve::{Site, Target};
+use crate::site::ids::LangId;
 
 /// The output files of re-run jobs: written or replaced (`files`) and no longer produced
 /// (`removed`).
@@ -88,7 +89,7 @@ impl Rendering {
             }
         }
         if site.config.generate_feed {
-            jobs.extend((0..site.config.languages.len()).map(Job::Feed));
+            jobs.extend(site.config.langs.ids().map(Job::Feed));
         }
         self.lookup = Arc::new(lookup);
         self.rerun(site, jobs, diags)
@@ -111,35 +112,35 @@ impl Rendering {
             .filter(|job| template_of(site, *job).is_some_and(|t| users.contains(t)))
             .collect();
         if site.config.build_search_index && users.contains("search.html") {
-            jobs.extend((0..site.config.languages.len()).map(Job::Search));
+            jobs.extend(site.config.langs.ids().map(Job::Search));
         }
         self.rerun(site, jobs, diags)
     }
 
-    /// Builds the search index of the languages `langs` (indexes into `config.languages`)
-    /// again, and their search pages.
+    /// Builds the search index of the languages `langs` again, and their search pages.
     pub fn refresh_search(
         &mut self,
         site: &Site,
-        langs: &BTreeSet<usize>,
+        langs: &BTreeSet<LangId>,
         diags: &mut Diagnostics,
     ) -> Patch {
         if !site.config.build_search_index {
             return Patch::default();
         }
-        let fresh: Vec<(usize, crate::search::LanguageIndex)> = langs
+        let fresh: Vec<(LangId, crate::search::LanguageIndex)> = langs
             .par_iter()
-            .filter_map(|&l| {
-                let lang = site.config.languages.get(l)?;
-                Some((l, crate::search::build_language(site, &lang.code, true)))
+            .map(|&l| {
+                let code = &site.config.lang(l).code;
+                (l, crate::search::build_language(site, code, true))
             })
             .collect();
         let mut removed = Vec::new();
         let mut files = Vec::new();
         for (l, mut index) in fresh {
-            let (Some(old), Some(old_files)) =
-                (self.search.get_mut(l), self.search_files.get_mut(l))
-            else {
+            let (Some(old), Some(old_files)) = (
+                self.search.get_mut(l.index()),
+                self.search_files.get_mut(l.index()),
+            ) else {
                 continue;
             };
             let new_files = std::mem::take(&mut index.files);

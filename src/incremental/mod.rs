@@ -36,6 +36,7 @@ use crate::load::LoadOptions;
 use crate::output::OutputFile;
 use crate::render::Rendering;
 use crate::resolve::{Site, Target};
+use crate::site::ids::LangId;
 
 /// What kind of input a changed path is, or `None` for paths the site does not read (the
 /// output folder, editor backups, hidden files).
@@ -142,8 +143,8 @@ pub struct Session {
     root: PathBuf,
     options: LoadOptions,
     state: Option<State>,
-    /// Languages (indexes into `config.languages`) whose search index is older than their pages.
-    stale_search: BTreeSet<usize>,
+    /// Languages whose search index is older than their pages.
+    stale_search: BTreeSet<LangId>,
 }
 
 impl Session {
@@ -346,7 +347,7 @@ impl Session {
                 Target::Page(i) => &state.site.pages[i].source.lang,
                 Target::Section(i) => &state.site.sections[i].source.lang,
             };
-            if let Some(l) = config.languages.iter().position(|l| &l.code == lang) {
+            if let Some(l) = config.langs.id(lang) {
                 self.stale_search.insert(l);
             }
         }

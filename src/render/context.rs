@@ -14,6 +14,7 @@ use crate::render::feeds::{alias_html, feed_pages, sitemap_entries};
 use crate::render::jobs::{DataFormat, Job};
 use crate::render::values::{LanguageView, Lookup, TemplateStrings};
 use crate::resolve::{Site, Target};
+use crate::site::ids::LangId;
 
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
@@ -87,9 +88,9 @@ impl Renderer<'_> {
     }
 
     /// The 404 page of language `l`.
-    fn not_found(&self, l: usize) -> JobResult {
+    fn not_found(&self, l: LangId) -> JobResult {
         let config = &self.site.config;
-        let lang = &config.languages[l];
+        let lang = config.lang(l);
         let path = format!("{}404.html", config.language_prefix(&lang.code));
         let mut ctx = self.base_context(&lang.code, &path);
         let file = self.site.templates.file_of("404.html");
@@ -98,10 +99,10 @@ impl Renderer<'_> {
     }
 
     /// The Atom feed of language `l`.
-    fn feed(&self, l: usize) -> JobResult {
+    fn feed(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
-        let lang = &config.languages[l];
+        let lang = config.lang(l);
         let path = format!("{}atom.xml", config.language_prefix(&lang.code));
         let mut ctx = self.base_context(&lang.code, &path);
         let (pages, last_updated) = feed_pages(site, &lang.code);
@@ -139,9 +140,9 @@ impl Renderer<'_> {
     }
 
     /// The permalink page of case `i` in language `l`, its breadcrumbs through its meeting.
-    fn case(&self, i: usize, l: usize) -> JobResult {
+    fn case(&self, i: usize, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.languages[l].code;
+        let lang = &site.config.lang(l).code;
         let view = View::new(site, lang);
         let (mut ctx, path) = self.generated_context(l, |lang| site.governance.case_path(i, lang));
         let case = view.case_page(i);
@@ -156,9 +157,9 @@ impl Renderer<'_> {
     }
 
     /// The decision register of language `l`.
-    fn decisions(&self, l: usize) -> JobResult {
+    fn decisions(&self, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.languages[l].code;
+        let lang = &site.config.lang(l).code;
         let view = View::new(site, lang);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.decisions_path(lang));
@@ -167,9 +168,9 @@ impl Renderer<'_> {
     }
 
     /// The follow-up tracker of language `l`.
-    fn follow_ups(&self, l: usize) -> JobResult {
+    fn follow_ups(&self, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.languages[l].code;
+        let lang = &site.config.lang(l).code;
         let view = View::new(site, lang);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
@@ -200,7 +201,7 @@ impl Renderer<'_> {
     }
 
     /// The open-data page of language `l`.
-    fn data_page(&self, l: usize) -> JobResult {
+    fn data_page(&self, l: LangId) -> JobResult {
         let site = self.site;
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.data_page_path(lang));
@@ -212,10 +213,10 @@ impl Renderer<'_> {
     }
 
     /// The Atom feed of the decision register of language `l`.
-    fn decision_feed(&self, l: usize) -> JobResult {
+    fn decision_feed(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
-        let lang = &config.languages[l].code;
+        let lang = &config.lang(l).code;
         let view = View::new(site, lang);
         let register = view.decisions_path();
         let path = format!("{register}atom.xml");
@@ -232,9 +233,9 @@ impl Renderer<'_> {
     }
 
     /// The meeting archive of body `b` for `year` in language `l`.
-    fn archive(&self, b: usize, year: i32, l: usize) -> JobResult {
+    fn archive(&self, b: usize, year: i32, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.languages[l].code;
+        let lang = &site.config.lang(l).code;
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
         let body = &site.governance.bodies[b];
@@ -247,12 +248,12 @@ impl Renderer<'_> {
     }
 
     /// The search page of language `l`; no file (and no message) without its search index.
-    fn search_page(&self, l: usize) -> JobResult {
+    fn search_page(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
         let (mut ctx, path) = self.generated_context(l, |lang| site.governance.search_path(lang));
-        let lang = &config.languages[l].code;
-        let Some(index) = self.search.get(l) else {
+        let lang = &config.lang(l).code;
+        let Some(index) = self.search.get(l.index()) else {
             return Err(None);
         };
         let bodies: Vec<Value> = site
@@ -394,11 +395,11 @@ impl Renderer<'_> {
     /// path `path_in` gives for each, and those are its translations.
     fn generated_context(
         &self,
-        l: usize,
+        l: LangId,
         path_in: impl Fn(&str) -> String,
     ) -> (tera::Context, String) {
         let config = &self.site.config;
-        let lang = &config.languages[l].code;
+        let lang = &config.lang(l).code;
         let path = path_in(lang);
         let mut ctx = self.base_context(lang, &path);
         let translations: Vec<Value> = config

@@ -2,6 +2,7 @@
 //! jobs (all but the search pages) and [`template_of`] names the template each renders with.
 
 use crate::resolve::Site;
+use crate::site::ids::LangId;
 
 /// One output file to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10,32 +11,32 @@ pub enum Job {
     Page(usize),
     /// Index into `site.sections`.
     Section(usize),
-    /// The 404 page of a language (index into `config.languages`).
-    NotFound(usize),
+    /// The 404 page of a language.
+    NotFound(LangId),
     /// The Atom feed of a language.
-    Feed(usize),
+    Feed(LangId),
     Sitemap,
     Robots,
     /// Index into `site.aliases`.
     Alias(usize),
     /// The permalink page of a case (index into `site.governance.cases`) in a language.
-    Case(usize, usize),
+    Case(usize, LangId),
     /// The decision register of a language.
-    Decisions(usize),
+    Decisions(LangId),
     /// The follow-up tracker of a language.
-    FollowUps(usize),
+    FollowUps(LangId),
     /// An open-data file: dataset (index into `governance::data::DATASETS`) and format.
     Data(usize, DataFormat),
     /// The open-data page (`/data/`) of a language.
-    DataPage(usize),
+    DataPage(LangId),
     /// The iCalendar file of meetings.
     Calendar,
     /// The Atom feed of the decision register of a language.
-    DecisionFeed(usize),
+    DecisionFeed(LangId),
     /// The search page of a language.
-    Search(usize),
+    Search(LangId),
     /// The meeting archive of a body for a year in a language: (body, year, language).
-    Archive(usize, i32, usize),
+    Archive(usize, i32, LangId),
 }
 
 /// The files of an open dataset.
@@ -51,9 +52,9 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     let config = &site.config;
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     jobs.extend((0..site.sections.len()).map(Job::Section));
-    jobs.extend((0..config.languages.len()).map(Job::NotFound));
+    jobs.extend(config.langs.ids().map(Job::NotFound));
     if config.generate_feed {
-        jobs.extend((0..config.languages.len()).map(Job::Feed));
+        jobs.extend(config.langs.ids().map(Job::Feed));
     }
     if config.generate_sitemap {
         jobs.push(Job::Sitemap);
@@ -62,7 +63,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::Robots);
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
-    for l in 0..config.languages.len() {
+    for l in config.langs.ids() {
         jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
         if !site.governance.meetings.is_empty() {
             jobs.push(Job::Decisions(l));
@@ -121,7 +122,7 @@ mod tests {
     /// Each job (but the open-data files) as `what (language): template`, in the order of
     /// `jobs`.
     fn described(site: &Site) -> Vec<String> {
-        let code = |l: usize| &site.config.languages[l].code;
+        let code = |l: LangId| &site.config.lang(l).code;
         jobs(site)
             .into_iter()
             .filter(|job| !matches!(job, Job::Data(..)))

@@ -162,7 +162,7 @@ impl Rendering {
         self.search = search;
         let mut files = self.collect(results, sink.is_some(), diags);
         if config.build_search_index {
-            let jobs: Vec<Job> = (0..config.languages.len()).map(Job::Search).collect();
+            let jobs: Vec<Job> = config.langs.ids().map(Job::Search).collect();
             let results = self.run_jobs(site, &jobs, sink);
             files.extend(self.collect(results, sink.is_some(), diags));
         }
