@@ -68,100 +68,140 @@ impl<'a> Writer<'a> {
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
-            }) => {
-                self.heading = Some((
-                    level,
-                    id.map(|i| i.to_string()),
-                    classes.iter().map(|c| c.to_string()).collect(),
-                    self.events.len(),
-                ));
-                self.heading_text.clear();
-            }
+            }) => self.heading_start(level, id, classes),
             Event::End(TagEnd::Heading(level)) => self.heading_end(level),
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split([' ', ',', '{'])
-                        .next()
-                        .filter(|l| !l.is_empty())
-                        .map(str::to_string),
-                    CodeBlockKind::Indented => None,
-                };
-                self.code = Some((lang, String::new()));
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.destination(dest_url, &range);
-                self.in_link += 1;
-                self.events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.destination(dest_url, &range);
-                self.events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
+            Event::Start(Tag::CodeBlock(kind)) => self.code_start(kind),
+            Event::Start(tag @ Tag::Link { .. }) => self.link_start(tag, &range),
+            Event::Start(tag @ Tag::Image { .. }) => self.image_start(tag, &range),
             Event::FootnoteReference(name) => self.footnote_reference(&name),
             Event::Start(Tag::FootnoteDefinition(name)) => self.footnote_definition(&name),
             Event::End(TagEnd::FootnoteDefinition) => {
                 self.events.push(Event::Html("</div>\n".into()));
             }
-            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
-            | Event::End(
-                TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell,
-            ) => {
-                separate_words(&mut self.out.text);
-                self.events
-                    .push(Event::Html(self.table.markup(event).into()));
-            }
-            Event::End(TagEnd::Link) => {
-                self.in_link = self.in_link.saturating_sub(1);
-                self.events.push(event);
-            }
-            Event::Html(ref html) | Event::InlineHtml(ref html) => {
-                self.raw_links = raw_link_depth(self.raw_links, html);
-                self.events.push(event);
-            }
-            Event::Text(text)
-                if self.heading.is_none() && self.in_link == 0 && self.raw_links == 0 =>
-            {
-                self.running_text(text, &range)
-            }
-            Event::Text(ref text) | Event::Code(ref text) => {
-                if self.heading.is_some() {
-                    self.heading_text.push_str(text);
-                }
-                self.out.word_count += text.split_whitespace().count();
-                self.out.text.push_str(text);
-                self.events.push(event);
-            }
-            other => {
-                if matches!(
-                    other,
-                    Event::End(_) | Event::SoftBreak | Event::HardBreak | Event::Start(_)
-                ) {
-                    separate_words(&mut self.out.text);
-                }
-                self.events.push(other)
-            }
+            _ if is_table_event(&event) => self.table_event(event),
+            Event::End(TagEnd::Link) => self.link_end(event),
+            Event::Html(_) | Event::InlineHtml(_) => self.raw_html(event),
+            Event::Text(text) if self.is_running_text() => self.running_text(text, &range),
+            Event::Text(_) | Event::Code(_) => self.plain_text(event),
+            other => self.other_event(other),
         }
+    }
+
+    /// The start of a heading: its level, explicit id and classes kept until its end.
+    fn heading_start(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+    ) {
+        self.heading = Some((
+            level,
+            id.map(|i| i.to_string()),
+            classes.iter().map(|c| c.to_string()).collect(),
+            self.events.len(),
+        ));
+        self.heading_text.clear();
+    }
+
+    /// The start of a code block: its language (the fence's first word), its text to come.
+    fn code_start(&mut self, kind: CodeBlockKind<'a>) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split([' ', ',', '{'])
+                .next()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+            CodeBlockKind::Indented => None,
+        };
+        self.code = Some((lang, String::new()));
+    }
+
+    /// The start of a link: its destination rewritten ([`Self::destination`]), the link open.
+    fn link_start(&mut self, tag: Tag<'a>, range: &Range<usize>) {
+        if let Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } = tag
+        {
+            let dest_url = self.destination(dest_url, range);
+            self.in_link += 1;
+            self.events.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }));
+        }
+    }
+
+    /// The start of an image: its destination rewritten ([`Self::destination`]).
+    fn image_start(&mut self, tag: Tag<'a>, range: &Range<usize>) {
+        if let Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } = tag
+        {
+            let dest_url = self.destination(dest_url, range);
+            self.events.push(Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }));
+        }
+    }
+
+    /// A table's start or end, or a part's: written by [`Table`], a word boundary in the text.
+    fn table_event(&mut self, event: Event<'a>) {
+        separate_words(&mut self.out.text);
+        self.events
+            .push(Event::Html(self.table.markup(event).into()));
+    }
+
+    /// The end of a link: one link fewer open.
+    fn link_end(&mut self, event: Event<'a>) {
+        self.in_link = self.in_link.saturating_sub(1);
+        self.events.push(event);
+    }
+
+    /// Raw HTML, block or inline: the `<a>` elements it opens and closes counted.
+    fn raw_html(&mut self, event: Event<'a>) {
+        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+            self.raw_links = raw_link_depth(self.raw_links, html);
+        }
+        self.events.push(event);
+    }
+
+    /// Whether text is running text ([`Self::running_text`]): outside headings and links.
+    fn is_running_text(&self) -> bool {
+        self.heading.is_none() && self.in_link == 0 && self.raw_links == 0
+    }
+
+    /// Text in a heading or a link, or inline code: counted, kept for search and the heading.
+    fn plain_text(&mut self, event: Event<'a>) {
+        if let Event::Text(text) | Event::Code(text) = &event {
+            if self.heading.is_some() {
+                self.heading_text.push_str(text);
+            }
+            self.out.word_count += text.split_whitespace().count();
+            self.out.text.push_str(text);
+        }
+        self.events.push(event);
+    }
+
+    /// Any other event, kept as it is; a start, an end or a break separates words.
+    fn other_event(&mut self, event: Event<'a>) {
+        if matches!(
+            event,
+            Event::End(_) | Event::SoftBreak | Event::HardBreak | Event::Start(_)
+        ) {
+            separate_words(&mut self.out.text);
+        }
+        self.events.push(event)
     }
 
     /// The HTML and everything found on the way.
@@ -292,6 +332,15 @@ impl<'a> Writer<'a> {
             &mut self.out.cases,
         );
     }
+}
+
+/// Whether `event` starts or ends a table or a part of one (head, row, cell).
+fn is_table_event(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell)
+    )
 }
 
 /// Ends the plain text collected so far with a space (block and inline boundaries separate
