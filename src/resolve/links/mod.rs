@@ -1,0 +1,229 @@
+//! Part of phase 2, **resolve**: what links in Markdown point at. [`KeyResolver`] answers
+//! `@/` keys, case IDs and `@generated` names for the Markdown renderer; [`check_links`] reports
+//! `@/` links whose file or heading does not exist, and [`report_unknown_cases`] the case IDs
+//! that name no case and the other problems a rendered text carries.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, shifted};
+use crate::governance::registry::Registry;
+use crate::markdown::{LinkResolver, script_link, too_deep};
+use crate::resolve::ContentIndex;
+
+use super::{Page, Section, Site, Target};
+
+pub(crate) struct KeyResolver<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) index: &'a ContentIndex,
+    pub(crate) pages: &'a [Page],
+    pub(crate) sections: &'a [Section],
+    pub(crate) governance: &'a Registry,
+    pub(crate) lang: String,
+}
+
+impl LinkResolver for KeyResolver<'_> {
+    fn resolve(&self, key: &str) -> Option<String> {
+        let target = self.index.get_or_default(key, &self.lang)?;
+        Some(match target {
+            Target::Page(i) => self.pages[i].permalink.clone(),
+            Target::Section(i) => self.sections[i].permalink.clone(),
+        })
+    }
+
+    fn case(&self, id: &str) -> Option<(usize, String)> {
+        let i = self.governance.find_case(id)?;
+        let path = self.governance.case_path(i, &self.lang);
+        Some((i, self.config.absolute_url(&path)))
+    }
+
+    fn generated(&self, name: &str) -> Option<String> {
+        self.governance
+            .generated_path(name, &self.lang)
+            .map(|p| self.config.absolute_url(&p))
+    }
+}
+
+/// Checks every `@/` link of the site (after [`update_body`]).
+pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
+    check_links(site, &BTreeSet::new(), diags);
+}
+
+/// Reports `@/` links whose target or anchor does not exist.
+pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Diagnostics) {
+    let keys: Vec<&str> = {
+        let mut k: Vec<&str> = site.index.keys().collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    // Fallbacks repeat their original's links: checked once, there.
+    let items = site
+        .pages
+        .iter()
+        .filter(|p| !p.source.fallback)
+        .map(|p| {
+            (
+                &p.source.file,
+                &p.source.lang,
+                p.source.body_offset,
+                &p.rendered,
+            )
+        })
+        .chain(
+            site.sections
+                .iter()
+                .filter(|s| !s.source.fallback)
+                .map(|s| {
+                    (
+                        &s.source.file,
+                        &s.source.lang,
+                        s.source.body_offset,
+                        &s.rendered,
+                    )
+                }),
+        );
+    for (file, lang, offset, rendered) in items {
+        for link in &rendered.links {
+            let at = (file.as_path(), shifted(&link.span, offset));
+            if let Some(name) = link.key.strip_prefix('@') {
+                if !link.resolved {
+                    diags.push(broken_generated(site, at, name, lang));
+                }
+                continue;
+            }
+            let Some(target) = site.get_or_default(&link.key, lang) else {
+                if !failed.contains(&link.key) {
+                    diags.push(broken_key(at, &link.key, &keys));
+                }
+                continue;
+            };
+            let Some(anchor) = &link.anchor else { continue };
+            let anchors = match target {
+                Target::Page(i) => &site.pages[i].rendered.anchors,
+                Target::Section(i) => &site.sections[i].rendered.anchors,
+            };
+            if !anchors.iter().any(|a| a == anchor) {
+                diags.push(broken_anchor(at, &link.key, anchor, anchors));
+            }
+        }
+    }
+}
+
+/// Where a link is written: its file and the byte range in it.
+type At<'a> = (&'a Path, Range<usize>);
+
+/// `@name` that is not a generated page of this site (in this language).
+fn broken_generated(site: &Site, (file, span): At, name: &str, lang: &str) -> Diagnostic {
+    let known: Vec<&str> = Registry::GENERATED
+        .iter()
+        .copied()
+        .filter(|n| site.governance.generated_path(n, lang).is_some())
+        .collect();
+    let d = Diagnostic::at(
+        file,
+        span,
+        format!("broken link: `@{name}` is not a generated page of this site"),
+        "no generated page by this name",
+    );
+    match did_you_mean(name, &known) {
+        Some(best) => d.hint(format!("did you mean `@{best}`?")),
+        None if known.is_empty() => d.hint("generated pages (@decisions, @follow-ups, @open-data, @calendar) exist once the site has governance records"),
+        None => d.hint(format!(
+            "this site has {}",
+            known.iter().map(|k| format!("@{k}")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// `@/key` that names no content file.
+fn broken_key((file, span): At, key: &str, keys: &[&str]) -> Diagnostic {
+    let d = Diagnostic::at(
+        file,
+        span,
+        format!("broken internal link: `@/{key}` does not exist"),
+        "no content file at this path",
+    );
+    match did_you_mean(key, keys) {
+        Some(best) => d.hint(format!("did you mean `@/{best}`?")),
+        None => d.hint("internal links name a file below content/, e.g. @/om/mandat.md"),
+    }
+}
+
+/// `@/key#anchor` whose target has no such heading or footnote.
+fn broken_anchor((file, span): At, key: &str, anchor: &str, anchors: &[String]) -> Diagnostic {
+    let candidates: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    let d = Diagnostic::at(
+        file,
+        span,
+        format!("broken anchor: `@/{key}` has no heading `#{anchor}`"),
+        "no such anchor",
+    );
+    match did_you_mean(anchor, &candidates) {
+        Some(best) => d.hint(format!("did you mean `#{best}`?")),
+        None if candidates.is_empty() => d.hint("the target has no headings"),
+        None => d.hint(format!("its anchors: {}", candidates.join(", "))),
+    }
+}
+
+/// Case IDs written after "sak" that name no case, and links with script schemes: worth a
+/// warning, not a failed build. Texts nested too deep: an error.
+pub(crate) fn report_unknown_cases<
+    P: std::borrow::Borrow<Page>,
+    S: std::borrow::Borrow<Section>,
+>(
+    pages: &[P],
+    sections: &[S],
+    diags: &mut Diagnostics,
+) {
+    let bodies = pages
+        .iter()
+        .map(|p| p.borrow())
+        .filter(|p| !p.source.fallback)
+        .map(|p| (&p.source.file, p.source.body_offset, &p.rendered))
+        .chain(
+            sections
+                .iter()
+                .map(|s| s.borrow())
+                .filter(|s| !s.source.fallback)
+                .map(|s| (&s.source.file, s.source.body_offset, &s.rendered)),
+        );
+    for (file, offset, rendered) in bodies {
+        for m in rendered
+            .cases
+            .iter()
+            .filter(|m| m.case.is_none() && m.reported)
+        {
+            diags.push(
+                Diagnostic::at(
+                    file,
+                    shifted(&m.span, offset),
+                    format!("unknown case `{}`", m.id),
+                    "no case with this ID",
+                )
+                .hint("check the ID; a case from a meeting outside the archive can be declared in a follow-up item")
+                .warning(),
+            );
+        }
+        for (span, scheme) in &rendered.script_links {
+            diags.push(script_link(file, shifted(span, offset), scheme));
+        }
+        for (span, c) in &rendered.forbidden {
+            diags.push(crate::input::forbidden_at(
+                file,
+                shifted(span, offset),
+                *c,
+                "written as a character reference in this text",
+            ));
+        }
+        if let Some(at) = rendered.too_deep {
+            let label = format!("level {} starts here", crate::nesting::BODY_LIMIT + 1);
+            diags.push(too_deep(file, shifted(&(at..at + 1), offset), label));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
