@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{BodyEntry, Finder, Registry, SAMPLE, hint_known, spanned_str};
+use super::{BodyEntry, Finder, Registry, SAMPLE, spanned_str};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::governance::case_id::{CaseNumbers, Format};
@@ -101,14 +101,7 @@ impl Registry {
                 if !self.body_index.contains_key(related.get_ref()) {
                     let s = &sections[body.section];
                     let known: Vec<&str> = self.body_index.keys().map(String::as_str).collect();
-                    let d = Diagnostic::at(
-                        &s.source.file,
-                        s.source.fm_span(related.span()),
-                        format!("no body has the id `{}`", related.get_ref()),
-                        "unknown body",
-                    );
-                    find.diags
-                        .push(hint_known(d, related.get_ref(), &known, "body"));
+                    find.unknown_id(&s.source, spanned_str(related), &known, "body");
                 }
             }
         }
@@ -130,13 +123,7 @@ impl Registry {
             return Some(b);
         }
         let known: Vec<&str> = self.body_index.keys().map(String::as_str).collect();
-        let d = Diagnostic::at(
-            &page.source.file,
-            page.source.fm_span(span),
-            format!("no body has the id `{name}`"),
-            "unknown body",
-        );
-        find.diags.push(hint_known(d, name, &known, "body"));
+        find.unknown_id(&page.source, (name, span), &known, "body");
         None
     }
 

@@ -162,6 +162,24 @@ impl Finder<'_> {
         let d = Diagnostic::at(&page.source.file, page.source.fm_span(span), message, label);
         self.diags.push_mut(d)
     }
+
+    /// "no {what} has the id `{name}`", at `span` of `source`'s front matter, with the nearest
+    /// of the `known` ids and the list of them.
+    fn unknown_id<M>(
+        &mut self,
+        source: &crate::load::Source<M>,
+        (name, span): (&str, Range<usize>),
+        known: &[&str],
+        what: &str,
+    ) {
+        let d = Diagnostic::at(
+            &source.file,
+            source.fm_span(span),
+            format!("no {what} has the id `{name}`"),
+            format!("unknown {what}"),
+        );
+        self.diags.push(hint_known(d, name, known, what));
+    }
 }
 
 /// Reserves the URL of a generated page: the URL, what the page is (for messages), the file

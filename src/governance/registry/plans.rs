@@ -77,13 +77,7 @@ impl Registry {
                 });
             let Some(roadmap) = roadmap else {
                 let known: Vec<&str> = roadmap_ids.keys().map(String::as_str).collect();
-                let d = Diagnostic::at(
-                    &page.source.file,
-                    page.source.fm_span(span),
-                    format!("no roadmap has the id `{rid}`"),
-                    "unknown roadmap",
-                );
-                find.diags.push(hint_known(d, rid, &known, "roadmap"));
+                find.unknown_id(&page.source, (rid, span), &known, "roadmap");
                 continue;
             };
             check_projects(plan, roadmap, page, find);
