@@ -144,7 +144,8 @@ impl Renderer<'_> {
         let site = self.site;
         let lang = &site.config.lang(l).code;
         let view = View::new(site, lang);
-        let (mut ctx, path) = self.generated_context(l, |lang| site.governance.case_path(i, lang));
+        let (mut ctx, path) =
+            self.generated_context(l, |lang| site.governance.case_path(i, lang).to_string());
         let case = view.case_page(i);
         let body = &site.governance.bodies[site.governance.cases[i].body];
         let mut trail = self.trail(lang, Some(site.sections[body.section].source.key.as_str()));

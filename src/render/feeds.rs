@@ -78,7 +78,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
     let config = &site.config;
     let mut generated: Vec<PathIn<'_>> = Vec::new();
     for i in 0..reg.cases.len() {
-        generated.push(Box::new(move |lang| reg.case_path(i, lang)));
+        generated.push(Box::new(move |lang| reg.case_path(i, lang).to_string()));
     }
     for (b, year) in reg.archive_years() {
         generated.push(Box::new(move |lang| reg.archive_path(b, year, lang)));

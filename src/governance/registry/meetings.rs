@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::governance::case_id::{CaseNumbers, Format};
 use crate::governance::model::{Case, Kind, Meeting, MeetingStatus, Time};
 use crate::resolve::content::Page;
+use crate::site::ids::LangId;
 
 impl Registry {
     /// Indexes every meeting in the default language, in date order, with its agenda cases.
@@ -259,8 +260,10 @@ impl Registry {
             .as_ref()
             .map_or_else(|| format!("{numbers:?}"), |f| f.write(numbers));
         let slug = id.replace(['/', ' '], "-");
-        let path = format!("{}saker/{slug}/", body.path);
-        claim(&path, &format!("the page of case {id}"), file, diags);
+        let paths = self.case_paths(b, &slug);
+        let path = &paths[LangId::DEFAULT.index()];
+        claim(path, &format!("the page of case {id}"), file, diags);
+        let permalink = config.absolute_url(path);
         let index = self.cases.len();
         self.case_index.insert((b, numbers), index);
         self.cases.push(CaseEntry {
@@ -270,8 +273,8 @@ impl Registry {
             slug,
             title,
             origin,
-            permalink: config.absolute_url(&path),
-            path,
+            permalink,
+            paths,
             cited_by: Vec::new(),
             cites: Vec::new(),
         });

@@ -81,7 +81,9 @@ pub struct CaseEntry {
     pub slug: String,
     pub title: String,
     pub origin: CaseOrigin,
-    pub path: String,
+    /// The case's page in every language (config order, the default first): computed once,
+    /// read by everything that prints it.
+    paths: Vec<String>,
     pub permalink: String,
     /// Cases that cite this one (indexes into `cases`), in case order.
     pub cited_by: Vec<usize>,

@@ -7,6 +7,7 @@ use super::Registry;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::resolve::content::Page;
+use crate::site::ids::LangId;
 
 /// The URL segments of the generated pages in one language (the `[url]` interface strings).
 #[derive(Debug, Clone)]
@@ -69,14 +70,20 @@ impl Registry {
     }
 
     /// The permalink page of a case in `lang`: `/en/product-board/cases/4-42-23/`.
-    pub fn case_path(&self, case: usize, lang: &str) -> String {
-        let c = &self.cases[case];
-        format!(
-            "{}{}/{}/",
-            self.body_path(c.body, lang),
-            self.segments(lang).cases,
-            c.slug
-        )
+    pub fn case_path(&self, case: usize, lang: &str) -> &str {
+        let l = self.langs.id(lang).unwrap_or(LangId::DEFAULT);
+        &self.cases[case].paths[l.index()]
+    }
+
+    /// The page of the case `slug` of body `b` in every language, in config order.
+    pub(super) fn case_paths(&self, b: usize, slug: &str) -> Vec<String> {
+        self.languages
+            .iter()
+            .map(|lang| {
+                let cases = &self.segments(lang).cases;
+                format!("{}{cases}/{slug}/", self.body_path(b, lang))
+            })
+            .collect()
     }
 
     /// A generated page at the top of `lang`'s tree: `/en/decisions/`.
@@ -191,7 +198,7 @@ impl Registry {
                 for i in 0..self.cases.len() {
                     let file = self.case_file(i, pages);
                     let what = format!("the page of case {}", self.cases[i].id);
-                    claim(&self.case_path(i, lang), &what, &file, diags);
+                    claim(self.case_path(i, lang), &what, &file, diags);
                 }
             }
         }

@@ -201,3 +201,29 @@ fn time_slots_and_decisions_of_planned_meetings_are_checked() {
         ]
     );
 }
+
+#[test]
+fn a_case_has_one_path_per_language_that_its_permalink_and_page_share() {
+    let config = config("");
+    let body = body("styret", "{case}-{meeting}/{yy}");
+    let m6 = meeting(6, "2023-11-02", &case("4-6/23", ""));
+    // The site renames the case folder in its default language.
+    let site = site(&[
+        ("config.toml", &config),
+        ("i18n/nb.toml", "[url]\ncases = \"sak\"\n"),
+        ("content/styret/_index.md", &body),
+        ("content/styret/mote-6.md", &m6),
+    ]);
+    let reg = &site.governance;
+    assert_eq!(reg.case_path(0, "nb"), "/styret/sak/4-6-23/");
+    assert_eq!(reg.case_path(0, "en"), "/en/styret/cases/4-6-23/");
+    assert_eq!(
+        reg.cases[0].permalink,
+        "https://example.org/styret/sak/4-6-23/"
+    );
+    assert!(
+        site.outputs.contains("styret/sak/4-6-23/index.html"),
+        "{:?}",
+        site.outputs
+    );
+}

@@ -158,7 +158,7 @@ impl<'s> View<'s> {
     }
 
     pub fn case_permalink(&self, i: usize) -> String {
-        self.absolute(&self.site.governance.case_path(i, self.lang))
+        self.absolute(self.site.governance.case_path(i, self.lang))
     }
 
     /// Short reference to a case, for lists and links.
