@@ -51,7 +51,7 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub aliases: Vec<Alias>,
     pub static_files: BTreeMap<String, PathBuf>,
-    /// Every output path claimed (src/claims.rs): files, and folders (ending in `/`) whose
+    /// Every output path claimed (src/resolve/claims.rs): files, and folders (ending in `/`) whose
     /// files styre makes as it renders (the search index).
     pub outputs: std::collections::BTreeSet<String>,
     pub templates: TemplateSources,
@@ -185,7 +185,7 @@ struct Claimed {
     outputs: BTreeSet<String>,
 }
 
-/// Every output file is claimed once (src/claims.rs): pages and sections here, the
+/// Every output file is claimed once (src/resolve/claims.rs): pages and sections here, the
 /// governance pages in `Registry::build`, then the generated files, aliases, assets and
 /// static files. The claims that lose are left out.
 fn claim_outputs(
