@@ -59,33 +59,17 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
         k.dedup();
         k
     };
-    // Fallbacks repeat their original's links: checked once, there.
-    let items = site
-        .pages
-        .iter()
-        .filter(|p| !p.source.fallback)
-        .map(|p| {
-            (
-                &p.source.file,
-                &p.source.lang,
-                p.source.body_offset,
-                &p.rendered,
-            )
-        })
+    let items = (site.pages.iter().map(|p| (&p.source, &p.rendered)))
+        .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r))
         .chain(
-            site.sections
-                .iter()
-                .filter(|s| !s.source.fallback)
-                .map(|s| {
-                    (
-                        &s.source.file,
-                        &s.source.lang,
-                        s.source.body_offset,
-                        &s.rendered,
-                    )
-                }),
+            (site.sections.iter().map(|s| (&s.source, &s.rendered)))
+                .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r)),
         );
-    for (file, lang, offset, rendered) in items {
+    for (file, lang, offset, fallback, rendered) in items {
+        if fallback {
+            check_standin_anchors(site, (file, lang, offset), rendered, diags);
+            continue;
+        }
         for link in &rendered.links {
             let at = (file.as_path(), shifted(&link.span, offset));
             if let Some(name) = link.key.strip_prefix('@') {
@@ -109,6 +93,43 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
                 diags.push(broken_anchor(at, &link.key, anchor, anchors));
             }
         }
+    }
+}
+
+/// A stand-in repeats its original's links, which are checked there; but where a link's
+/// target has a version in the stand-in's language, the anchor must exist in that version too.
+fn check_standin_anchors(
+    site: &Site,
+    (file, lang, offset): (&Path, &str, usize),
+    rendered: &crate::markdown::Rendered,
+    diags: &mut Diagnostics,
+) {
+    for link in &rendered.links {
+        let Some(anchor) = &link.anchor else { continue };
+        let Some(target) = site.get(&link.key, lang) else {
+            continue;
+        };
+        let (anchors, target_file) = match target {
+            Target::Page(i) => (&site.pages[i].rendered.anchors, &site.pages[i].source.file),
+            Target::Section(i) => (
+                &site.sections[i].rendered.anchors,
+                &site.sections[i].source.file,
+            ),
+        };
+        if site.is_fallback(target) || anchors.iter().any(|a| a == anchor) {
+            continue;
+        }
+        let at = (file, shifted(&link.span, offset));
+        let d = broken_anchor(at, &link.key, anchor, anchors);
+        diags.push(Diagnostic {
+            message: format!(
+                "broken anchor: `@/{}` has no heading `#{anchor}` in {}, the `{lang}` version \
+                 that this page's `{lang}` stand-in links to",
+                link.key,
+                target_file.display()
+            ),
+            ..d
+        });
     }
 }
 

@@ -403,3 +403,32 @@ fn an_unknown_case_id_is_a_warning_reported_once() {
     assert_eq!(quoted(d, &om), "9-6/23");
     assert_eq!(d.label, "no case with this ID");
 }
+
+#[test]
+fn a_stand_in_links_to_a_translation_that_lacks_the_anchor_is_reported_at_the_original() {
+    let config = config("");
+    let (_, diags) = resolve(&[
+        ("config.toml", &config),
+        (
+            "content/om.md",
+            &md("Om", "Se [oppgavene](@/mandat.md#oppgaver)."),
+        ),
+        ("content/mandat.md", &md("Mandat", "## Oppgaver\n\nTekst.")),
+        ("content/mandat.en.md", &md("Mandate", "## Tasks\n\nText.")),
+    ]);
+    // The Norwegian page's link is good; its English stand-in links to the English mandate,
+    // whose heading is `#tasks`.
+    let d = only(&diags);
+    assert_eq!(
+        problems(&diags),
+        [
+            "content/om.md: broken anchor: `@/mandat.md` has no heading `#oppgaver` in \
+             content/mandat.en.md, the `en` version that this page's `en` stand-in links to"
+        ]
+    );
+    assert_eq!(d.hints, ["its anchors: tasks"]);
+    assert_eq!(
+        quoted(d, &md("Om", "Se [oppgavene](@/mandat.md#oppgaver).")),
+        "[oppgavene](@/mandat.md#oppgaver)"
+    );
+}
