@@ -203,9 +203,9 @@ fn next_numbers(
         .max()
         .map_or(1, |n| n + 1);
     let first_case = if numbered_per_year {
-        site.governance
-            .cases
-            .iter()
+        let reg = &site.governance;
+        reg.case_ids()
+            .map(|i| reg.case(i))
             .filter(|c| c.body == b && c.numbers.year == year)
             .map(|c| c.numbers.case)
             .max()
@@ -393,7 +393,7 @@ fn open_follow_ups<'a>(site: &'a Site, meetings: &Meetings<'a>) -> Vec<Carried<'
                 let case_title = f
                     .case_title
                     .clone()
-                    .or_else(|| reg.find_case(case).map(|i| reg.cases[i].title.clone()));
+                    .or_else(|| reg.find_case(case).map(|i| reg.case(i).title.clone()));
                 out.push(Carried {
                     case,
                     case_title,

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::diagnostics::Diagnostic;
+use crate::governance::registry::CaseId;
 use crate::governance::view::View;
 use crate::output::file_for;
 use crate::render::JobResult;
@@ -140,14 +141,14 @@ impl Renderer<'_> {
     }
 
     /// The permalink page of case `i` in language `l`, its breadcrumbs through its meeting.
-    fn case(&self, i: usize, l: LangId) -> JobResult {
+    fn case(&self, i: CaseId, l: LangId) -> JobResult {
         let site = self.site;
         let lang = &site.config.lang(l).code;
         let view = View::new(site, lang);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.case_path(i, lang).to_string());
         let case = view.case_page(i);
-        let body = &site.governance.bodies[site.governance.cases[i].body];
+        let body = &site.governance.bodies[site.governance.case(i).body];
         let mut trail = self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
         if case["meeting"].is_object() {
             trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));

@@ -1,6 +1,7 @@
 //! Phase 3, render: the job list. Every output file is one [`Job`]; [`jobs`] lists a site's
 //! jobs (all but the search pages) and [`template_of`] names the template each renders with.
 
+use crate::governance::registry::CaseId;
 use crate::resolve::Site;
 use crate::site::ids::LangId;
 
@@ -19,8 +20,8 @@ pub enum Job {
     Robots,
     /// Index into `site.aliases`.
     Alias(usize),
-    /// The permalink page of a case (index into `site.governance.cases`) in a language.
-    Case(usize, LangId),
+    /// The permalink page of a case in a language.
+    Case(CaseId, LangId),
     /// The decision register of a language.
     Decisions(LangId),
     /// The follow-up tracker of a language.
@@ -64,7 +65,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     for l in config.langs.ids() {
-        jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
+        jobs.extend(site.governance.case_ids().map(|i| Job::Case(i, l)));
         if !site.governance.meetings.is_empty() {
             jobs.push(Job::Decisions(l));
             jobs.push(Job::FollowUps(l));
@@ -142,7 +143,7 @@ mod tests {
                     Job::Robots => "robots".into(),
                     Job::Alias(i) => format!("alias {}", site.aliases[i].path),
                     Job::Case(i, l) => {
-                        format!("case {} ({})", site.governance.cases[i].id, code(l))
+                        format!("case {} ({})", site.governance.case(i).id, code(l))
                     }
                     Job::Decisions(l) => format!("decisions ({})", code(l)),
                     Job::FollowUps(l) => format!("follow-ups ({})", code(l)),

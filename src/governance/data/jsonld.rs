@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::governance::model::*;
-use crate::governance::registry::CaseOrigin;
+use crate::governance::registry::{CaseId, CaseOrigin};
 use crate::resolve::Site;
 
 /// schema.org JSON-LD of a meeting (an Event organised by a GovernmentOrganization), as text
@@ -68,9 +68,9 @@ fn meeting_ld(site: &Site, m: usize) -> Value {
 }
 
 /// schema.org JSON-LD of a case: an Event (its slot on the agenda) within its meeting.
-pub fn case_jsonld(site: &Site, i: usize) -> String {
+pub fn case_jsonld(site: &Site, i: CaseId) -> String {
     let reg = &site.governance;
-    let c = &reg.cases[i];
+    let c = reg.case(i);
     let body = &reg.bodies[c.body];
     let section = &site.sections[body.section];
     let mut v = json!({

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::governance::model::*;
-use crate::governance::registry::CaseOrigin;
+use crate::governance::registry::{CaseId, CaseOrigin};
 use crate::resolve::Site;
 
 fn text(s: &Option<toml::Spanned<String>>) -> Value {
@@ -42,10 +42,10 @@ pub(super) fn meetings(site: &Site) -> Vec<Value> {
 pub(super) fn cases(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     let ids =
-        |list: &[usize]| -> Vec<String> { list.iter().map(|&i| reg.cases[i].id.clone()).collect() };
-    reg.cases
-        .iter()
-        .map(|c| {
+        |list: &[CaseId]| -> Vec<String> { list.iter().map(|&i| reg.case(i).id.clone()).collect() };
+    reg.case_ids()
+        .map(|i| {
+            let c = reg.case(i);
             let mut v = json!({
                 "id": c.id,
                 "body": reg.bodies[c.body].id,
@@ -111,7 +111,7 @@ pub(super) fn decisions(site: &Site) -> Vec<Value> {
             if !asks_for_decision(case) {
                 continue;
             }
-            let url = m.cases[c].map(|i| reg.cases[i].permalink.clone());
+            let url = m.cases[c].map(|i| reg.case(i).permalink.clone());
             out.push(json!({
                 "case": case.id.get_ref(),
                 "body": reg.bodies[m.body].id,

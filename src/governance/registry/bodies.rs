@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{BodyEntry, Finder, Registry, SAMPLE, spanned_str};
+use super::{BodyEntry, CaseId, Finder, Registry, SAMPLE, spanned_str};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::governance::case_id::{CaseNumbers, Format};
@@ -128,7 +128,7 @@ impl Registry {
     }
 
     /// Finds the case an ID written in any of the body formats stands for.
-    pub fn find_case(&self, id: &str) -> Option<usize> {
+    pub fn find_case(&self, id: &str) -> Option<CaseId> {
         self.bodies.iter().enumerate().find_map(|(b, body)| {
             let numbers = body.formats().find_map(|f| f.read(id))?;
             self.case_index.get(&(b, numbers)).copied()

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::{CaseEntry, CaseOrigin, Claim, Finder, MeetingEntry, Registry, spanned_str};
+use super::{CaseEntry, CaseId, CaseOrigin, Claim, Finder, MeetingEntry, Registry, spanned_str};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::governance::case_id::{CaseNumbers, Format};
@@ -177,7 +177,7 @@ impl Registry {
         find: &mut Finder<'_>,
         claim: &mut Claim<'_>,
         config: &Config,
-    ) -> Option<usize> {
+    ) -> Option<CaseId> {
         let (id, span) = spanned_str(&case.id);
         let Some(numbers) = self.read_id(b, id) else {
             self.bad_id(b, id, span, page, find);
@@ -253,7 +253,7 @@ impl Registry {
         claim: &mut Claim<'_>,
         diags: &mut Diagnostics,
         config: &Config,
-    ) -> usize {
+    ) -> CaseId {
         let body = &self.bodies[b];
         let id = body
             .format
@@ -264,7 +264,7 @@ impl Registry {
         let path = &paths[LangId::DEFAULT.index()];
         claim(path, &format!("the page of case {id}"), file, diags);
         let permalink = config.absolute_url(path);
-        let index = self.cases.len();
+        let index = self.next_case_id();
         self.case_index.insert((b, numbers), index);
         self.cases.push(CaseEntry {
             body: b,
@@ -287,7 +287,7 @@ impl Registry {
         r: &Spanned<String>,
         page: &Page,
         find: &mut Finder<'_>,
-    ) -> Option<usize> {
+    ) -> Option<CaseId> {
         let (id, span) = spanned_str(r);
         if let Some(found) = self.find_case(id) {
             return Some(found);
@@ -307,15 +307,15 @@ impl Registry {
     }
 
     /// Records that case `from` cites case `to` (once, never itself).
-    pub(super) fn link(&mut self, from: usize, to: usize) {
+    pub(super) fn link(&mut self, from: CaseId, to: CaseId) {
         if from == to {
             return;
         }
-        if !self.cases[from].cites.contains(&to) {
-            self.cases[from].cites.push(to);
+        if !self.case(from).cites.contains(&to) {
+            self.case_mut(from).cites.push(to);
         }
-        if !self.cases[to].cited_by.contains(&from) {
-            self.cases[to].cited_by.push(from);
+        if !self.case(to).cited_by.contains(&from) {
+            self.case_mut(to).cited_by.push(from);
         }
     }
 }

@@ -61,6 +61,19 @@ impl BodyEntry {
     }
 }
 
+/// A case of the registry: its place in the order cases were added (agenda cases in meeting
+/// order, then declared ones). Made only by the registry, so a case cannot be handed a page or
+/// body index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseId(u32);
+
+impl CaseId {
+    /// The position in the registry's case list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Where a case is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseOrigin {
@@ -85,10 +98,10 @@ pub struct CaseEntry {
     /// read by everything that prints it.
     paths: Vec<String>,
     pub permalink: String,
-    /// Cases that cite this one (indexes into `cases`), in case order.
-    pub cited_by: Vec<usize>,
+    /// Cases that cite this one, in case order.
+    pub cited_by: Vec<CaseId>,
     /// Cases this one cites.
-    pub cites: Vec<usize>,
+    pub cites: Vec<CaseId>,
 }
 
 #[derive(Debug)]
@@ -96,8 +109,8 @@ pub struct MeetingEntry {
     pub page: usize,
     pub body: usize,
     pub year: i32,
-    /// Index into `cases` of each agenda case (None when its ID was wrong).
-    pub cases: Vec<Option<usize>>,
+    /// Each agenda case (None when its ID was wrong).
+    pub cases: Vec<Option<CaseId>>,
     /// Rendered Markdown of each case (background, proposal, decision), per language.
     pub texts: HashMap<String, Vec<CaseTexts>>,
 }
@@ -120,7 +133,8 @@ pub struct DocumentEntry {
 #[derive(Debug, Default)]
 pub struct Registry {
     pub bodies: Vec<BodyEntry>,
-    pub cases: Vec<CaseEntry>,
+    /// Every case, in [`CaseId`] order: read with [`Registry::case`].
+    cases: Vec<CaseEntry>,
     pub meetings: Vec<MeetingEntry>,
     pub documents: Vec<DocumentEntry>,
     /// Page index of each roadmap, delivery plan, meeting plan and dataset.
@@ -131,7 +145,7 @@ pub struct Registry {
     /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
     pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
     body_index: HashMap<String, usize>,
-    case_index: HashMap<(usize, CaseNumbers), usize>,
+    case_index: HashMap<(usize, CaseNumbers), CaseId>,
     /// Whether the site has a search page (`build_search_index`).
     search: bool,
     /// The site's languages (codes, in config order) and the URL segments of each.
@@ -274,6 +288,33 @@ impl Registry {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    pub fn case(&self, id: CaseId) -> &CaseEntry {
+        &self.cases[id.index()]
+    }
+
+    fn case_mut(&mut self, id: CaseId) -> &mut CaseEntry {
+        &mut self.cases[id.index()]
+    }
+
+    /// Every case, in the order they were added.
+    pub fn case_ids(&self) -> impl ExactSizeIterator<Item = CaseId> + use<> {
+        (0..u32::try_from(self.cases.len()).unwrap_or(u32::MAX)).map(CaseId)
+    }
+
+    /// The case at `index` of the list, if there is one: a Markdown mention carries its case as
+    /// the plain index the registry's link resolver gave it ([`CaseId::index`]).
+    fn case_at(&self, index: usize) -> Option<CaseId> {
+        u32::try_from(index)
+            .ok()
+            .filter(|_| index < self.cases.len())
+            .map(CaseId)
+    }
+
+    /// The id the next case added gets.
+    fn next_case_id(&self) -> CaseId {
+        CaseId(u32::try_from(self.cases.len()).expect("fewer than 2^32 cases"))
     }
 
     pub fn meeting_of_page(&self, page: usize) -> Option<&MeetingEntry> {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::Registry;
+use super::{CaseId, Registry};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::resolve::content::Page;
@@ -70,9 +70,9 @@ impl Registry {
     }
 
     /// The permalink page of a case in `lang`: `/en/product-board/cases/4-42-23/`.
-    pub fn case_path(&self, case: usize, lang: &str) -> &str {
+    pub fn case_path(&self, case: CaseId, lang: &str) -> &str {
         let l = self.langs.id(lang).unwrap_or(LangId::DEFAULT);
-        &self.cases[case].paths[l.index()]
+        &self.case(case).paths[l.index()]
     }
 
     /// The page of the case `slug` of body `b` in every language, in config order.
@@ -195,9 +195,9 @@ impl Registry {
                 );
             }
             if *lang != config.default_language {
-                for i in 0..self.cases.len() {
+                for i in self.case_ids() {
                     let file = self.case_file(i, pages);
-                    let what = format!("the page of case {}", self.cases[i].id);
+                    let what = format!("the page of case {}", self.case(i).id);
                     claim(self.case_path(i, lang), &what, &file, diags);
                 }
             }
@@ -205,8 +205,8 @@ impl Registry {
     }
 
     /// The file that records a case (for URL clashes).
-    fn case_file(&self, case: usize, pages: &[Page]) -> std::path::PathBuf {
-        let page = match self.cases[case].origin {
+    fn case_file(&self, case: CaseId, pages: &[Page]) -> std::path::PathBuf {
+        let page = match self.case(case).origin {
             super::CaseOrigin::Agenda { meeting, .. } => self.meetings[meeting].page,
             super::CaseOrigin::Declared { page, .. } => page,
         };

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{CaseTexts, Registry};
+use super::{CaseId, CaseTexts, Registry};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::model::Kind;
@@ -21,7 +21,7 @@ use crate::resolve::content::{Page, Section};
 pub struct Texts {
     meetings: Vec<HashMap<String, Vec<CaseTexts>>>,
     roadmaps: Vec<HashMap<String, Vec<Option<Rendered>>>>,
-    citations: Vec<(usize, usize)>,
+    citations: Vec<(CaseId, CaseId)>,
 }
 
 /// How the Markdown of one language is rendered: the links of that language, the options.
@@ -169,7 +169,7 @@ impl Registry {
         m: usize,
         pages: &[Page],
         render: &Renderer<'_, '_>,
-        citations: &mut Vec<(usize, usize)>,
+        citations: &mut Vec<(CaseId, CaseId)>,
         diags: &mut Diagnostics,
     ) -> HashMap<String, Vec<CaseTexts>> {
         let original = self.meetings[m].page;
@@ -215,7 +215,7 @@ impl Registry {
                         }
                         if let Some(from) = self.meetings[m].cases.get(c).copied().flatten() {
                             for mention in &r.cases {
-                                if let Some(to) = mention.case {
+                                if let Some(to) = mention.case.and_then(|i| self.case_at(i)) {
                                     citations.push((from, to));
                                 }
                             }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::{View, html};
 use crate::governance::data;
 use crate::governance::model::Kind;
-use crate::governance::registry::CaseOrigin;
+use crate::governance::registry::{CaseId, CaseOrigin};
 
 impl<'s> View<'s> {
     /// One agenda case, complete.
@@ -28,12 +28,12 @@ impl<'s> View<'s> {
             .unwrap_or_default();
         let index = entry.cases.get(c).copied().flatten();
         let refs =
-            |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+            |list: &[CaseId]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
         let (cites, cited_by, slug, permalink) = match index {
             Some(i) => (
-                refs(&reg.cases[i].cites),
-                refs(&reg.cases[i].cited_by),
-                reg.cases[i].slug.clone(),
+                refs(&reg.case(i).cites),
+                refs(&reg.case(i).cited_by),
+                reg.case(i).slug.clone(),
                 self.case_permalink(i),
             ),
             None => (Vec::new(), Vec::new(), String::new(), String::new()),
@@ -162,12 +162,12 @@ impl<'s> View<'s> {
     }
 
     /// The context of a case's own page.
-    pub fn case_page(&self, i: usize) -> Value {
+    pub fn case_page(&self, i: CaseId) -> Value {
         let site = self.site;
         let reg = &site.governance;
-        let entry = &reg.cases[i];
+        let entry = reg.case(i);
         let refs =
-            |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+            |list: &[CaseId]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
         match entry.origin {
             CaseOrigin::Agenda { meeting, case } => {
                 let mut v = self.agenda_case(meeting, case);
@@ -259,7 +259,7 @@ impl<'s> View<'s> {
             for (f, item) in meeting.follow_ups.iter().enumerate() {
                 let key_case = reg
                     .find_case(item.case.get_ref())
-                    .map_or_else(|| item.case.get_ref().clone(), |i| reg.cases[i].id.clone());
+                    .map_or_else(|| item.case.get_ref().clone(), |i| reg.case(i).id.clone());
                 let value = self.follow_up(entry.page, f);
                 // Meetings are in date order: a later review replaces an earlier one.
                 match latest

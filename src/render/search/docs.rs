@@ -3,6 +3,7 @@
 //! delivery projects), each with the [`Entry`] its result shows.
 
 use crate::governance::model::Kind;
+use crate::governance::registry::CaseId;
 use crate::governance::view::View;
 use crate::resolve::Site;
 
@@ -109,7 +110,7 @@ fn page_kind(
                 .iter()
                 .find(|e| site.pages[e.page].source.key == page.source.key);
             for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
-                for id in tokenize(&reg.cases[i].id) {
+                for id in tokenize(&reg.case(i).id) {
                     ids.push(' ');
                     ids.push_str(&id);
                 }
@@ -163,7 +164,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc
                 body.push(' ');
             }
             let decided = rendered.is_some_and(|t| t.decision.is_some());
-            let entry = &reg.cases[i];
+            let entry = reg.case(i);
             let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
             docs.push(Doc {
                 title: format!("{} {title}", entry.id),
@@ -250,9 +251,9 @@ pub(crate) fn project_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
 
 /// Every way a case's ID is written (its body's formats), as the tokenizer normalises them, and
 /// the case's meeting (`42-23`), so that `4-42/23`, `4/42-23` and `42/23` all find it.
-fn case_ids(site: &Site, case: usize) -> String {
+fn case_ids(site: &Site, case: CaseId) -> String {
     let reg = &site.governance;
-    let c = &reg.cases[case];
+    let c = reg.case(case);
     let body = &reg.bodies[c.body];
     let mut ids: Vec<String> = body
         .formats()
