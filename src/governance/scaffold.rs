@@ -134,8 +134,8 @@ fn find_body(site: &Site, body_id: &str) -> Result<usize, ScaffoldError> {
 
 fn body_meetings(site: &Site, b: usize) -> Meetings<'_> {
     site.governance
-        .meetings
-        .iter()
+        .meetings()
+        .map(|(_, m)| m)
         .filter(|m| m.body == b)
         .filter_map(|m| {
             let page = &site.pages[m.page];

@@ -66,7 +66,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     for l in config.langs.ids() {
         jobs.extend(site.governance.case_ids().map(|i| Job::Case(i, l)));
-        if !site.governance.meetings.is_empty() {
+        if site.governance.has_meetings() {
             jobs.push(Job::Decisions(l));
             jobs.push(Job::FollowUps(l));
             if config.generate_feed {
@@ -80,7 +80,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
             jobs.push(Job::Archive(b, year, l));
         }
     }
-    if !site.governance.meetings.is_empty() {
+    if site.governance.has_meetings() {
         jobs.push(Job::Calendar);
     }
     if site.governance.has_content() {

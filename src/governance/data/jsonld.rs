@@ -3,18 +3,18 @@
 use serde_json::{Value, json};
 
 use crate::governance::model::*;
-use crate::governance::registry::{CaseId, CaseOrigin};
+use crate::governance::registry::{CaseId, CaseOrigin, MeetingId};
 use crate::resolve::Site;
 
 /// schema.org JSON-LD of a meeting (an Event organised by a GovernmentOrganization), as text
 /// safe to put inside `<script type="application/ld+json">`.
-pub fn meeting_jsonld(site: &Site, m: usize) -> String {
+pub fn meeting_jsonld(site: &Site, m: MeetingId) -> String {
     ld_text(&meeting_ld(site, m))
 }
 
-fn meeting_ld(site: &Site, m: usize) -> Value {
+fn meeting_ld(site: &Site, m: MeetingId) -> Value {
     let reg = &site.governance;
-    let entry = &reg.meetings[m];
+    let entry = reg.meeting(m);
     let page = &site.pages[entry.page];
     let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
         return Value::Null;
@@ -90,7 +90,7 @@ pub fn case_jsonld(site: &Site, i: CaseId) -> String {
         if let Some(o) = parent.as_object_mut() {
             o.remove("@context");
         }
-        let page = &site.pages[reg.meetings[meeting].page];
+        let page = &site.pages[reg.meeting(meeting).page];
         if let Some(Kind::Meeting(m)) = &page.source.meta.kind {
             let a = &m.cases[case];
             let date = m.date.get_ref();

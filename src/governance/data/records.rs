@@ -15,9 +15,8 @@ fn text(s: &Option<toml::Spanned<String>>) -> Value {
 
 pub(super) fn meetings(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
-    reg.meetings
-        .iter()
-        .filter_map(|m| {
+    reg.meetings()
+        .filter_map(|(_, m)| {
             let page = &site.pages[m.page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 return None;
@@ -64,7 +63,7 @@ pub(super) fn cases(site: &Site) -> Vec<Value> {
                 "url": c.permalink,
             });
             if let CaseOrigin::Agenda { meeting, case } = c.origin {
-                let page = &site.pages[reg.meetings[meeting].page];
+                let page = &site.pages[reg.meeting(meeting).page];
                 if let Some(Kind::Meeting(m)) = &page.source.meta.kind {
                     let a = &m.cases[case];
                     let o = v.as_object_mut().expect("object literal");
@@ -102,7 +101,7 @@ fn presenter(p: &Presenter) -> String {
 pub(super) fn decisions(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     let mut out = Vec::new();
-    for m in &reg.meetings {
+    for (_, m) in reg.meetings() {
         let page = &site.pages[m.page];
         let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
             continue;

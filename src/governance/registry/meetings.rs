@@ -8,7 +8,9 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::{CaseEntry, CaseId, CaseOrigin, Claim, Finder, MeetingEntry, Registry, spanned_str};
+use super::{
+    CaseEntry, CaseId, CaseOrigin, Claim, Finder, MeetingEntry, MeetingId, Registry, spanned_str,
+};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::governance::case_id::{CaseNumbers, Format};
@@ -66,7 +68,7 @@ impl Registry {
             } else {
                 meeting_numbers.insert(number_key, page_index);
             }
-            let m_index = self.meetings.len();
+            let m_index = self.next_meeting_id();
             let mut case_slots = Vec::new();
             for (c, case) in meeting.cases.iter().enumerate() {
                 let slot =
@@ -95,12 +97,12 @@ impl Registry {
         find: &mut Finder,
         claim: &mut Claim<'_>,
     ) {
-        for m in 0..self.meetings.len() {
-            let page = &pages[self.meetings[m].page];
+        for m in self.meeting_ids() {
+            let page = &pages[self.meeting(m).page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 continue;
             };
-            let b = self.meetings[m].body;
+            let b = self.meeting(m).body;
             for (item, f) in meeting.follow_ups.iter().enumerate() {
                 let (id, span) = spanned_str(&f.case);
                 let numbers = self.read_id(b, id);
@@ -127,7 +129,7 @@ impl Registry {
                     numbers,
                     title.clone(),
                     CaseOrigin::Declared {
-                        page: self.meetings[m].page,
+                        page: self.meeting(m).page,
                         item,
                     },
                     &page.source.file,
@@ -142,13 +144,13 @@ impl Registry {
     /// Every reference between cases (`references`, a follow-up's `resolved_by`) checked, and
     /// the references of agenda cases linked both ways.
     pub(super) fn link_references(&mut self, pages: &[Page], find: &mut Finder) {
-        for m in 0..self.meetings.len() {
-            let page = &pages[self.meetings[m].page];
+        for m in self.meeting_ids() {
+            let page = &pages[self.meeting(m).page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 continue;
             };
             for (c, case) in meeting.cases.iter().enumerate() {
-                let from = self.meetings[m].cases[c];
+                let from = self.meeting(m).cases[c];
                 for r in &case.references {
                     if let Some(to) = self.case_ref(r, page, find)
                         && let Some(from) = from
@@ -170,7 +172,7 @@ impl Registry {
         &mut self,
         b: usize,
         meeting: &Meeting,
-        m_index: usize,
+        m_index: MeetingId,
         c: usize,
         case: &Case,
         page: &Page,

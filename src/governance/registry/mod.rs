@@ -74,11 +74,23 @@ impl CaseId {
     }
 }
 
+/// A meeting of the registry: its place in the order meetings were added (date order, then
+/// number). Made only by the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MeetingId(u32);
+
+impl MeetingId {
+    /// The position in the registry's meeting list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Where a case is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseOrigin {
-    /// `meetings[m].cases[c]`.
-    Agenda { meeting: usize, case: usize },
+    /// Agenda case `case` of `meeting` (`meeting.cases[case]`).
+    Agenda { meeting: MeetingId, case: usize },
     /// Declared by a follow-up item (`page`'s meeting, follow-up `item`): a case from a
     /// meeting outside the archive.
     Declared { page: usize, item: usize },
@@ -135,7 +147,8 @@ pub struct Registry {
     pub bodies: Vec<BodyEntry>,
     /// Every case, in [`CaseId`] order: read with [`Registry::case`].
     cases: Vec<CaseEntry>,
-    pub meetings: Vec<MeetingEntry>,
+    /// Every meeting, in [`MeetingId`] order: read with [`Registry::meeting`].
+    meetings: Vec<MeetingEntry>,
     pub documents: Vec<DocumentEntry>,
     /// Page index of each roadmap, delivery plan, meeting plan and dataset.
     pub roadmaps: Vec<usize>,
@@ -315,6 +328,38 @@ impl Registry {
     /// The id the next case added gets.
     fn next_case_id(&self) -> CaseId {
         CaseId(u32::try_from(self.cases.len()).expect("fewer than 2^32 cases"))
+    }
+
+    pub fn meeting(&self, id: MeetingId) -> &MeetingEntry {
+        &self.meetings[id.index()]
+    }
+
+    fn meeting_mut(&mut self, id: MeetingId) -> &mut MeetingEntry {
+        &mut self.meetings[id.index()]
+    }
+
+    /// Every meeting, in date order.
+    pub fn meeting_ids(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = MeetingId> + ExactSizeIterator + use<> {
+        (0..u32::try_from(self.meetings.len()).unwrap_or(u32::MAX)).map(MeetingId)
+    }
+
+    /// Every meeting with its id, in date order.
+    pub fn meetings(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (MeetingId, &MeetingEntry)> + ExactSizeIterator {
+        self.meeting_ids().zip(&self.meetings)
+    }
+
+    /// Whether the site has any meeting (and so the registers and the calendar).
+    pub fn has_meetings(&self) -> bool {
+        !self.meetings.is_empty()
+    }
+
+    /// The id the next meeting added gets.
+    fn next_meeting_id(&self) -> MeetingId {
+        MeetingId(u32::try_from(self.meetings.len()).expect("fewer than 2^32 meetings"))
     }
 
     pub fn meeting_of_page(&self, page: usize) -> Option<&MeetingEntry> {

@@ -207,7 +207,7 @@ impl Registry {
     /// The file that records a case (for URL clashes).
     fn case_file(&self, case: CaseId, pages: &[Page]) -> std::path::PathBuf {
         let page = match self.case(case).origin {
-            super::CaseOrigin::Agenda { meeting, .. } => self.meetings[meeting].page,
+            super::CaseOrigin::Agenda { meeting, .. } => self.meeting(meeting).page,
             super::CaseOrigin::Declared { page, .. } => page,
         };
         pages[page].source.file.clone()

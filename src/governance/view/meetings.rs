@@ -6,14 +6,14 @@ use serde_json::{Value, json};
 use super::{View, html};
 use crate::governance::data;
 use crate::governance::model::Kind;
-use crate::governance::registry::{CaseId, CaseOrigin};
+use crate::governance::registry::{CaseId, CaseOrigin, MeetingId};
 
 impl<'s> View<'s> {
     /// One agenda case, complete.
-    pub(super) fn agenda_case(&self, m: usize, c: usize) -> Value {
+    pub(super) fn agenda_case(&self, m: MeetingId, c: usize) -> Value {
         let site = self.site;
         let reg = &site.governance;
-        let entry = &reg.meetings[m];
+        let entry = reg.meeting(m);
         let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
             return Value::Null;
         };
@@ -102,8 +102,8 @@ impl<'s> View<'s> {
     }
 
     /// `page.meeting`.
-    pub fn meeting(&self, m: usize) -> Value {
-        let entry = &self.site.governance.meetings[m];
+    pub fn meeting(&self, m: MeetingId) -> Value {
+        let entry = self.site.governance.meeting(m);
         let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
             return Value::Null;
         };
@@ -134,14 +134,12 @@ impl<'s> View<'s> {
     pub fn archive(&self, body: usize, year: i32) -> Value {
         let reg = &self.site.governance;
         let meetings: Vec<Value> = reg
-            .meetings
-            .iter()
-            .enumerate()
+            .meetings()
             .rev()
             .filter(|(_, m)| m.body == body && m.year == year)
-            .map(|(i, _)| {
+            .map(|(i, m)| {
                 let mut v = self.meeting_ref(i);
-                let cases: Vec<Value> = reg.meetings[i]
+                let cases: Vec<Value> = m
                     .cases
                     .iter()
                     .flatten()
@@ -181,7 +179,7 @@ impl<'s> View<'s> {
             CaseOrigin::Declared { page, .. } => {
                 // Every follow-up item, anywhere, that concerns this case.
                 let mut items = Vec::new();
-                for m in &reg.meetings {
+                for (_, m) in reg.meetings() {
                     if let Some(Kind::Meeting(meeting)) = &site.pages[m.page].source.meta.kind {
                         for (f, item) in meeting.follow_ups.iter().enumerate() {
                             if reg.find_case(item.case.get_ref()) == Some(i) {
@@ -228,12 +226,10 @@ impl<'s> View<'s> {
     }
 
     /// The decision register's cases as (meeting, agenda position), newest meeting first.
-    pub(super) fn decision_cases(&self) -> impl Iterator<Item = (usize, usize)> + 's {
+    pub(super) fn decision_cases(&self) -> impl Iterator<Item = (MeetingId, usize)> + 's {
         let site = self.site;
         site.governance
-            .meetings
-            .iter()
-            .enumerate()
+            .meetings()
             .rev()
             .flat_map(move |(m, entry)| {
                 let cases = match &site.pages[entry.page].source.meta.kind {
@@ -252,7 +248,7 @@ impl<'s> View<'s> {
     pub fn follow_ups(&self) -> Value {
         let reg = &self.site.governance;
         let mut latest: Vec<(String, String, Value)> = Vec::new();
-        for entry in &reg.meetings {
+        for (_, entry) in reg.meetings() {
             let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
                 continue;
             };

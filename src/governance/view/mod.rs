@@ -25,7 +25,7 @@ pub use plans::{delivery_plan, meeting_plan, roadmap};
 use serde_json::{Value, json};
 
 use super::model::*;
-use super::registry::{CaseId, CaseOrigin};
+use super::registry::{CaseId, CaseOrigin, MeetingId};
 use crate::resolve::{Page, Site, Target};
 
 /// Rendered Markdown as its HTML string, or null.
@@ -131,7 +131,7 @@ impl<'s> View<'s> {
         let c = reg.case(i);
         let (page, title) = match c.origin {
             CaseOrigin::Agenda { meeting, case } => {
-                let p = reg.meetings[meeting].page;
+                let p = reg.meeting(meeting).page;
                 let title = match &self.texts(p).source.meta.kind {
                     Some(Kind::Meeting(m)) => m.cases.get(case).map(|x| x.title.clone()),
                     _ => None,
@@ -207,8 +207,8 @@ impl<'s> View<'s> {
     }
 
     /// Short reference to a meeting: its page's, with number, date, status, body and case count.
-    fn meeting_ref(&self, m: usize) -> Value {
-        let entry = &self.site.governance.meetings[m];
+    fn meeting_ref(&self, m: MeetingId) -> Value {
+        let entry = self.site.governance.meeting(m);
         let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
             return Value::Null;
         };

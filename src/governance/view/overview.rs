@@ -9,6 +9,7 @@ use super::{View, dataset, delivery_plan, document, meeting_plan, roadmap};
 use crate::governance::model::{
     DeliveryPlan, ItemStatus, Kind, Meeting, MeetingStatus, Roadmap, Stage,
 };
+use crate::governance::registry::MeetingId;
 use crate::resolve::{Site, Target};
 
 /// The section value's `body`: who the body is and everything it has published.
@@ -62,7 +63,7 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
 fn meetings_by_year(v: &View<'_>, b: usize) -> Vec<Value> {
     let reg = &v.site.governance;
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
-    for (m, me) in reg.meetings.iter().enumerate().rev() {
+    for (m, me) in reg.meetings().rev() {
         if me.body != b {
             continue;
         }
@@ -144,10 +145,9 @@ pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
     Some(match kind {
         Kind::Meeting(_) => (
             "meeting",
-            reg.meetings
-                .iter()
-                .position(|m| m.page == original)
-                .map_or(Value::Null, |m| v.meeting(m)),
+            reg.meetings()
+                .find(|(_, m)| m.page == original)
+                .map_or(Value::Null, |(m, _)| v.meeting(m)),
         ),
         Kind::Document(_) => (
             "document",
@@ -191,12 +191,8 @@ pub fn overview(v: &View<'_>) -> Value {
 }
 
 /// The record of meeting `m`, as its original writes it.
-fn meeting_of(site: &Site, m: usize) -> Option<&Meeting> {
-    match &site.pages[site.governance.meetings[m].page]
-        .source
-        .meta
-        .kind
-    {
+fn meeting_of(site: &Site, m: MeetingId) -> Option<&Meeting> {
+    match &site.pages[site.governance.meeting(m).page].source.meta.kind {
         Some(Kind::Meeting(meeting)) => Some(meeting),
         _ => None,
     }
@@ -206,7 +202,7 @@ fn meeting_of(site: &Site, m: usize) -> Option<&Meeting> {
 fn last_held(site: &Site) -> Vec<Option<Date>> {
     let reg = &site.governance;
     let mut last_held: Vec<Option<Date>> = vec![None; reg.bodies.len()];
-    for (m, entry) in reg.meetings.iter().enumerate() {
+    for (m, entry) in reg.meetings() {
         if let Some(meeting) = meeting_of(site, m).filter(|x| x.status == MeetingStatus::Held) {
             let date = *meeting.date.get_ref();
             let slot = &mut last_held[entry.body];
@@ -241,7 +237,7 @@ fn next_meeting(v: &View<'_>) -> Option<Value> {
 /// Candidates for the next meeting: the `planned` meetings after their body's latest held one.
 fn planned_meetings(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
     let mut out = Vec::new();
-    for (m, entry) in v.site.governance.meetings.iter().enumerate() {
+    for (m, entry) in v.site.governance.meetings() {
         let Some(meeting) = meeting_of(v.site, m).filter(|x| x.status == MeetingStatus::Planned)
         else {
             continue;
@@ -271,7 +267,7 @@ fn plan_dates(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
             continue;
         };
         let taken = |date: Date| {
-            reg.meetings.iter().enumerate().any(|(m, e)| {
+            reg.meetings().any(|(m, e)| {
                 e.body == body && meeting_of(site, m).is_some_and(|x| *x.date.get_ref() == date)
             })
         };
@@ -299,13 +295,11 @@ fn plan_dates(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
 
 /// The three latest held meetings.
 fn recent_meetings(v: &View<'_>) -> Vec<Value> {
-    let mut held: Vec<(Date, usize)> = v
+    let mut held: Vec<(Date, MeetingId)> = v
         .site
         .governance
-        .meetings
-        .iter()
-        .enumerate()
-        .filter_map(|(m, _)| {
+        .meeting_ids()
+        .filter_map(|m| {
             meeting_of(v.site, m)
                 .filter(|x| x.status == MeetingStatus::Held)
                 .map(|x| (*x.date.get_ref(), m))

@@ -106,8 +106,8 @@ fn page_kind(
             // The meeting page presents each of its cases: found by their IDs too, after
             // the case itself (a longer field weighs each ID less).
             let entry = reg
-                .meetings
-                .iter()
+                .meetings()
+                .map(|(_, e)| e)
                 .find(|e| site.pages[e.page].source.key == page.source.key);
             for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
                 for id in tokenize(&reg.case(i).id) {
@@ -133,7 +133,7 @@ fn page_kind(
 /// Cases and decisions, in the language's texts where a translation has them.
 pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
-    for meeting_entry in &reg.meetings {
+    for (_, meeting_entry) in reg.meetings() {
         let texts = meeting_entry.texts.get(lang);
         let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
             Some(Kind::Meeting(meeting)) => Some(meeting),
