@@ -1,7 +1,7 @@
 //! Phase 3, render: the job list. Every output file is one [`Job`]; [`jobs`] lists a site's
 //! jobs (all but the search pages) and [`template_of`] names the template each renders with.
 
-use crate::governance::registry::CaseId;
+use crate::governance::registry::{BodyId, CaseId};
 use crate::resolve::Site;
 use crate::site::ids::LangId;
 
@@ -37,7 +37,7 @@ pub enum Job {
     /// The search page of a language.
     Search(LangId),
     /// The meeting archive of a body for a year in a language: (body, year, language).
-    Archive(usize, i32, LangId),
+    Archive(BodyId, i32, LangId),
 }
 
 /// The files of an open dataset.
@@ -154,7 +154,7 @@ mod tests {
                     Job::Search(l) => format!("search ({})", code(l)),
                     Job::Archive(b, year, l) => format!(
                         "archive {} {year} ({})",
-                        site.governance.bodies[b].id,
+                        site.governance.body(b).id,
                         code(l)
                     ),
                 };

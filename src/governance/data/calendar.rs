@@ -58,7 +58,7 @@ fn vevent(site: &Site, m: &MeetingEntry, host: &str, tz_name: &str) -> Vec<Strin
     if meeting.status == MeetingStatus::Cancelled {
         return Vec::new();
     }
-    let body = &site.governance.bodies[m.body];
+    let body = site.governance.body(m.body);
     let date = meeting.date.get_ref();
     let uid = format!(
         "{}-{}-{}@{host}",

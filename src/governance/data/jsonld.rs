@@ -19,7 +19,7 @@ fn meeting_ld(site: &Site, m: MeetingId) -> Value {
     let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
         return Value::Null;
     };
-    let body = &reg.bodies[entry.body];
+    let body = reg.body(entry.body);
     let section = &site.sections[body.section];
     let date = meeting.date.get_ref();
     let at = |t: Option<Time>| -> String {
@@ -71,7 +71,7 @@ fn meeting_ld(site: &Site, m: MeetingId) -> Value {
 pub fn case_jsonld(site: &Site, i: CaseId) -> String {
     let reg = &site.governance;
     let c = reg.case(i);
-    let body = &reg.bodies[c.body];
+    let body = reg.body(c.body);
     let section = &site.sections[body.section];
     let mut v = json!({
         "@context": "https://schema.org",

@@ -22,7 +22,7 @@ pub(super) fn meetings(site: &Site) -> Vec<Value> {
                 return None;
             };
             Some(json!({
-                "body": reg.bodies[m.body].id,
+                "body": reg.body(m.body).id,
                 "number": meeting.number.get_ref(),
                 "title": page.title(),
                 "date": meeting.date.get_ref().ymd(),
@@ -47,7 +47,7 @@ pub(super) fn cases(site: &Site) -> Vec<Value> {
             let c = reg.case(i);
             let mut v = json!({
                 "id": c.id,
-                "body": reg.bodies[c.body].id,
+                "body": reg.body(c.body).id,
                 "year": c.numbers.year,
                 "meeting": null,
                 "meeting_date": null,
@@ -113,7 +113,7 @@ pub(super) fn decisions(site: &Site) -> Vec<Value> {
             let url = m.cases[c].map(|i| reg.case(i).permalink.clone());
             out.push(json!({
                 "case": case.id.get_ref(),
-                "body": reg.bodies[m.body].id,
+                "body": reg.body(m.body).id,
                 "meeting_date": meeting.date.get_ref().ymd(),
                 "title": case.title,
                 "type": case.kind,

@@ -9,7 +9,8 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::{
-    CaseEntry, CaseId, CaseOrigin, Claim, Finder, MeetingEntry, MeetingId, Registry, spanned_str,
+    BodyId, CaseEntry, CaseId, CaseOrigin, Claim, Finder, MeetingEntry, MeetingId, Registry,
+    spanned_str,
 };
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, did_you_mean};
@@ -27,7 +28,7 @@ impl Registry {
         find: &mut Finder,
         claim: &mut Claim<'_>,
     ) {
-        let mut meeting_numbers: HashMap<(usize, Option<i32>, u32), usize> = HashMap::new();
+        let mut meeting_numbers: HashMap<(BodyId, Option<i32>, u32), usize> = HashMap::new();
         let mut order: Vec<usize> = (0..pages.len())
             .filter(|&i| {
                 pages[i].source.lang == config.default_language
@@ -47,7 +48,8 @@ impl Registry {
                 continue;
             };
             let year = meeting.date.get_ref().year();
-            let per_year = !self.bodies[b]
+            let per_year = !self
+                .body(b)
                 .format
                 .as_ref()
                 .is_some_and(Format::has_meeting);
@@ -58,7 +60,7 @@ impl Registry {
                     meeting.number.span(),
                     format!(
                         "two meetings of `{}` have number {}",
-                        self.bodies[b].id,
+                        self.body(b).id,
                         meeting.number.get_ref()
                     ),
                     "this number is taken",
@@ -170,7 +172,7 @@ impl Registry {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn add_agenda_case(
         &mut self,
-        b: usize,
+        b: BodyId,
         meeting: &Meeting,
         m_index: MeetingId,
         c: usize,
@@ -187,7 +189,8 @@ impl Registry {
         };
         let year = meeting.date.get_ref().year();
         let number = *meeting.number.get_ref();
-        let has_meeting = self.bodies[b]
+        let has_meeting = self
+            .body(b)
             .format
             .as_ref()
             .is_some_and(Format::has_meeting);
@@ -205,7 +208,7 @@ impl Registry {
                 "wrong meeting or year in the ID",
             )
             .hints
-            .push(match self.bodies[b].format.as_ref() {
+            .push(match self.body(b).format.as_ref() {
                 Some(f) => format!(
                     "the cases of this meeting are numbered like `{}`",
                     f.write(CaseNumbers {
@@ -247,7 +250,7 @@ impl Registry {
     #[allow(clippy::too_many_arguments)]
     fn add_case(
         &mut self,
-        b: usize,
+        b: BodyId,
         numbers: CaseNumbers,
         title: String,
         origin: CaseOrigin,
@@ -256,7 +259,7 @@ impl Registry {
         diags: &mut Diagnostics,
         config: &Config,
     ) -> CaseId {
-        let body = &self.bodies[b];
+        let body = &self.body(b);
         let id = body
             .format
             .as_ref()

@@ -40,6 +40,18 @@ use crate::site::ids::Languages;
 
 use paths::Segments;
 
+/// A body of the registry: its place in the order bodies were added (the order of their
+/// sections). Made only by the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BodyId(u32);
+
+impl BodyId {
+    /// The position in the registry's body list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// A body, with the section that presents it.
 #[derive(Debug)]
 pub struct BodyEntry {
@@ -98,7 +110,7 @@ pub enum CaseOrigin {
 
 #[derive(Debug)]
 pub struct CaseEntry {
-    pub body: usize,
+    pub body: BodyId,
     pub numbers: CaseNumbers,
     /// As the body writes it (`4-42/23`).
     pub id: String,
@@ -119,7 +131,7 @@ pub struct CaseEntry {
 #[derive(Debug)]
 pub struct MeetingEntry {
     pub page: usize,
-    pub body: usize,
+    pub body: BodyId,
     pub year: i32,
     /// Each agenda case (None when its ID was wrong).
     pub cases: Vec<Option<CaseId>>,
@@ -144,7 +156,8 @@ pub struct DocumentEntry {
 
 #[derive(Debug, Default)]
 pub struct Registry {
-    pub bodies: Vec<BodyEntry>,
+    /// Every body, in [`BodyId`] order: read with [`Registry::body`].
+    bodies: Vec<BodyEntry>,
     /// Every case, in [`CaseId`] order: read with [`Registry::case`].
     cases: Vec<CaseEntry>,
     /// Every meeting, in [`MeetingId`] order: read with [`Registry::meeting`].
@@ -157,8 +170,8 @@ pub struct Registry {
     pub datasets: Vec<usize>,
     /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
     pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
-    body_index: HashMap<String, usize>,
-    case_index: HashMap<(usize, CaseNumbers), CaseId>,
+    body_index: HashMap<String, BodyId>,
+    case_index: HashMap<(BodyId, CaseNumbers), CaseId>,
     /// Whether the site has a search page (`build_search_index`).
     search: bool,
     /// The site's languages (codes, in config order) and the URL segments of each.
@@ -167,7 +180,7 @@ pub struct Registry {
     /// The site's languages with their URL prefixes (`/`, `/en/`), as the config computed them.
     langs: Languages,
     /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
-    body_paths: HashMap<(usize, String), String>,
+    body_paths: HashMap<(BodyId, String), String>,
     /// Translations that carry the record's table, checked against the original: (record
     /// page, language) → the translation's page. Their texts replace the original's.
     text_pages: HashMap<(usize, String), usize>,
@@ -296,11 +309,30 @@ impl Registry {
     }
 
     /// Every (body, year) that has meetings: the meeting archive pages.
-    pub fn archive_years(&self) -> Vec<(usize, i32)> {
-        let mut out: Vec<(usize, i32)> = self.meetings.iter().map(|m| (m.body, m.year)).collect();
+    pub fn archive_years(&self) -> Vec<(BodyId, i32)> {
+        let mut out: Vec<(BodyId, i32)> = self.meetings.iter().map(|m| (m.body, m.year)).collect();
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    pub fn body(&self, id: BodyId) -> &BodyEntry {
+        &self.bodies[id.index()]
+    }
+
+    /// Every body, in the order of their sections.
+    pub fn body_ids(&self) -> impl ExactSizeIterator<Item = BodyId> + use<> {
+        (0..u32::try_from(self.bodies.len()).unwrap_or(u32::MAX)).map(BodyId)
+    }
+
+    /// Every body with its id, in the order of their sections.
+    pub fn bodies(&self) -> impl ExactSizeIterator<Item = (BodyId, &BodyEntry)> {
+        self.body_ids().zip(&self.bodies)
+    }
+
+    /// The id the next body added gets.
+    fn next_body_id(&self) -> BodyId {
+        BodyId(u32::try_from(self.bodies.len()).expect("fewer than 2^32 bodies"))
     }
 
     pub fn case(&self, id: CaseId) -> &CaseEntry {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{CaseId, Registry};
+use super::{BodyId, CaseId, Registry};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::resolve::content::Page;
@@ -54,14 +54,14 @@ impl Registry {
     }
 
     /// Where a body's pages live in `lang`: its section's path there.
-    pub fn body_path(&self, body: usize, lang: &str) -> &str {
+    pub fn body_path(&self, body: BodyId, lang: &str) -> &str {
         self.body_paths
             .get(&(body, lang.to_string()))
-            .map_or(self.bodies[body].path.as_str(), String::as_str)
+            .map_or(self.body(body).path.as_str(), String::as_str)
     }
 
     /// Where the meeting archive of a body for a year lives: `/produktstyret/arkiv/2023/`.
-    pub fn archive_path(&self, body: usize, year: i32, lang: &str) -> String {
+    pub fn archive_path(&self, body: BodyId, year: i32, lang: &str) -> String {
         format!(
             "{}{}/{year}/",
             self.body_path(body, lang),
@@ -76,7 +76,7 @@ impl Registry {
     }
 
     /// The page of the case `slug` of body `b` in every language, in config order.
-    pub(super) fn case_paths(&self, b: usize, slug: &str) -> Vec<String> {
+    pub(super) fn case_paths(&self, b: BodyId, slug: &str) -> Vec<String> {
         self.languages
             .iter()
             .map(|lang| {

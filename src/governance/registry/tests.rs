@@ -1,7 +1,7 @@
 //! Unit tests of the registry: what it indexes, the URLs it gives each record in each
 //! language, and the mistakes it finds (each named by its message and the file it is in).
 
-use super::CaseId;
+use super::{BodyId, CaseId};
 use crate::diagnostics::Diagnostics;
 use crate::testing::{config, resolve, site};
 
@@ -61,7 +61,7 @@ fn cases_are_indexed_with_their_pages_in_every_language() {
     ]);
     let reg = &site.governance;
     assert_eq!(reg.bodies.len(), 1);
-    assert_eq!(reg.body("styret"), Some(0));
+    assert_eq!(reg.find_body("styret"), Some(BodyId(0)));
     // Meetings in date order, whatever the order of their files.
     let years: Vec<i32> = reg.meetings.iter().map(|m| m.year).collect();
     assert_eq!(years, [2023, 2024]);
@@ -74,8 +74,11 @@ fn cases_are_indexed_with_their_pages_in_every_language() {
         reg.cases[0].permalink,
         "https://example.org/styret/saker/4-6-23/"
     );
-    assert_eq!(reg.archive_path(0, 2024, "en"), "/en/styret/archive/2024/");
-    assert_eq!(reg.archive_years(), [(0, 2023), (0, 2024)]);
+    assert_eq!(
+        reg.archive_path(BodyId(0), 2024, "en"),
+        "/en/styret/archive/2024/"
+    );
+    assert_eq!(reg.archive_years(), [(BodyId(0), 2023), (BodyId(0), 2024)]);
     // Both formats of the body find a case; other strings are not case IDs.
     assert_eq!(reg.find_case("4-6/23"), Some(CaseId(0)));
     assert_eq!(reg.find_case("4/6-23"), Some(CaseId(0)));

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::{View, html};
 use crate::governance::data;
 use crate::governance::model::Kind;
-use crate::governance::registry::{CaseId, CaseOrigin, MeetingId};
+use crate::governance::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
 
 impl<'s> View<'s> {
     /// One agenda case, complete.
@@ -131,7 +131,7 @@ impl<'s> View<'s> {
     }
 
     /// The meeting archive of a body for one year.
-    pub fn archive(&self, body: usize, year: i32) -> Value {
+    pub fn archive(&self, body: BodyId, year: i32) -> Value {
         let reg = &self.site.governance;
         let meetings: Vec<Value> = reg
             .meetings()
@@ -221,7 +221,7 @@ impl<'s> View<'s> {
         years.sort_unstable();
         years.dedup();
         years.reverse();
-        let bodies: Vec<Value> = (0..reg.bodies.len()).map(|b| self.body_ref(b)).collect();
+        let bodies: Vec<Value> = reg.body_ids().map(|b| self.body_ref(b)).collect();
         json!({"cases": rows, "years": years, "bodies": bodies})
     }
 

@@ -25,7 +25,7 @@ pub use plans::{delivery_plan, meeting_plan, roadmap};
 use serde_json::{Value, json};
 
 use super::model::*;
-use super::registry::{CaseId, CaseOrigin, MeetingId};
+use super::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
 use crate::resolve::{Page, Site, Target};
 
 /// Rendered Markdown as its HTML string, or null.
@@ -178,9 +178,9 @@ impl<'s> View<'s> {
         })
     }
 
-    fn body_ref(&self, b: usize) -> Value {
+    fn body_ref(&self, b: BodyId) -> Value {
         let site = self.site;
-        let body = &site.governance.bodies[b];
+        let body = site.governance.body(b);
         let section = self.section(body.section);
         let texts = &site.sections[site.governance.text_section(body.section, self.lang)];
         let short_name = texts

@@ -9,7 +9,7 @@ use super::{View, dataset, delivery_plan, document, meeting_plan, roadmap};
 use crate::governance::model::{
     DeliveryPlan, ItemStatus, Kind, Meeting, MeetingStatus, Roadmap, Stage,
 };
-use crate::governance::registry::MeetingId;
+use crate::governance::registry::{BodyId, MeetingId};
 use crate::resolve::{Site, Target};
 
 /// The section value's `body`: who the body is and everything it has published.
@@ -17,14 +17,12 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
     let site = v.site;
     let reg = &site.governance;
     let key = &site.sections[section].source.key;
-    let Some(b) = reg
-        .bodies
-        .iter()
-        .position(|b| site.sections[b.section].source.key == *key)
+    let Some((b, entry)) = reg
+        .bodies()
+        .find(|(_, b)| site.sections[b.section].source.key == *key)
     else {
         return Value::Null;
     };
-    let entry = &reg.bodies[b];
     let section = entry.section;
     let texts = site.sections[reg.text_section(section, v.lang)]
         .source
@@ -37,7 +35,7 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
         .body
         .related
         .iter()
-        .filter_map(|r| reg.body(r.get_ref()))
+        .filter_map(|r| reg.find_body(r.get_ref()))
         .map(|r| v.body_ref(r))
         .collect();
     let text_lang = if text_section.source.meta.body.is_none() {
@@ -60,7 +58,7 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
 }
 
 /// The meetings of body `b`, newest first, grouped by year, each year with its archive page.
-fn meetings_by_year(v: &View<'_>, b: usize) -> Vec<Value> {
+fn meetings_by_year(v: &View<'_>, b: BodyId) -> Vec<Value> {
     let reg = &v.site.governance;
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
     for (m, me) in reg.meetings().rev() {
@@ -201,11 +199,11 @@ fn meeting_of(site: &Site, m: MeetingId) -> Option<&Meeting> {
 /// The date of the latest held meeting of each body.
 fn last_held(site: &Site) -> Vec<Option<Date>> {
     let reg = &site.governance;
-    let mut last_held: Vec<Option<Date>> = vec![None; reg.bodies.len()];
+    let mut last_held: Vec<Option<Date>> = vec![None; reg.body_ids().len()];
     for (m, entry) in reg.meetings() {
         if let Some(meeting) = meeting_of(site, m).filter(|x| x.status == MeetingStatus::Held) {
             let date = *meeting.date.get_ref();
-            let slot = &mut last_held[entry.body];
+            let slot = &mut last_held[entry.body.index()];
             if slot.is_none_or(|d| d < date) {
                 *slot = Some(date);
             }
@@ -215,8 +213,8 @@ fn last_held(site: &Site) -> Vec<Option<Date>> {
 }
 
 /// Whether `date` comes after the latest held meeting of `body` (`last_held` by body).
-fn after_last(last_held: &[Option<Date>], body: usize, date: Date) -> bool {
-    last_held[body].is_none_or(|d| date > d)
+fn after_last(last_held: &[Option<Date>], body: BodyId, date: Date) -> bool {
+    last_held[body.index()].is_none_or(|d| date > d)
 }
 
 /// The next meeting: of the candidates (planned meetings, then dates of meeting plans) the
@@ -263,7 +261,7 @@ fn plan_dates(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
         let Some(Kind::MeetingPlan(plan)) = &v.texts(p).source.meta.kind else {
             continue;
         };
-        let Some(body) = reg.body(plan.body.get_ref()) else {
+        let Some(body) = reg.find_body(plan.body.get_ref()) else {
             continue;
         };
         let taken = |date: Date| {

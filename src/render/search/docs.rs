@@ -98,9 +98,9 @@ fn page_kind(
     let reg = &site.governance;
     match kind {
         Some(Kind::Meeting(m)) => {
-            let b = reg.body(m.body.get_ref());
+            let b = reg.find_body(m.body.get_ref());
             let mut ids = b
-                .and_then(|b| reg.bodies[b].format.as_ref())
+                .and_then(|b| reg.body(b).format.as_ref())
                 .map(|f| meeting_ids(f, *m.number.get_ref(), m.date.get_ref().year()))
                 .unwrap_or_default();
             // The meeting page presents each of its cases: found by their IDs too, after
@@ -175,7 +175,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc
                     u: view.case_permalink(i),
                     k: if decided { "decision" } else { "case" },
                     d: date.clone(),
-                    b: Some(reg.bodies[entry.body].id.clone()),
+                    b: Some(reg.body(entry.body).id.clone()),
                     s: summary(None, &body),
                     l: value["text_lang"]["lang"].as_str().map(str::to_string),
                 },
@@ -254,7 +254,7 @@ pub(crate) fn project_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
 fn case_ids(site: &Site, case: CaseId) -> String {
     let reg = &site.governance;
     let c = reg.case(case);
-    let body = &reg.bodies[c.body];
+    let body = reg.body(c.body);
     let mut ids: Vec<String> = body
         .formats()
         .flat_map(|f| tokenize(&f.write(c.numbers)))
