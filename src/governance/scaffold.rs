@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::case_id::CaseNumbers;
 use super::model::{FollowUpStatus, Kind, Meeting};
+use super::registry::BodyId;
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
 use crate::resolve::Site;
@@ -58,7 +59,7 @@ pub fn new_meeting(
 ) -> Result<NewMeeting, ScaffoldError> {
     let reg = &site.governance;
     let b = find_body(site, body_id)?;
-    let entry = &reg.bodies[b];
+    let entry = reg.body(b);
     let Some(format) = entry.format.as_ref() else {
         return Err(ScaffoldError(format!(
             "body `{body_id}` has no valid case_id format; run `styre check` and fix it first"
@@ -115,12 +116,12 @@ pub fn new_meeting(
 }
 
 /// The body with this id, or an error that names the close ones.
-fn find_body(site: &Site, body_id: &str) -> Result<usize, ScaffoldError> {
+fn find_body(site: &Site, body_id: &str) -> Result<BodyId, ScaffoldError> {
     let reg = &site.governance;
-    if let Some(b) = reg.body(body_id) {
+    if let Some(b) = reg.find_body(body_id) {
         return Ok(b);
     }
-    let known: Vec<&str> = reg.bodies.iter().map(|b| b.id.as_str()).collect();
+    let known: Vec<&str> = reg.bodies().map(|(_, b)| b.id.as_str()).collect();
     let mut msg = format!("no body `{body_id}` in this site");
     if let Some(close) = did_you_mean(body_id, &known) {
         let _ = write!(msg, "; did you mean `{close}`?");
@@ -132,10 +133,10 @@ fn find_body(site: &Site, body_id: &str) -> Result<usize, ScaffoldError> {
     Err(ScaffoldError(msg))
 }
 
-fn body_meetings(site: &Site, b: usize) -> Meetings<'_> {
+fn body_meetings(site: &Site, b: BodyId) -> Meetings<'_> {
     site.governance
-        .meetings
-        .iter()
+        .meetings()
+        .map(|(_, m)| m)
         .filter(|m| m.body == b)
         .filter_map(|m| {
             let page = &site.pages[m.page];
@@ -151,7 +152,7 @@ fn body_meetings(site: &Site, b: usize) -> Meetings<'_> {
 /// a meeting.
 fn meeting_date(
     site: &Site,
-    b: usize,
+    b: BodyId,
     body_id: &str,
     date: Option<Date>,
     meetings: &Meetings<'_>,
@@ -190,7 +191,7 @@ fn meeting_date(
 /// year across the body's meetings (when the format has no meeting number).
 fn next_numbers(
     site: &Site,
-    b: usize,
+    b: BodyId,
     format: &super::case_id::Format,
     year: i32,
     meetings: &Meetings<'_>,
@@ -203,9 +204,9 @@ fn next_numbers(
         .max()
         .map_or(1, |n| n + 1);
     let first_case = if numbered_per_year {
-        site.governance
-            .cases
-            .iter()
+        let reg = &site.governance;
+        reg.case_ids()
+            .map(|i| reg.case(i))
             .filter(|c| c.body == b && c.numbers.year == year)
             .map(|c| c.numbers.case)
             .max()
@@ -362,8 +363,8 @@ fn write_follow_ups(out: &mut String, carried: &[Carried<'_>]) {
 }
 
 /// The first date in the body's meeting plans after `after` (or the first of all).
-fn next_planned_date(site: &Site, b: usize, after: Option<Date>) -> Option<Date> {
-    let body_id = &site.governance.bodies[b].id;
+fn next_planned_date(site: &Site, b: BodyId, after: Option<Date>) -> Option<Date> {
+    let body_id = &site.governance.body(b).id;
     site.governance
         .meeting_plans
         .iter()
@@ -393,7 +394,7 @@ fn open_follow_ups<'a>(site: &'a Site, meetings: &Meetings<'a>) -> Vec<Carried<'
                 let case_title = f
                     .case_title
                     .clone()
-                    .or_else(|| reg.find_case(case).map(|i| reg.cases[i].title.clone()));
+                    .or_else(|| reg.find_case(case).map(|i| reg.case(i).title.clone()));
                 out.push(Carried {
                     case,
                     case_title,
@@ -410,7 +411,7 @@ fn open_follow_ups<'a>(site: &'a Site, meetings: &Meetings<'a>) -> Vec<Carried<'
 /// year) changed; or `moter/` below the body's section when there is no earlier meeting.
 fn meeting_file(
     site: &Site,
-    b: usize,
+    b: BodyId,
     previous: Option<(&Path, &Meeting)>,
     number: u32,
     year: i32,
@@ -441,7 +442,7 @@ fn meeting_file(
         }
         return dir.join(format!("mote-{number}-{year}.md"));
     }
-    let section = &site.sections[site.governance.bodies[b].section];
+    let section = &site.sections[site.governance.body(b).section];
     let dir = section
         .source
         .file

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::diagnostics::Diagnostic;
+use crate::governance::registry::{BodyId, CaseId};
 use crate::governance::view::View;
 use crate::output::file_for;
 use crate::render::JobResult;
@@ -140,14 +141,14 @@ impl Renderer<'_> {
     }
 
     /// The permalink page of case `i` in language `l`, its breadcrumbs through its meeting.
-    fn case(&self, i: usize, l: LangId) -> JobResult {
+    fn case(&self, i: CaseId, l: LangId) -> JobResult {
         let site = self.site;
         let lang = &site.config.lang(l).code;
         let view = View::new(site, lang);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.case_path(i, lang).to_string());
         let case = view.case_page(i);
-        let body = &site.governance.bodies[site.governance.cases[i].body];
+        let body = site.governance.body(site.governance.case(i).body);
         let mut trail = self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
         if case["meeting"].is_object() {
             trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
@@ -234,12 +235,12 @@ impl Renderer<'_> {
     }
 
     /// The meeting archive of body `b` for `year` in language `l`.
-    fn archive(&self, b: usize, year: i32, l: LangId) -> JobResult {
+    fn archive(&self, b: BodyId, year: i32, l: LangId) -> JobResult {
         let site = self.site;
         let lang = &site.config.lang(l).code;
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
-        let body = &site.governance.bodies[b];
+        let body = site.governance.body(b);
         ctx.insert(
             "breadcrumbs",
             &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
@@ -259,9 +260,8 @@ impl Renderer<'_> {
         };
         let bodies: Vec<Value> = site
             .governance
-            .bodies
-            .iter()
-            .map(|b| json!({"id": b.id, "title": site.sections[b.section].title()}))
+            .bodies()
+            .map(|(_, b)| json!({"id": b.id, "title": site.sections[b.section].title()}))
             .collect();
         ctx.insert(
             "search",

@@ -77,7 +77,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     let config = &site.config;
     let mut generated: Vec<PathIn<'_>> = Vec::new();
-    for i in 0..reg.cases.len() {
+    for i in reg.case_ids() {
         generated.push(Box::new(move |lang| reg.case_path(i, lang).to_string()));
     }
     for (b, year) in reg.archive_years() {

@@ -1,6 +1,7 @@
 //! Phase 3, render: the job list. Every output file is one [`Job`]; [`jobs`] lists a site's
 //! jobs (all but the search pages) and [`template_of`] names the template each renders with.
 
+use crate::governance::registry::{BodyId, CaseId};
 use crate::resolve::Site;
 use crate::site::ids::LangId;
 
@@ -19,8 +20,8 @@ pub enum Job {
     Robots,
     /// Index into `site.aliases`.
     Alias(usize),
-    /// The permalink page of a case (index into `site.governance.cases`) in a language.
-    Case(usize, LangId),
+    /// The permalink page of a case in a language.
+    Case(CaseId, LangId),
     /// The decision register of a language.
     Decisions(LangId),
     /// The follow-up tracker of a language.
@@ -36,7 +37,7 @@ pub enum Job {
     /// The search page of a language.
     Search(LangId),
     /// The meeting archive of a body for a year in a language: (body, year, language).
-    Archive(usize, i32, LangId),
+    Archive(BodyId, i32, LangId),
 }
 
 /// The files of an open dataset.
@@ -64,8 +65,8 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     for l in config.langs.ids() {
-        jobs.extend((0..site.governance.cases.len()).map(|i| Job::Case(i, l)));
-        if !site.governance.meetings.is_empty() {
+        jobs.extend(site.governance.case_ids().map(|i| Job::Case(i, l)));
+        if site.governance.has_meetings() {
             jobs.push(Job::Decisions(l));
             jobs.push(Job::FollowUps(l));
             if config.generate_feed {
@@ -79,7 +80,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
             jobs.push(Job::Archive(b, year, l));
         }
     }
-    if !site.governance.meetings.is_empty() {
+    if site.governance.has_meetings() {
         jobs.push(Job::Calendar);
     }
     if site.governance.has_content() {
@@ -142,7 +143,7 @@ mod tests {
                     Job::Robots => "robots".into(),
                     Job::Alias(i) => format!("alias {}", site.aliases[i].path),
                     Job::Case(i, l) => {
-                        format!("case {} ({})", site.governance.cases[i].id, code(l))
+                        format!("case {} ({})", site.governance.case(i).id, code(l))
                     }
                     Job::Decisions(l) => format!("decisions ({})", code(l)),
                     Job::FollowUps(l) => format!("follow-ups ({})", code(l)),
@@ -153,7 +154,7 @@ mod tests {
                     Job::Search(l) => format!("search ({})", code(l)),
                     Job::Archive(b, year, l) => format!(
                         "archive {} {year} ({})",
-                        site.governance.bodies[b].id,
+                        site.governance.body(b).id,
                         code(l)
                     ),
                 };

@@ -334,7 +334,7 @@ pub fn generated_files(
                 &format!("the Atom feed ({})", l.code),
             );
         }
-        if !governance.meetings.is_empty() && config.generate_feed {
+        if governance.has_meetings() && config.generate_feed {
             let register = governance.decisions_path(&l.code);
             add(
                 file_for(&format!("{register}atom.xml")),
@@ -375,7 +375,7 @@ pub fn generated_files(
             }
         }
     }
-    if !governance.meetings.is_empty() {
+    if governance.has_meetings() {
         add("data/moter.ics".into(), "the meeting calendar");
     }
     if config.highlight_code {

@@ -14,7 +14,7 @@ pub fn icalendar(site: &Site) -> String {
     let host = uid_host(site);
     let mut lines = header(site, tz_name);
     lines.extend(vtimezone(tz_name));
-    for m in &site.governance.meetings {
+    for (_, m) in site.governance.meetings() {
         lines.extend(vevent(site, m, &host, tz_name));
     }
     lines.push("END:VCALENDAR".into());
@@ -58,7 +58,7 @@ fn vevent(site: &Site, m: &MeetingEntry, host: &str, tz_name: &str) -> Vec<Strin
     if meeting.status == MeetingStatus::Cancelled {
         return Vec::new();
     }
-    let body = &site.governance.bodies[m.body];
+    let body = site.governance.body(m.body);
     let date = meeting.date.get_ref();
     let uid = format!(
         "{}-{}-{}@{host}",

@@ -3,23 +3,23 @@
 use serde_json::{Value, json};
 
 use crate::governance::model::*;
-use crate::governance::registry::CaseOrigin;
+use crate::governance::registry::{CaseId, CaseOrigin, MeetingId};
 use crate::resolve::Site;
 
 /// schema.org JSON-LD of a meeting (an Event organised by a GovernmentOrganization), as text
 /// safe to put inside `<script type="application/ld+json">`.
-pub fn meeting_jsonld(site: &Site, m: usize) -> String {
+pub fn meeting_jsonld(site: &Site, m: MeetingId) -> String {
     ld_text(&meeting_ld(site, m))
 }
 
-fn meeting_ld(site: &Site, m: usize) -> Value {
+fn meeting_ld(site: &Site, m: MeetingId) -> Value {
     let reg = &site.governance;
-    let entry = &reg.meetings[m];
+    let entry = reg.meeting(m);
     let page = &site.pages[entry.page];
     let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
         return Value::Null;
     };
-    let body = &reg.bodies[entry.body];
+    let body = reg.body(entry.body);
     let section = &site.sections[body.section];
     let date = meeting.date.get_ref();
     let at = |t: Option<Time>| -> String {
@@ -68,10 +68,10 @@ fn meeting_ld(site: &Site, m: usize) -> Value {
 }
 
 /// schema.org JSON-LD of a case: an Event (its slot on the agenda) within its meeting.
-pub fn case_jsonld(site: &Site, i: usize) -> String {
+pub fn case_jsonld(site: &Site, i: CaseId) -> String {
     let reg = &site.governance;
-    let c = &reg.cases[i];
-    let body = &reg.bodies[c.body];
+    let c = reg.case(i);
+    let body = reg.body(c.body);
     let section = &site.sections[body.section];
     let mut v = json!({
         "@context": "https://schema.org",
@@ -90,7 +90,7 @@ pub fn case_jsonld(site: &Site, i: usize) -> String {
         if let Some(o) = parent.as_object_mut() {
             o.remove("@context");
         }
-        let page = &site.pages[reg.meetings[meeting].page];
+        let page = &site.pages[reg.meeting(meeting).page];
         if let Some(Kind::Meeting(m)) = &page.source.meta.kind {
             let a = &m.cases[case];
             let date = m.date.get_ref();

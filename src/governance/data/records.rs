@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::governance::model::*;
-use crate::governance::registry::CaseOrigin;
+use crate::governance::registry::{CaseId, CaseOrigin};
 use crate::resolve::Site;
 
 fn text(s: &Option<toml::Spanned<String>>) -> Value {
@@ -15,15 +15,14 @@ fn text(s: &Option<toml::Spanned<String>>) -> Value {
 
 pub(super) fn meetings(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
-    reg.meetings
-        .iter()
-        .filter_map(|m| {
+    reg.meetings()
+        .filter_map(|(_, m)| {
             let page = &site.pages[m.page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 return None;
             };
             Some(json!({
-                "body": reg.bodies[m.body].id,
+                "body": reg.body(m.body).id,
                 "number": meeting.number.get_ref(),
                 "title": page.title(),
                 "date": meeting.date.get_ref().ymd(),
@@ -42,13 +41,13 @@ pub(super) fn meetings(site: &Site) -> Vec<Value> {
 pub(super) fn cases(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     let ids =
-        |list: &[usize]| -> Vec<String> { list.iter().map(|&i| reg.cases[i].id.clone()).collect() };
-    reg.cases
-        .iter()
-        .map(|c| {
+        |list: &[CaseId]| -> Vec<String> { list.iter().map(|&i| reg.case(i).id.clone()).collect() };
+    reg.case_ids()
+        .map(|i| {
+            let c = reg.case(i);
             let mut v = json!({
                 "id": c.id,
-                "body": reg.bodies[c.body].id,
+                "body": reg.body(c.body).id,
                 "year": c.numbers.year,
                 "meeting": null,
                 "meeting_date": null,
@@ -64,7 +63,7 @@ pub(super) fn cases(site: &Site) -> Vec<Value> {
                 "url": c.permalink,
             });
             if let CaseOrigin::Agenda { meeting, case } = c.origin {
-                let page = &site.pages[reg.meetings[meeting].page];
+                let page = &site.pages[reg.meeting(meeting).page];
                 if let Some(Kind::Meeting(m)) = &page.source.meta.kind {
                     let a = &m.cases[case];
                     let o = v.as_object_mut().expect("object literal");
@@ -102,7 +101,7 @@ fn presenter(p: &Presenter) -> String {
 pub(super) fn decisions(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     let mut out = Vec::new();
-    for m in &reg.meetings {
+    for (_, m) in reg.meetings() {
         let page = &site.pages[m.page];
         let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
             continue;
@@ -111,10 +110,10 @@ pub(super) fn decisions(site: &Site) -> Vec<Value> {
             if !asks_for_decision(case) {
                 continue;
             }
-            let url = m.cases[c].map(|i| reg.cases[i].permalink.clone());
+            let url = m.cases[c].map(|i| reg.case(i).permalink.clone());
             out.push(json!({
                 "case": case.id.get_ref(),
-                "body": reg.bodies[m.body].id,
+                "body": reg.body(m.body).id,
                 "meeting_date": meeting.date.get_ref().ymd(),
                 "title": case.title,
                 "type": case.kind,

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{BodyEntry, Finder, Registry, SAMPLE, spanned_str};
+use super::{BodyEntry, BodyId, CaseId, Finder, Registry, SAMPLE, spanned_str};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::governance::case_id::{CaseNumbers, Format};
@@ -39,6 +39,7 @@ impl Registry {
                 .follow_up_case_id
                 .as_ref()
                 .and_then(|f| read_format(f, s, find));
+            let b = self.next_body_id();
             for l in &config.languages {
                 let path = sections
                     .iter()
@@ -53,10 +54,9 @@ impl Registry {
                         },
                         |t| t.path.clone(),
                     );
-                self.body_paths
-                    .insert((self.bodies.len(), l.code.clone()), path);
+                self.body_paths.insert((b, l.code.clone()), path);
             }
-            self.body_index.insert(id.clone(), self.bodies.len());
+            self.body_index.insert(id.clone(), b);
             self.bodies.push(BodyEntry {
                 id,
                 section: i,
@@ -70,9 +70,8 @@ impl Registry {
 
     /// Two bodies whose IDs could be confused, and related bodies that do not exist.
     pub(super) fn check_bodies(&self, sections: &[Section], find: &mut Finder) {
-        for a in 0..self.bodies.len() {
-            for b in a + 1..self.bodies.len() {
-                let (ba, bb) = (&self.bodies[a], &self.bodies[b]);
+        for (a, ba) in self.bodies.iter().enumerate() {
+            for bb in &self.bodies[a + 1..] {
                 let written: Vec<String> = ba.formats().map(|f| f.write(SAMPLE)).collect();
                 let clash = bb
                     .formats()
@@ -107,7 +106,8 @@ impl Registry {
         }
     }
 
-    pub fn body(&self, id: &str) -> Option<usize> {
+    /// The body with this id (`produktstyret`).
+    pub fn find_body(&self, id: &str) -> Option<BodyId> {
         self.body_index.get(id).copied()
     }
 
@@ -117,7 +117,7 @@ impl Registry {
         id: &Spanned<String>,
         page: &Page,
         find: &mut Finder<'_>,
-    ) -> Option<usize> {
+    ) -> Option<BodyId> {
         let (name, span) = spanned_str(id);
         if let Some(&b) = self.body_index.get(name) {
             return Some(b);
@@ -128,8 +128,8 @@ impl Registry {
     }
 
     /// Finds the case an ID written in any of the body formats stands for.
-    pub fn find_case(&self, id: &str) -> Option<usize> {
-        self.bodies.iter().enumerate().find_map(|(b, body)| {
+    pub fn find_case(&self, id: &str) -> Option<CaseId> {
+        self.bodies().find_map(|(b, body)| {
             let numbers = body.formats().find_map(|f| f.read(id))?;
             self.case_index.get(&(b, numbers)).copied()
         })
@@ -143,20 +143,20 @@ impl Registry {
     }
 
     /// The numbers of a case ID written in one of `body`'s formats.
-    pub(super) fn read_id(&self, body: usize, id: &str) -> Option<CaseNumbers> {
-        self.bodies[body].formats().find_map(|f| f.read(id))
+    pub(super) fn read_id(&self, body: BodyId, id: &str) -> Option<CaseNumbers> {
+        self.body(body).formats().find_map(|f| f.read(id))
     }
 
     /// Reports an ID that none of `body`'s formats reads.
     pub(super) fn bad_id(
         &self,
-        body: usize,
+        body: BodyId,
         id: &str,
         span: Range<usize>,
         page: &Page,
         find: &mut Finder,
     ) {
-        let b = &self.bodies[body];
+        let b = self.body(body);
         let example = b.format.as_ref().map(|f| f.write(SAMPLE));
         let d = find.at(
             page,

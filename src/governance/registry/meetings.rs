@@ -8,7 +8,10 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::{CaseEntry, CaseOrigin, Claim, Finder, MeetingEntry, Registry, spanned_str};
+use super::{
+    BodyId, CaseEntry, CaseId, CaseOrigin, Claim, Finder, MeetingEntry, MeetingId, Registry,
+    spanned_str,
+};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::governance::case_id::{CaseNumbers, Format};
@@ -25,7 +28,7 @@ impl Registry {
         find: &mut Finder,
         claim: &mut Claim<'_>,
     ) {
-        let mut meeting_numbers: HashMap<(usize, Option<i32>, u32), usize> = HashMap::new();
+        let mut meeting_numbers: HashMap<(BodyId, Option<i32>, u32), usize> = HashMap::new();
         let mut order: Vec<usize> = (0..pages.len())
             .filter(|&i| {
                 pages[i].source.lang == config.default_language
@@ -45,7 +48,8 @@ impl Registry {
                 continue;
             };
             let year = meeting.date.get_ref().year();
-            let per_year = !self.bodies[b]
+            let per_year = !self
+                .body(b)
                 .format
                 .as_ref()
                 .is_some_and(Format::has_meeting);
@@ -56,7 +60,7 @@ impl Registry {
                     meeting.number.span(),
                     format!(
                         "two meetings of `{}` have number {}",
-                        self.bodies[b].id,
+                        self.body(b).id,
                         meeting.number.get_ref()
                     ),
                     "this number is taken",
@@ -66,7 +70,7 @@ impl Registry {
             } else {
                 meeting_numbers.insert(number_key, page_index);
             }
-            let m_index = self.meetings.len();
+            let m_index = self.next_meeting_id();
             let mut case_slots = Vec::new();
             for (c, case) in meeting.cases.iter().enumerate() {
                 let slot =
@@ -95,12 +99,12 @@ impl Registry {
         find: &mut Finder,
         claim: &mut Claim<'_>,
     ) {
-        for m in 0..self.meetings.len() {
-            let page = &pages[self.meetings[m].page];
+        for m in self.meeting_ids() {
+            let page = &pages[self.meeting(m).page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 continue;
             };
-            let b = self.meetings[m].body;
+            let b = self.meeting(m).body;
             for (item, f) in meeting.follow_ups.iter().enumerate() {
                 let (id, span) = spanned_str(&f.case);
                 let numbers = self.read_id(b, id);
@@ -127,7 +131,7 @@ impl Registry {
                     numbers,
                     title.clone(),
                     CaseOrigin::Declared {
-                        page: self.meetings[m].page,
+                        page: self.meeting(m).page,
                         item,
                     },
                     &page.source.file,
@@ -142,13 +146,13 @@ impl Registry {
     /// Every reference between cases (`references`, a follow-up's `resolved_by`) checked, and
     /// the references of agenda cases linked both ways.
     pub(super) fn link_references(&mut self, pages: &[Page], find: &mut Finder) {
-        for m in 0..self.meetings.len() {
-            let page = &pages[self.meetings[m].page];
+        for m in self.meeting_ids() {
+            let page = &pages[self.meeting(m).page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 continue;
             };
             for (c, case) in meeting.cases.iter().enumerate() {
-                let from = self.meetings[m].cases[c];
+                let from = self.meeting(m).cases[c];
                 for r in &case.references {
                     if let Some(to) = self.case_ref(r, page, find)
                         && let Some(from) = from
@@ -168,16 +172,16 @@ impl Registry {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn add_agenda_case(
         &mut self,
-        b: usize,
+        b: BodyId,
         meeting: &Meeting,
-        m_index: usize,
+        m_index: MeetingId,
         c: usize,
         case: &Case,
         page: &Page,
         find: &mut Finder<'_>,
         claim: &mut Claim<'_>,
         config: &Config,
-    ) -> Option<usize> {
+    ) -> Option<CaseId> {
         let (id, span) = spanned_str(&case.id);
         let Some(numbers) = self.read_id(b, id) else {
             self.bad_id(b, id, span, page, find);
@@ -185,7 +189,8 @@ impl Registry {
         };
         let year = meeting.date.get_ref().year();
         let number = *meeting.number.get_ref();
-        let has_meeting = self.bodies[b]
+        let has_meeting = self
+            .body(b)
             .format
             .as_ref()
             .is_some_and(Format::has_meeting);
@@ -203,7 +208,7 @@ impl Registry {
                 "wrong meeting or year in the ID",
             )
             .hints
-            .push(match self.bodies[b].format.as_ref() {
+            .push(match self.body(b).format.as_ref() {
                 Some(f) => format!(
                     "the cases of this meeting are numbered like `{}`",
                     f.write(CaseNumbers {
@@ -245,7 +250,7 @@ impl Registry {
     #[allow(clippy::too_many_arguments)]
     fn add_case(
         &mut self,
-        b: usize,
+        b: BodyId,
         numbers: CaseNumbers,
         title: String,
         origin: CaseOrigin,
@@ -253,8 +258,8 @@ impl Registry {
         claim: &mut Claim<'_>,
         diags: &mut Diagnostics,
         config: &Config,
-    ) -> usize {
-        let body = &self.bodies[b];
+    ) -> CaseId {
+        let body = &self.body(b);
         let id = body
             .format
             .as_ref()
@@ -264,7 +269,7 @@ impl Registry {
         let path = &paths[LangId::DEFAULT.index()];
         claim(path, &format!("the page of case {id}"), file, diags);
         let permalink = config.absolute_url(path);
-        let index = self.cases.len();
+        let index = self.next_case_id();
         self.case_index.insert((b, numbers), index);
         self.cases.push(CaseEntry {
             body: b,
@@ -287,7 +292,7 @@ impl Registry {
         r: &Spanned<String>,
         page: &Page,
         find: &mut Finder<'_>,
-    ) -> Option<usize> {
+    ) -> Option<CaseId> {
         let (id, span) = spanned_str(r);
         if let Some(found) = self.find_case(id) {
             return Some(found);
@@ -307,15 +312,15 @@ impl Registry {
     }
 
     /// Records that case `from` cites case `to` (once, never itself).
-    pub(super) fn link(&mut self, from: usize, to: usize) {
+    pub(super) fn link(&mut self, from: CaseId, to: CaseId) {
         if from == to {
             return;
         }
-        if !self.cases[from].cites.contains(&to) {
-            self.cases[from].cites.push(to);
+        if !self.case(from).cites.contains(&to) {
+            self.case_mut(from).cites.push(to);
         }
-        if !self.cases[to].cited_by.contains(&from) {
-            self.cases[to].cited_by.push(from);
+        if !self.case(to).cited_by.contains(&from) {
+            self.case_mut(to).cited_by.push(from);
         }
     }
 }

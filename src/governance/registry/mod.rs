@@ -40,6 +40,18 @@ use crate::site::ids::Languages;
 
 use paths::Segments;
 
+/// A body of the registry: its place in the order bodies were added (the order of their
+/// sections). Made only by the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BodyId(u32);
+
+impl BodyId {
+    /// The position in the registry's body list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// A body, with the section that presents it.
 #[derive(Debug)]
 pub struct BodyEntry {
@@ -61,11 +73,36 @@ impl BodyEntry {
     }
 }
 
+/// A case of the registry: its place in the order cases were added (agenda cases in meeting
+/// order, then declared ones). Made only by the registry, so a case cannot be handed a page or
+/// body index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseId(u32);
+
+impl CaseId {
+    /// The position in the registry's case list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A meeting of the registry: its place in the order meetings were added (date order, then
+/// number). Made only by the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MeetingId(u32);
+
+impl MeetingId {
+    /// The position in the registry's meeting list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Where a case is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseOrigin {
-    /// `meetings[m].cases[c]`.
-    Agenda { meeting: usize, case: usize },
+    /// Agenda case `case` of `meeting` (`meeting.cases[case]`).
+    Agenda { meeting: MeetingId, case: usize },
     /// Declared by a follow-up item (`page`'s meeting, follow-up `item`): a case from a
     /// meeting outside the archive.
     Declared { page: usize, item: usize },
@@ -73,7 +110,7 @@ pub enum CaseOrigin {
 
 #[derive(Debug)]
 pub struct CaseEntry {
-    pub body: usize,
+    pub body: BodyId,
     pub numbers: CaseNumbers,
     /// As the body writes it (`4-42/23`).
     pub id: String,
@@ -85,19 +122,19 @@ pub struct CaseEntry {
     /// read by everything that prints it.
     paths: Vec<String>,
     pub permalink: String,
-    /// Cases that cite this one (indexes into `cases`), in case order.
-    pub cited_by: Vec<usize>,
+    /// Cases that cite this one, in case order.
+    pub cited_by: Vec<CaseId>,
     /// Cases this one cites.
-    pub cites: Vec<usize>,
+    pub cites: Vec<CaseId>,
 }
 
 #[derive(Debug)]
 pub struct MeetingEntry {
     pub page: usize,
-    pub body: usize,
+    pub body: BodyId,
     pub year: i32,
-    /// Index into `cases` of each agenda case (None when its ID was wrong).
-    pub cases: Vec<Option<usize>>,
+    /// Each agenda case (None when its ID was wrong).
+    pub cases: Vec<Option<CaseId>>,
     /// Rendered Markdown of each case (background, proposal, decision), per language.
     pub texts: HashMap<String, Vec<CaseTexts>>,
 }
@@ -119,9 +156,12 @@ pub struct DocumentEntry {
 
 #[derive(Debug, Default)]
 pub struct Registry {
-    pub bodies: Vec<BodyEntry>,
-    pub cases: Vec<CaseEntry>,
-    pub meetings: Vec<MeetingEntry>,
+    /// Every body, in [`BodyId`] order: read with [`Registry::body`].
+    bodies: Vec<BodyEntry>,
+    /// Every case, in [`CaseId`] order: read with [`Registry::case`].
+    cases: Vec<CaseEntry>,
+    /// Every meeting, in [`MeetingId`] order: read with [`Registry::meeting`].
+    meetings: Vec<MeetingEntry>,
     pub documents: Vec<DocumentEntry>,
     /// Page index of each roadmap, delivery plan, meeting plan and dataset.
     pub roadmaps: Vec<usize>,
@@ -130,8 +170,8 @@ pub struct Registry {
     pub datasets: Vec<usize>,
     /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
     pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
-    body_index: HashMap<String, usize>,
-    case_index: HashMap<(usize, CaseNumbers), usize>,
+    body_index: HashMap<String, BodyId>,
+    case_index: HashMap<(BodyId, CaseNumbers), CaseId>,
     /// Whether the site has a search page (`build_search_index`).
     search: bool,
     /// The site's languages (codes, in config order) and the URL segments of each.
@@ -140,7 +180,7 @@ pub struct Registry {
     /// The site's languages with their URL prefixes (`/`, `/en/`), as the config computed them.
     langs: Languages,
     /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
-    body_paths: HashMap<(usize, String), String>,
+    body_paths: HashMap<(BodyId, String), String>,
     /// Translations that carry the record's table, checked against the original: (record
     /// page, language) → the translation's page. Their texts replace the original's.
     text_pages: HashMap<(usize, String), usize>,
@@ -269,11 +309,89 @@ impl Registry {
     }
 
     /// Every (body, year) that has meetings: the meeting archive pages.
-    pub fn archive_years(&self) -> Vec<(usize, i32)> {
-        let mut out: Vec<(usize, i32)> = self.meetings.iter().map(|m| (m.body, m.year)).collect();
+    pub fn archive_years(&self) -> Vec<(BodyId, i32)> {
+        let mut out: Vec<(BodyId, i32)> = self.meetings.iter().map(|m| (m.body, m.year)).collect();
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    pub fn body(&self, id: BodyId) -> &BodyEntry {
+        &self.bodies[id.index()]
+    }
+
+    /// Every body, in the order of their sections.
+    pub fn body_ids(&self) -> impl ExactSizeIterator<Item = BodyId> + use<> {
+        (0..u32::try_from(self.bodies.len()).unwrap_or(u32::MAX)).map(BodyId)
+    }
+
+    /// Every body with its id, in the order of their sections.
+    pub fn bodies(&self) -> impl ExactSizeIterator<Item = (BodyId, &BodyEntry)> {
+        self.body_ids().zip(&self.bodies)
+    }
+
+    /// The id the next body added gets.
+    fn next_body_id(&self) -> BodyId {
+        BodyId(u32::try_from(self.bodies.len()).expect("fewer than 2^32 bodies"))
+    }
+
+    pub fn case(&self, id: CaseId) -> &CaseEntry {
+        &self.cases[id.index()]
+    }
+
+    fn case_mut(&mut self, id: CaseId) -> &mut CaseEntry {
+        &mut self.cases[id.index()]
+    }
+
+    /// Every case, in the order they were added.
+    pub fn case_ids(&self) -> impl ExactSizeIterator<Item = CaseId> + use<> {
+        (0..u32::try_from(self.cases.len()).unwrap_or(u32::MAX)).map(CaseId)
+    }
+
+    /// The case at `index` of the list, if there is one: a Markdown mention carries its case as
+    /// the plain index the registry's link resolver gave it ([`CaseId::index`]).
+    fn case_at(&self, index: usize) -> Option<CaseId> {
+        u32::try_from(index)
+            .ok()
+            .filter(|_| index < self.cases.len())
+            .map(CaseId)
+    }
+
+    /// The id the next case added gets.
+    fn next_case_id(&self) -> CaseId {
+        CaseId(u32::try_from(self.cases.len()).expect("fewer than 2^32 cases"))
+    }
+
+    pub fn meeting(&self, id: MeetingId) -> &MeetingEntry {
+        &self.meetings[id.index()]
+    }
+
+    fn meeting_mut(&mut self, id: MeetingId) -> &mut MeetingEntry {
+        &mut self.meetings[id.index()]
+    }
+
+    /// Every meeting, in date order.
+    pub fn meeting_ids(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = MeetingId> + ExactSizeIterator + use<> {
+        (0..u32::try_from(self.meetings.len()).unwrap_or(u32::MAX)).map(MeetingId)
+    }
+
+    /// Every meeting with its id, in date order.
+    pub fn meetings(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (MeetingId, &MeetingEntry)> + ExactSizeIterator {
+        self.meeting_ids().zip(&self.meetings)
+    }
+
+    /// Whether the site has any meeting (and so the registers and the calendar).
+    pub fn has_meetings(&self) -> bool {
+        !self.meetings.is_empty()
+    }
+
+    /// The id the next meeting added gets.
+    fn next_meeting_id(&self) -> MeetingId {
+        MeetingId(u32::try_from(self.meetings.len()).expect("fewer than 2^32 meetings"))
     }
 
     pub fn meeting_of_page(&self, page: usize) -> Option<&MeetingEntry> {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::Registry;
+use super::{BodyId, CaseId, Registry};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::resolve::content::Page;
@@ -54,14 +54,14 @@ impl Registry {
     }
 
     /// Where a body's pages live in `lang`: its section's path there.
-    pub fn body_path(&self, body: usize, lang: &str) -> &str {
+    pub fn body_path(&self, body: BodyId, lang: &str) -> &str {
         self.body_paths
             .get(&(body, lang.to_string()))
-            .map_or(self.bodies[body].path.as_str(), String::as_str)
+            .map_or(self.body(body).path.as_str(), String::as_str)
     }
 
     /// Where the meeting archive of a body for a year lives: `/produktstyret/arkiv/2023/`.
-    pub fn archive_path(&self, body: usize, year: i32, lang: &str) -> String {
+    pub fn archive_path(&self, body: BodyId, year: i32, lang: &str) -> String {
         format!(
             "{}{}/{year}/",
             self.body_path(body, lang),
@@ -70,13 +70,13 @@ impl Registry {
     }
 
     /// The permalink page of a case in `lang`: `/en/product-board/cases/4-42-23/`.
-    pub fn case_path(&self, case: usize, lang: &str) -> &str {
+    pub fn case_path(&self, case: CaseId, lang: &str) -> &str {
         let l = self.langs.id(lang).unwrap_or(LangId::DEFAULT);
-        &self.cases[case].paths[l.index()]
+        &self.case(case).paths[l.index()]
     }
 
     /// The page of the case `slug` of body `b` in every language, in config order.
-    pub(super) fn case_paths(&self, b: usize, slug: &str) -> Vec<String> {
+    pub(super) fn case_paths(&self, b: BodyId, slug: &str) -> Vec<String> {
         self.languages
             .iter()
             .map(|lang| {
@@ -195,9 +195,9 @@ impl Registry {
                 );
             }
             if *lang != config.default_language {
-                for i in 0..self.cases.len() {
+                for i in self.case_ids() {
                     let file = self.case_file(i, pages);
-                    let what = format!("the page of case {}", self.cases[i].id);
+                    let what = format!("the page of case {}", self.case(i).id);
                     claim(self.case_path(i, lang), &what, &file, diags);
                 }
             }
@@ -205,9 +205,9 @@ impl Registry {
     }
 
     /// The file that records a case (for URL clashes).
-    fn case_file(&self, case: usize, pages: &[Page]) -> std::path::PathBuf {
-        let page = match self.cases[case].origin {
-            super::CaseOrigin::Agenda { meeting, .. } => self.meetings[meeting].page,
+    fn case_file(&self, case: CaseId, pages: &[Page]) -> std::path::PathBuf {
+        let page = match self.case(case).origin {
+            super::CaseOrigin::Agenda { meeting, .. } => self.meeting(meeting).page,
             super::CaseOrigin::Declared { page, .. } => page,
         };
         pages[page].source.file.clone()

@@ -1,6 +1,7 @@
 //! Unit tests of the registry: what it indexes, the URLs it gives each record in each
 //! language, and the mistakes it finds (each named by its message and the file it is in).
 
+use super::{BodyId, CaseId};
 use crate::diagnostics::Diagnostics;
 use crate::testing::{config, resolve, site};
 
@@ -60,30 +61,33 @@ fn cases_are_indexed_with_their_pages_in_every_language() {
     ]);
     let reg = &site.governance;
     assert_eq!(reg.bodies.len(), 1);
-    assert_eq!(reg.body("styret"), Some(0));
+    assert_eq!(reg.find_body("styret"), Some(BodyId(0)));
     // Meetings in date order, whatever the order of their files.
     let years: Vec<i32> = reg.meetings.iter().map(|m| m.year).collect();
     assert_eq!(years, [2023, 2024]);
     let ids: Vec<&str> = reg.cases.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["4-6/23", "1-7/24", "2-7/24"]);
     assert_eq!(reg.cases[0].slug, "4-6-23");
-    assert_eq!(reg.case_path(0, "nb"), "/styret/saker/4-6-23/");
-    assert_eq!(reg.case_path(0, "en"), "/en/styret/cases/4-6-23/");
+    assert_eq!(reg.case_path(CaseId(0), "nb"), "/styret/saker/4-6-23/");
+    assert_eq!(reg.case_path(CaseId(0), "en"), "/en/styret/cases/4-6-23/");
     assert_eq!(
         reg.cases[0].permalink,
         "https://example.org/styret/saker/4-6-23/"
     );
-    assert_eq!(reg.archive_path(0, 2024, "en"), "/en/styret/archive/2024/");
-    assert_eq!(reg.archive_years(), [(0, 2023), (0, 2024)]);
+    assert_eq!(
+        reg.archive_path(BodyId(0), 2024, "en"),
+        "/en/styret/archive/2024/"
+    );
+    assert_eq!(reg.archive_years(), [(BodyId(0), 2023), (BodyId(0), 2024)]);
     // Both formats of the body find a case; other strings are not case IDs.
-    assert_eq!(reg.find_case("4-6/23"), Some(0));
-    assert_eq!(reg.find_case("4/6-23"), Some(0));
+    assert_eq!(reg.find_case("4-6/23"), Some(CaseId(0)));
+    assert_eq!(reg.find_case("4/6-23"), Some(CaseId(0)));
     assert_eq!(reg.find_case("9-6/23"), None);
     assert!(reg.is_case_id("9-6/23"));
     assert!(!reg.is_case_id("styret"));
     // A reference links both ways.
-    assert_eq!(reg.cases[1].cites, [0]);
-    assert_eq!(reg.cases[0].cited_by, [1]);
+    assert_eq!(reg.cases[1].cites, [CaseId(0)]);
+    assert_eq!(reg.cases[0].cited_by, [CaseId(1)]);
     assert_eq!(
         reg.generated_path("decisions", "en").as_deref(),
         Some("/en/decisions/")
@@ -215,8 +219,8 @@ fn a_case_has_one_path_per_language_that_its_permalink_and_page_share() {
         ("content/styret/mote-6.md", &m6),
     ]);
     let reg = &site.governance;
-    assert_eq!(reg.case_path(0, "nb"), "/styret/sak/4-6-23/");
-    assert_eq!(reg.case_path(0, "en"), "/en/styret/cases/4-6-23/");
+    assert_eq!(reg.case_path(CaseId(0), "nb"), "/styret/sak/4-6-23/");
+    assert_eq!(reg.case_path(CaseId(0), "en"), "/en/styret/cases/4-6-23/");
     assert_eq!(
         reg.cases[0].permalink,
         "https://example.org/styret/sak/4-6-23/"

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{CaseTexts, Registry};
+use super::{CaseId, CaseTexts, MeetingId, Registry};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::model::Kind;
@@ -21,7 +21,7 @@ use crate::resolve::content::{Page, Section};
 pub struct Texts {
     meetings: Vec<HashMap<String, Vec<CaseTexts>>>,
     roadmaps: Vec<HashMap<String, Vec<Option<Rendered>>>>,
-    citations: Vec<(usize, usize)>,
+    citations: Vec<(CaseId, CaseId)>,
 }
 
 /// How the Markdown of one language is rendered: the links of that language, the options.
@@ -151,7 +151,7 @@ impl Registry {
     ) -> Texts {
         let render = Renderer { links, options };
         let mut out = Texts::default();
-        for m in 0..self.meetings.len() {
+        for m in self.meeting_ids() {
             let texts = self.meeting_texts(m, pages, &render, &mut out.citations, diags);
             out.meetings.push(texts);
         }
@@ -166,13 +166,13 @@ impl Registry {
     /// to `citations`.
     fn meeting_texts(
         &self,
-        m: usize,
+        m: MeetingId,
         pages: &[Page],
         render: &Renderer<'_, '_>,
-        citations: &mut Vec<(usize, usize)>,
+        citations: &mut Vec<(CaseId, CaseId)>,
         diags: &mut Diagnostics,
     ) -> HashMap<String, Vec<CaseTexts>> {
-        let original = self.meetings[m].page;
+        let original = self.meeting(m).page;
         let mut per_lang = HashMap::new();
         for lang in &self.languages {
             let src = self.text_page(original, lang);
@@ -213,9 +213,9 @@ impl Registry {
                         if src != original {
                             continue;
                         }
-                        if let Some(from) = self.meetings[m].cases.get(c).copied().flatten() {
+                        if let Some(from) = self.meeting(m).cases.get(c).copied().flatten() {
                             for mention in &r.cases {
-                                if let Some(to) = mention.case {
+                                if let Some(to) = mention.case.and_then(|i| self.case_at(i)) {
                                     citations.push((from, to));
                                 }
                             }
@@ -264,8 +264,8 @@ impl Registry {
     }
 
     pub fn set_texts(&mut self, texts: Texts) {
-        for (m, t) in texts.meetings.into_iter().enumerate() {
-            self.meetings[m].texts = t;
+        for (m, t) in self.meeting_ids().zip(texts.meetings) {
+            self.meeting_mut(m).texts = t;
         }
         self.roadmap_texts = texts.roadmaps;
         for (from, to) in texts.citations {

@@ -77,7 +77,7 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
         "adopted": doc.adopted.map(|a| a.ymd()),
         "decided_by": doc.decided_by,
         "text_lang": v.text_lang(reg.documents[d].page),
-        "body": doc.body.as_ref().and_then(|b| reg.body(b.get_ref())).map(|b| v.body_ref(b)),
+        "body": doc.body.as_ref().and_then(|b| reg.find_body(b.get_ref())).map(|b| v.body_ref(b)),
         "is_current": current == d,
         "current": v.page_ref(reg.documents[current].page),
         "versions": versions,

@@ -6,14 +6,14 @@ use serde_json::{Value, json};
 use super::{View, html};
 use crate::governance::data;
 use crate::governance::model::Kind;
-use crate::governance::registry::CaseOrigin;
+use crate::governance::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
 
 impl<'s> View<'s> {
     /// One agenda case, complete.
-    pub(super) fn agenda_case(&self, m: usize, c: usize) -> Value {
+    pub(super) fn agenda_case(&self, m: MeetingId, c: usize) -> Value {
         let site = self.site;
         let reg = &site.governance;
-        let entry = &reg.meetings[m];
+        let entry = reg.meeting(m);
         let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
             return Value::Null;
         };
@@ -28,12 +28,12 @@ impl<'s> View<'s> {
             .unwrap_or_default();
         let index = entry.cases.get(c).copied().flatten();
         let refs =
-            |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+            |list: &[CaseId]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
         let (cites, cited_by, slug, permalink) = match index {
             Some(i) => (
-                refs(&reg.cases[i].cites),
-                refs(&reg.cases[i].cited_by),
-                reg.cases[i].slug.clone(),
+                refs(&reg.case(i).cites),
+                refs(&reg.case(i).cited_by),
+                reg.case(i).slug.clone(),
                 self.case_permalink(i),
             ),
             None => (Vec::new(), Vec::new(), String::new(), String::new()),
@@ -102,8 +102,8 @@ impl<'s> View<'s> {
     }
 
     /// `page.meeting`.
-    pub fn meeting(&self, m: usize) -> Value {
-        let entry = &self.site.governance.meetings[m];
+    pub fn meeting(&self, m: MeetingId) -> Value {
+        let entry = self.site.governance.meeting(m);
         let Some(Kind::Meeting(meeting)) = &self.texts(entry.page).source.meta.kind else {
             return Value::Null;
         };
@@ -131,17 +131,15 @@ impl<'s> View<'s> {
     }
 
     /// The meeting archive of a body for one year.
-    pub fn archive(&self, body: usize, year: i32) -> Value {
+    pub fn archive(&self, body: BodyId, year: i32) -> Value {
         let reg = &self.site.governance;
         let meetings: Vec<Value> = reg
-            .meetings
-            .iter()
-            .enumerate()
+            .meetings()
             .rev()
             .filter(|(_, m)| m.body == body && m.year == year)
-            .map(|(i, _)| {
+            .map(|(i, m)| {
                 let mut v = self.meeting_ref(i);
-                let cases: Vec<Value> = reg.meetings[i]
+                let cases: Vec<Value> = m
                     .cases
                     .iter()
                     .flatten()
@@ -162,12 +160,12 @@ impl<'s> View<'s> {
     }
 
     /// The context of a case's own page.
-    pub fn case_page(&self, i: usize) -> Value {
+    pub fn case_page(&self, i: CaseId) -> Value {
         let site = self.site;
         let reg = &site.governance;
-        let entry = &reg.cases[i];
+        let entry = reg.case(i);
         let refs =
-            |list: &[usize]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+            |list: &[CaseId]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
         match entry.origin {
             CaseOrigin::Agenda { meeting, case } => {
                 let mut v = self.agenda_case(meeting, case);
@@ -181,7 +179,7 @@ impl<'s> View<'s> {
             CaseOrigin::Declared { page, .. } => {
                 // Every follow-up item, anywhere, that concerns this case.
                 let mut items = Vec::new();
-                for m in &reg.meetings {
+                for (_, m) in reg.meetings() {
                     if let Some(Kind::Meeting(meeting)) = &site.pages[m.page].source.meta.kind {
                         for (f, item) in meeting.follow_ups.iter().enumerate() {
                             if reg.find_case(item.case.get_ref()) == Some(i) {
@@ -223,17 +221,15 @@ impl<'s> View<'s> {
         years.sort_unstable();
         years.dedup();
         years.reverse();
-        let bodies: Vec<Value> = (0..reg.bodies.len()).map(|b| self.body_ref(b)).collect();
+        let bodies: Vec<Value> = reg.body_ids().map(|b| self.body_ref(b)).collect();
         json!({"cases": rows, "years": years, "bodies": bodies})
     }
 
     /// The decision register's cases as (meeting, agenda position), newest meeting first.
-    pub(super) fn decision_cases(&self) -> impl Iterator<Item = (usize, usize)> + 's {
+    pub(super) fn decision_cases(&self) -> impl Iterator<Item = (MeetingId, usize)> + 's {
         let site = self.site;
         site.governance
-            .meetings
-            .iter()
-            .enumerate()
+            .meetings()
             .rev()
             .flat_map(move |(m, entry)| {
                 let cases = match &site.pages[entry.page].source.meta.kind {
@@ -252,14 +248,14 @@ impl<'s> View<'s> {
     pub fn follow_ups(&self) -> Value {
         let reg = &self.site.governance;
         let mut latest: Vec<(String, String, Value)> = Vec::new();
-        for entry in &reg.meetings {
+        for (_, entry) in reg.meetings() {
             let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
                 continue;
             };
             for (f, item) in meeting.follow_ups.iter().enumerate() {
                 let key_case = reg
                     .find_case(item.case.get_ref())
-                    .map_or_else(|| item.case.get_ref().clone(), |i| reg.cases[i].id.clone());
+                    .map_or_else(|| item.case.get_ref().clone(), |i| reg.case(i).id.clone());
                 let value = self.follow_up(entry.page, f);
                 // Meetings are in date order: a later review replaces an earlier one.
                 match latest

@@ -25,7 +25,7 @@ pub use plans::{delivery_plan, meeting_plan, roadmap};
 use serde_json::{Value, json};
 
 use super::model::*;
-use super::registry::CaseOrigin;
+use super::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
 use crate::resolve::{Page, Site, Target};
 
 /// Rendered Markdown as its HTML string, or null.
@@ -126,12 +126,12 @@ impl<'s> View<'s> {
     }
 
     /// The title of a case in this language, with its language mark.
-    fn case_title(&self, i: usize) -> (String, Value) {
+    fn case_title(&self, i: CaseId) -> (String, Value) {
         let reg = &self.site.governance;
-        let c = &reg.cases[i];
+        let c = reg.case(i);
         let (page, title) = match c.origin {
             CaseOrigin::Agenda { meeting, case } => {
-                let p = reg.meetings[meeting].page;
+                let p = reg.meeting(meeting).page;
                 let title = match &self.texts(p).source.meta.kind {
                     Some(Kind::Meeting(m)) => m.cases.get(case).map(|x| x.title.clone()),
                     _ => None,
@@ -157,13 +157,13 @@ impl<'s> View<'s> {
         }
     }
 
-    pub fn case_permalink(&self, i: usize) -> String {
+    pub fn case_permalink(&self, i: CaseId) -> String {
         self.absolute(self.site.governance.case_path(i, self.lang))
     }
 
     /// Short reference to a case, for lists and links.
-    pub fn case_ref(&self, i: usize) -> Value {
-        let c = &self.site.governance.cases[i];
+    pub fn case_ref(&self, i: CaseId) -> Value {
+        let c = self.site.governance.case(i);
         let (title, text_lang) = self.case_title(i);
         json!({"id": c.id, "title": title, "text_lang": text_lang, "permalink": self.case_permalink(i)})
     }
@@ -178,9 +178,9 @@ impl<'s> View<'s> {
         })
     }
 
-    fn body_ref(&self, b: usize) -> Value {
+    fn body_ref(&self, b: BodyId) -> Value {
         let site = self.site;
-        let body = &site.governance.bodies[b];
+        let body = site.governance.body(b);
         let section = self.section(body.section);
         let texts = &site.sections[site.governance.text_section(body.section, self.lang)];
         let short_name = texts
@@ -207,8 +207,8 @@ impl<'s> View<'s> {
     }
 
     /// Short reference to a meeting: its page's, with number, date, status, body and case count.
-    fn meeting_ref(&self, m: usize) -> Value {
-        let entry = &self.site.governance.meetings[m];
+    fn meeting_ref(&self, m: MeetingId) -> Value {
+        let entry = self.site.governance.meeting(m);
         let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
             return Value::Null;
         };

@@ -9,6 +9,7 @@ use super::{View, dataset, delivery_plan, document, meeting_plan, roadmap};
 use crate::governance::model::{
     DeliveryPlan, ItemStatus, Kind, Meeting, MeetingStatus, Roadmap, Stage,
 };
+use crate::governance::registry::{BodyId, MeetingId};
 use crate::resolve::{Site, Target};
 
 /// The section value's `body`: who the body is and everything it has published.
@@ -16,14 +17,12 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
     let site = v.site;
     let reg = &site.governance;
     let key = &site.sections[section].source.key;
-    let Some(b) = reg
-        .bodies
-        .iter()
-        .position(|b| site.sections[b.section].source.key == *key)
+    let Some((b, entry)) = reg
+        .bodies()
+        .find(|(_, b)| site.sections[b.section].source.key == *key)
     else {
         return Value::Null;
     };
-    let entry = &reg.bodies[b];
     let section = entry.section;
     let texts = site.sections[reg.text_section(section, v.lang)]
         .source
@@ -36,7 +35,7 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
         .body
         .related
         .iter()
-        .filter_map(|r| reg.body(r.get_ref()))
+        .filter_map(|r| reg.find_body(r.get_ref()))
         .map(|r| v.body_ref(r))
         .collect();
     let text_lang = if text_section.source.meta.body.is_none() {
@@ -59,10 +58,10 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
 }
 
 /// The meetings of body `b`, newest first, grouped by year, each year with its archive page.
-fn meetings_by_year(v: &View<'_>, b: usize) -> Vec<Value> {
+fn meetings_by_year(v: &View<'_>, b: BodyId) -> Vec<Value> {
     let reg = &v.site.governance;
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
-    for (m, me) in reg.meetings.iter().enumerate().rev() {
+    for (m, me) in reg.meetings().rev() {
         if me.body != b {
             continue;
         }
@@ -144,10 +143,9 @@ pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
     Some(match kind {
         Kind::Meeting(_) => (
             "meeting",
-            reg.meetings
-                .iter()
-                .position(|m| m.page == original)
-                .map_or(Value::Null, |m| v.meeting(m)),
+            reg.meetings()
+                .find(|(_, m)| m.page == original)
+                .map_or(Value::Null, |(m, _)| v.meeting(m)),
         ),
         Kind::Document(_) => (
             "document",
@@ -191,12 +189,8 @@ pub fn overview(v: &View<'_>) -> Value {
 }
 
 /// The record of meeting `m`, as its original writes it.
-fn meeting_of(site: &Site, m: usize) -> Option<&Meeting> {
-    match &site.pages[site.governance.meetings[m].page]
-        .source
-        .meta
-        .kind
-    {
+fn meeting_of(site: &Site, m: MeetingId) -> Option<&Meeting> {
+    match &site.pages[site.governance.meeting(m).page].source.meta.kind {
         Some(Kind::Meeting(meeting)) => Some(meeting),
         _ => None,
     }
@@ -205,11 +199,11 @@ fn meeting_of(site: &Site, m: usize) -> Option<&Meeting> {
 /// The date of the latest held meeting of each body.
 fn last_held(site: &Site) -> Vec<Option<Date>> {
     let reg = &site.governance;
-    let mut last_held: Vec<Option<Date>> = vec![None; reg.bodies.len()];
-    for (m, entry) in reg.meetings.iter().enumerate() {
+    let mut last_held: Vec<Option<Date>> = vec![None; reg.body_ids().len()];
+    for (m, entry) in reg.meetings() {
         if let Some(meeting) = meeting_of(site, m).filter(|x| x.status == MeetingStatus::Held) {
             let date = *meeting.date.get_ref();
-            let slot = &mut last_held[entry.body];
+            let slot = &mut last_held[entry.body.index()];
             if slot.is_none_or(|d| d < date) {
                 *slot = Some(date);
             }
@@ -219,8 +213,8 @@ fn last_held(site: &Site) -> Vec<Option<Date>> {
 }
 
 /// Whether `date` comes after the latest held meeting of `body` (`last_held` by body).
-fn after_last(last_held: &[Option<Date>], body: usize, date: Date) -> bool {
-    last_held[body].is_none_or(|d| date > d)
+fn after_last(last_held: &[Option<Date>], body: BodyId, date: Date) -> bool {
+    last_held[body.index()].is_none_or(|d| date > d)
 }
 
 /// The next meeting: of the candidates (planned meetings, then dates of meeting plans) the
@@ -241,7 +235,7 @@ fn next_meeting(v: &View<'_>) -> Option<Value> {
 /// Candidates for the next meeting: the `planned` meetings after their body's latest held one.
 fn planned_meetings(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
     let mut out = Vec::new();
-    for (m, entry) in v.site.governance.meetings.iter().enumerate() {
+    for (m, entry) in v.site.governance.meetings() {
         let Some(meeting) = meeting_of(v.site, m).filter(|x| x.status == MeetingStatus::Planned)
         else {
             continue;
@@ -267,11 +261,11 @@ fn plan_dates(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
         let Some(Kind::MeetingPlan(plan)) = &v.texts(p).source.meta.kind else {
             continue;
         };
-        let Some(body) = reg.body(plan.body.get_ref()) else {
+        let Some(body) = reg.find_body(plan.body.get_ref()) else {
             continue;
         };
         let taken = |date: Date| {
-            reg.meetings.iter().enumerate().any(|(m, e)| {
+            reg.meetings().any(|(m, e)| {
                 e.body == body && meeting_of(site, m).is_some_and(|x| *x.date.get_ref() == date)
             })
         };
@@ -299,13 +293,11 @@ fn plan_dates(v: &View<'_>, last_held: &[Option<Date>]) -> Vec<(Date, Value)> {
 
 /// The three latest held meetings.
 fn recent_meetings(v: &View<'_>) -> Vec<Value> {
-    let mut held: Vec<(Date, usize)> = v
+    let mut held: Vec<(Date, MeetingId)> = v
         .site
         .governance
-        .meetings
-        .iter()
-        .enumerate()
-        .filter_map(|(m, _)| {
+        .meeting_ids()
+        .filter_map(|m| {
             meeting_of(v.site, m)
                 .filter(|x| x.status == MeetingStatus::Held)
                 .map(|x| (*x.date.get_ref(), m))

@@ -237,7 +237,7 @@ pub fn meeting_plan(v: &View<'_>, original: usize) -> Value {
     };
     let reg = &v.site.governance;
     json!({
-        "body": reg.body(plan.body.get_ref()).map(|b| v.body_ref(b)),
+        "body": reg.find_body(plan.body.get_ref()).map(|b| v.body_ref(b)),
         "year": plan.year,
         "text_lang": v.text_lang(original),
         "dates": plan.dates.iter().map(|d| json!({"date": d.date.ymd(), "format": d.format, "note": d.note})).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 //! delivery projects), each with the [`Entry`] its result shows.
 
 use crate::governance::model::Kind;
+use crate::governance::registry::CaseId;
 use crate::governance::view::View;
 use crate::resolve::Site;
 
@@ -97,19 +98,19 @@ fn page_kind(
     let reg = &site.governance;
     match kind {
         Some(Kind::Meeting(m)) => {
-            let b = reg.body(m.body.get_ref());
+            let b = reg.find_body(m.body.get_ref());
             let mut ids = b
-                .and_then(|b| reg.bodies[b].format.as_ref())
+                .and_then(|b| reg.body(b).format.as_ref())
                 .map(|f| meeting_ids(f, *m.number.get_ref(), m.date.get_ref().year()))
                 .unwrap_or_default();
             // The meeting page presents each of its cases: found by their IDs too, after
             // the case itself (a longer field weighs each ID less).
             let entry = reg
-                .meetings
-                .iter()
+                .meetings()
+                .map(|(_, e)| e)
                 .find(|e| site.pages[e.page].source.key == page.source.key);
             for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
-                for id in tokenize(&reg.cases[i].id) {
+                for id in tokenize(&reg.case(i).id) {
                     ids.push(' ');
                     ids.push_str(&id);
                 }
@@ -132,7 +133,7 @@ fn page_kind(
 /// Cases and decisions, in the language's texts where a translation has them.
 pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
-    for meeting_entry in &reg.meetings {
+    for (_, meeting_entry) in reg.meetings() {
         let texts = meeting_entry.texts.get(lang);
         let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
             Some(Kind::Meeting(meeting)) => Some(meeting),
@@ -163,7 +164,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc
                 body.push(' ');
             }
             let decided = rendered.is_some_and(|t| t.decision.is_some());
-            let entry = &reg.cases[i];
+            let entry = reg.case(i);
             let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
             docs.push(Doc {
                 title: format!("{} {title}", entry.id),
@@ -174,7 +175,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc
                     u: view.case_permalink(i),
                     k: if decided { "decision" } else { "case" },
                     d: date.clone(),
-                    b: Some(reg.bodies[entry.body].id.clone()),
+                    b: Some(reg.body(entry.body).id.clone()),
                     s: summary(None, &body),
                     l: value["text_lang"]["lang"].as_str().map(str::to_string),
                 },
@@ -250,10 +251,10 @@ pub(crate) fn project_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
 
 /// Every way a case's ID is written (its body's formats), as the tokenizer normalises them, and
 /// the case's meeting (`42-23`), so that `4-42/23`, `4/42-23` and `42/23` all find it.
-fn case_ids(site: &Site, case: usize) -> String {
+fn case_ids(site: &Site, case: CaseId) -> String {
     let reg = &site.governance;
-    let c = &reg.cases[case];
-    let body = &reg.bodies[c.body];
+    let c = reg.case(case);
+    let body = reg.body(c.body);
     let mut ids: Vec<String> = body
         .formats()
         .flat_map(|f| tokenize(&f.write(c.numbers)))

@@ -36,7 +36,7 @@ impl LinkResolver for KeyResolver<'_> {
     fn case(&self, id: &str) -> Option<(usize, String)> {
         let i = self.governance.find_case(id)?;
         let path = self.governance.case_path(i, &self.lang);
-        Some((i, self.config.absolute_url(path)))
+        Some((i.index(), self.config.absolute_url(path)))
     }
 
     fn generated(&self, name: &str) -> Option<String> {
