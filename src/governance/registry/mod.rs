@@ -393,8 +393,4 @@ impl Registry {
     fn next_meeting_id(&self) -> MeetingId {
         MeetingId(u32::try_from(self.meetings.len()).expect("fewer than 2^32 meetings"))
     }
-
-    pub fn meeting_of_page(&self, page: usize) -> Option<&MeetingEntry> {
-        self.meetings.iter().find(|m| m.page == page)
-    }
 }

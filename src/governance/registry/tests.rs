@@ -231,3 +231,32 @@ fn a_case_has_one_path_per_language_that_its_permalink_and_page_share() {
         site.outputs
     );
 }
+
+#[test]
+fn broken_links_in_front_matter_texts_are_named_as_written() {
+    let config = config("");
+    let body = body("styret", "{case}-{meeting}/{yy}");
+    let texts = "background = \"Se [registeret](@vedtak) og [mandatet](@/mandat.md).\"";
+    let m6 = meeting(6, "2023-11-02", &case("4-6/23", texts));
+    let (_, diags) = resolve(&[
+        ("config.toml", &config),
+        ("content/styret/_index.md", &body),
+        ("content/styret/mote-6.md", &m6),
+    ]);
+    assert_eq!(
+        problems(&diags),
+        [
+            "content/styret/mote-6.md: broken link: `@vedtak` is not a generated page of this site",
+            "content/styret/mote-6.md: broken link: no content `@/mandat.md`",
+        ]
+    );
+    let hints: Vec<&str> = diags.iter().map(|d| d.hints[0].as_str()).collect();
+    assert_eq!(
+        hints,
+        [
+            "the generated pages are @decisions, @decision-feed, @follow-ups, @open-data, \
+             @calendar, @search",
+            "@/ paths are relative to content/, e.g. @/produktstyret/mandat.md",
+        ]
+    );
+}

@@ -283,15 +283,29 @@ impl Registry {
 fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &mut Diagnostics) {
     let at = page.source.fm_span(span);
     for link in r.links.iter().filter(|l| !l.resolved) {
-        diags.push(
-            Diagnostic::at(
+        let d = match link.key.strip_prefix('@') {
+            Some(name) => Diagnostic::at(
+                &page.source.file,
+                at.clone(),
+                format!("broken link: `@{name}` is not a generated page of this site"),
+                "in this text",
+            )
+            .hint(format!(
+                "the generated pages are {}",
+                (Registry::GENERATED.iter())
+                    .map(|n| format!("@{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            None => Diagnostic::at(
                 &page.source.file,
                 at.clone(),
                 format!("broken link: no content `@/{}`", link.key),
                 "in this text",
             )
             .hint("@/ paths are relative to content/, e.g. @/produktstyret/mandat.md"),
-        );
+        };
+        diags.push(d);
     }
     for mention in r.cases.iter().filter(|m| m.case.is_none() && m.reported) {
         diags.push(
