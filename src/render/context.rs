@@ -92,7 +92,7 @@ impl Renderer<'_> {
     fn not_found(&self, l: LangId) -> JobResult {
         let config = &self.site.config;
         let lang = config.lang(l);
-        let path = format!("{}404.html", config.language_prefix(&lang.code));
+        let path = format!("{}404.html", config.langs.prefix(l));
         let mut ctx = self.base_context(&lang.code, &path);
         let file = self.site.templates.file_of("404.html");
         let html = self.render_template("404.html", &mut ctx, &file)?;
@@ -104,7 +104,7 @@ impl Renderer<'_> {
         let site = self.site;
         let config = &site.config;
         let lang = config.lang(l);
-        let path = format!("{}atom.xml", config.language_prefix(&lang.code));
+        let path = format!("{}atom.xml", config.langs.prefix(l));
         let mut ctx = self.base_context(&lang.code, &path);
         let (pages, last_updated) = feed_pages(site, &lang.code);
         ctx.insert("pages", &pages);

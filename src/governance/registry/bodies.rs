@@ -40,21 +40,19 @@ impl Registry {
                 .as_ref()
                 .and_then(|f| read_format(f, s, find));
             let b = self.next_body_id();
-            for l in &config.languages {
+            for l in config.langs.ids() {
+                let code = config.langs.code(l);
                 let path = sections
                     .iter()
-                    .find(|t| t.source.key == s.source.key && t.source.lang == l.code)
+                    .find(|t| t.source.key == s.source.key && t.source.lang == code)
                     .map_or_else(
                         || {
-                            format!(
-                                "{}{}",
-                                config.language_prefix(&l.code),
-                                s.path.trim_start_matches('/')
-                            )
+                            let prefix = config.langs.prefix(l);
+                            format!("{prefix}{}", s.path.trim_start_matches('/'))
                         },
                         |t| t.path.clone(),
                     );
-                self.body_paths.insert((b, l.code.clone()), path);
+                self.body_paths.insert((b, l), path);
             }
             self.body_index.insert(id.clone(), b);
             self.bodies.push(BodyEntry {

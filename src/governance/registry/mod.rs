@@ -36,7 +36,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::Rendered;
 use crate::resolve::content::{Page, Section};
-use crate::site::ids::Languages;
+use crate::site::ids::{LangId, Languages};
 
 use paths::Segments;
 
@@ -174,18 +174,19 @@ pub struct Registry {
     case_index: HashMap<(BodyId, CaseNumbers), CaseId>,
     /// Whether the site has a search page (`build_search_index`).
     search: bool,
-    /// The site's languages (codes, in config order) and the URL segments of each.
+    /// The site's languages (codes, in config order) and the URL segments of each (by
+    /// [`LangId`]).
     pub languages: Vec<String>,
-    segments: HashMap<String, Segments>,
+    segments: Vec<Segments>,
     /// The site's languages with their URL prefixes (`/`, `/en/`), as the config computed them.
     langs: Languages,
     /// Where each body's pages live in each language: (body, language) → `/en/product-board/`.
-    body_paths: HashMap<(BodyId, String), String>,
+    body_paths: HashMap<(BodyId, LangId), String>,
     /// Translations that carry the record's table, checked against the original: (record
     /// page, language) → the translation's page. Their texts replace the original's.
-    text_pages: HashMap<(usize, String), usize>,
+    text_pages: HashMap<(usize, LangId), usize>,
     /// The same for bodies: (body section, language) → the translation's section.
-    text_sections: HashMap<(usize, String), usize>,
+    text_sections: HashMap<(usize, LangId), usize>,
 }
 
 /// A problem found while building: pushed with the file it belongs to.
@@ -282,16 +283,19 @@ impl Registry {
         reg
     }
 
+    /// The id of a language code; the default language for a code the site does not have.
+    fn lang(&self, code: &str) -> LangId {
+        self.langs.id(code).unwrap_or(LangId::DEFAULT)
+    }
+
     /// An empty index for the site's languages.
     fn new(config: &Config, strings: &crate::load::strings::Strings) -> Registry {
         Registry {
             search: config.build_search_index,
             langs: config.langs.clone(),
             languages: config.languages.iter().map(|l| l.code.clone()).collect(),
-            segments: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), Segments::of(&strings.of(&l.code))))
+            segments: (config.languages.iter())
+                .map(|l| Segments::of(&strings.of(&l.code)))
                 .collect(),
             ..Registry::default()
         }

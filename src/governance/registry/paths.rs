@@ -47,16 +47,13 @@ impl Segments {
 }
 impl Registry {
     fn segments(&self, lang: &str) -> &Segments {
-        self.segments
-            .get(lang)
-            .or_else(|| self.segments.values().next())
-            .expect("segments exist for every language")
+        &self.segments[self.lang(lang).index()]
     }
 
     /// Where a body's pages live in `lang`: its section's path there.
     pub fn body_path(&self, body: BodyId, lang: &str) -> &str {
         self.body_paths
-            .get(&(body, lang.to_string()))
+            .get(&(body, self.lang(lang)))
             .map_or(self.body(body).path.as_str(), String::as_str)
     }
 

@@ -46,7 +46,7 @@ impl Registry {
     /// a checked translation, or the original.
     pub fn text_page(&self, page: usize, lang: &str) -> usize {
         self.text_pages
-            .get(&(page, lang.to_string()))
+            .get(&(page, self.lang(lang)))
             .copied()
             .unwrap_or(page)
     }
@@ -54,7 +54,7 @@ impl Registry {
     /// The same for a body's section.
     pub fn text_section(&self, section: usize, lang: &str) -> usize {
         self.text_sections
-            .get(&(section, lang.to_string()))
+            .get(&(section, self.lang(lang)))
             .copied()
             .unwrap_or(section)
     }
@@ -114,7 +114,8 @@ impl Registry {
                 name,
                 diags,
             ) {
-                self.text_pages.insert((o, page.source.lang.clone()), i);
+                let lang = self.lang(&page.source.lang);
+                self.text_pages.insert((o, lang), i);
             }
         }
         for body in &self.bodies {
@@ -133,8 +134,8 @@ impl Registry {
                     "body",
                     diags,
                 ) {
-                    self.text_sections
-                        .insert((body.section, s.source.lang.clone()), i);
+                    let lang = self.lang(&s.source.lang);
+                    self.text_sections.insert((body.section, lang), i);
                 }
             }
         }
