@@ -71,8 +71,9 @@ impl<'a> Writer<'a> {
             }) => self.heading_start(level, id, classes),
             Event::End(TagEnd::Heading(level)) => self.heading_end(level),
             Event::Start(Tag::CodeBlock(kind)) => self.code_start(kind),
-            Event::Start(tag @ Tag::Link { .. }) => self.link_start(tag, &range),
-            Event::Start(tag @ Tag::Image { .. }) => self.image_start(tag, &range),
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                self.destination_start(tag, &range);
+            }
             Event::FootnoteReference(name) => self.footnote_reference(&name),
             Event::Start(Tag::FootnoteDefinition(name)) => self.footnote_definition(&name),
             Event::End(TagEnd::FootnoteDefinition) => {
@@ -116,43 +117,39 @@ impl<'a> Writer<'a> {
         self.code = Some((lang, String::new()));
     }
 
-    /// The start of a link: its destination rewritten ([`Self::destination`]), the link open.
-    fn link_start(&mut self, tag: Tag<'a>, range: &Range<usize>) {
-        if let Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } = tag
-        {
-            let dest_url = self.destination(dest_url, range);
-            self.in_link += 1;
-            self.events.push(Event::Start(Tag::Link {
+    /// The start of a link or an image: its destination rewritten ([`Self::destination`]);
+    /// a link is open until its end.
+    fn destination_start(&mut self, tag: Tag<'a>, range: &Range<usize>) {
+        let tag = match tag {
+            Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }));
-        }
-    }
-
-    /// The start of an image: its destination rewritten ([`Self::destination`]).
-    fn image_start(&mut self, tag: Tag<'a>, range: &Range<usize>) {
-        if let Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } = tag
-        {
-            let dest_url = self.destination(dest_url, range);
-            self.events.push(Event::Start(Tag::Image {
+            } => {
+                let dest_url = self.destination(dest_url, range);
+                self.in_link += 1;
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }
+            }
+            Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }));
-        }
+            } => Tag::Image {
+                link_type,
+                dest_url: self.destination(dest_url, range),
+                title,
+                id,
+            },
+            other => other,
+        };
+        self.events.push(Event::Start(tag));
     }
 
     /// A table's start or end, or a part's: written by [`Table`], a word boundary in the text.
