@@ -12,7 +12,7 @@ const TOKEN = /(\p{N}+(?:[-/.]\p{N}+)+)|([\p{L}\p{M}\p{N}]+)/gu;
 
 /**
  * The most characters (code points) a term keeps, as on the index side (`MAX_TERM_CHARS` in
- * src/search.rs): a longer token is cut to its first 64.
+ * src/render/search/mod.rs): a longer token is cut to its first 64.
  */
 export const MAX_TERM = 64;
 
