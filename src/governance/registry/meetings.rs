@@ -85,7 +85,7 @@ impl Registry {
                 body: b,
                 year,
                 cases: case_slots,
-                texts: HashMap::new(),
+                texts: Vec::new(),
             });
         }
     }

@@ -135,8 +135,17 @@ pub struct MeetingEntry {
     pub year: i32,
     /// Each agenda case (None when its ID was wrong).
     pub cases: Vec<Option<CaseId>>,
-    /// Rendered Markdown of each case (background, proposal, decision), per language.
-    pub texts: HashMap<String, Vec<CaseTexts>>,
+    /// Rendered Markdown of each case (background, proposal, decision), per language (by
+    /// [`LangId`]): [`MeetingEntry::texts_in`].
+    texts: Vec<Vec<CaseTexts>>,
+}
+
+impl MeetingEntry {
+    /// The rendered texts of the meeting's cases in `lang`, from a checked translation where
+    /// there is one.
+    pub fn texts_in(&self, lang: LangId) -> &[CaseTexts] {
+        self.texts.get(lang.index()).map_or(&[], Vec::as_slice)
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -169,7 +178,7 @@ pub struct Registry {
     pub meeting_plans: Vec<usize>,
     pub datasets: Vec<usize>,
     /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
-    pub roadmap_texts: Vec<HashMap<String, Vec<Option<Rendered>>>>,
+    roadmap_texts: Vec<Vec<Vec<Option<Rendered>>>>,
     body_index: HashMap<String, BodyId>,
     case_index: HashMap<(BodyId, CaseNumbers), CaseId>,
     /// Whether the site has a search page (`build_search_index`).

@@ -15,12 +15,13 @@ use crate::governance::model::Kind;
 use crate::governance::translation::{FrontMatter, check};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::resolve::content::{Page, Section};
+use crate::site::ids::LangId;
 
 /// Markdown rendered from front matter, per meeting (per case) and per roadmap (per item).
 #[derive(Debug, Default)]
 pub struct Texts {
-    meetings: Vec<HashMap<String, Vec<CaseTexts>>>,
-    roadmaps: Vec<HashMap<String, Vec<Option<Rendered>>>>,
+    meetings: Vec<Vec<Vec<CaseTexts>>>,
+    roadmaps: Vec<Vec<Vec<Option<Rendered>>>>,
     citations: Vec<(CaseId, CaseId)>,
 }
 
@@ -172,15 +173,16 @@ impl Registry {
         render: &Renderer<'_, '_>,
         citations: &mut Vec<(CaseId, CaseId)>,
         diags: &mut Diagnostics,
-    ) -> HashMap<String, Vec<CaseTexts>> {
+    ) -> Vec<Vec<CaseTexts>> {
         let original = self.meeting(m).page;
-        let mut per_lang = HashMap::new();
+        let mut per_lang = Vec::with_capacity(self.languages.len());
         for lang in &self.languages {
             let src = self.text_page(original, lang);
             // The original's texts are checked once, in the default language.
             let report = src != original || pages[original].source.lang == *lang;
             let page = &pages[src];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
+                per_lang.push(Vec::new());
                 continue;
             };
             let resolver = (render.links)(lang);
@@ -224,7 +226,7 @@ impl Registry {
                     }
                 }
             }
-            per_lang.insert(lang.clone(), texts);
+            per_lang.push(texts);
         }
         per_lang
     }
@@ -236,13 +238,14 @@ impl Registry {
         pages: &[Page],
         render: &Renderer<'_, '_>,
         diags: &mut Diagnostics,
-    ) -> HashMap<String, Vec<Option<Rendered>>> {
-        let mut per_lang = HashMap::new();
+    ) -> Vec<Vec<Option<Rendered>>> {
+        let mut per_lang = Vec::with_capacity(self.languages.len());
         for lang in &self.languages {
             let src = self.text_page(original, lang);
             let report = src != original || pages[original].source.lang == *lang;
             let page = &pages[src];
             let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
+                per_lang.push(Vec::new());
                 continue;
             };
             let resolver = (render.links)(lang);
@@ -259,9 +262,16 @@ impl Registry {
                     })
                 })
                 .collect();
-            per_lang.insert(lang.clone(), texts);
+            per_lang.push(texts);
         }
         per_lang
+    }
+
+    /// The item descriptions of the roadmap `r` (its place in `roadmaps`) in `lang`.
+    pub fn roadmap_texts_in(&self, r: usize, lang: LangId) -> &[Option<Rendered>] {
+        (self.roadmap_texts.get(r))
+            .and_then(|t| t.get(lang.index()))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn set_texts(&mut self, texts: Texts) {

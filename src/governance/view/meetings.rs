@@ -21,9 +21,8 @@ impl<'s> View<'s> {
             return Value::Null;
         };
         let texts = entry
-            .texts
-            .get(self.lang)
-            .and_then(|t| t.get(c))
+            .texts_in(self.lang_id)
+            .get(c)
             .cloned()
             .unwrap_or_default();
         let index = entry.cases.get(c).copied().flatten();

@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 use super::model::*;
 use super::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
 use crate::resolve::{Page, Site, Target};
+use crate::site::ids::LangId;
 
 /// Rendered Markdown as its HTML string, or null.
 fn html(r: &Option<crate::markdown::Rendered>) -> Value {
@@ -40,6 +41,8 @@ fn html(r: &Option<crate::markdown::Rendered>) -> Value {
 pub struct View<'s> {
     pub site: &'s Site,
     pub lang: &'s str,
+    /// `lang`, resolved once (the default language for a code the site does not have).
+    pub lang_id: LangId,
     strings: Value,
 }
 
@@ -48,6 +51,7 @@ impl<'s> View<'s> {
         View {
             site,
             lang,
+            lang_id: site.config.langs.id(lang).unwrap_or(LangId::DEFAULT),
             strings: site.strings.of(lang),
         }
     }

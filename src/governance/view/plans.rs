@@ -14,7 +14,7 @@ pub fn roadmap(v: &View<'_>, r: usize) -> Value {
     let Some(Kind::Roadmap(roadmap)) = &v.texts(original).source.meta.kind else {
         return Value::Null;
     };
-    let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(v.lang));
+    let texts = reg.roadmap_texts_in(r, v.lang_id);
     let plans = delivery_plans_of(v, roadmap.id.get_ref());
     let text_lang = v.text_lang(original);
     let items: Vec<Value> = roadmap
@@ -30,7 +30,7 @@ pub fn roadmap(v: &View<'_>, r: usize) -> Value {
                 "area": item.area.get_ref(),
                 "horizon": item.horizon.get_ref(),
                 "status": item.status,
-                "description": texts.and_then(|t| t.get(i)).map_or(Value::Null, html),
+                "description": texts.get(i).map_or(Value::Null, html),
                 "projects": projects,
             })
         })

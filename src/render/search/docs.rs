@@ -131,10 +131,10 @@ fn page_kind(
 }
 
 /// Cases and decisions, in the language's texts where a translation has them.
-pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc>) {
+pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
     for (_, meeting_entry) in reg.meetings() {
-        let texts = meeting_entry.texts.get(lang);
+        let texts = meeting_entry.texts_in(view.lang_id);
         let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
             Some(Kind::Meeting(meeting)) => Some(meeting),
             _ => None,
@@ -153,7 +153,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc
                 continue;
             };
             let value = view.case_ref(i);
-            let rendered = texts.and_then(|t| t.get(c));
+            let rendered = texts.get(c);
             let mut body = String::new();
             for r in rendered
                 .into_iter()
@@ -185,15 +185,15 @@ pub(crate) fn case_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc
 }
 
 /// Roadmap items, each at its place on its page.
-pub(crate) fn roadmap_item_docs(site: &Site, view: &View, lang: &str, docs: &mut Vec<Doc>) {
+pub(crate) fn roadmap_item_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
     for (r, &p) in reg.roadmaps.iter().enumerate() {
         let value = crate::governance::view::roadmap(view, r);
-        let texts = reg.roadmap_texts.get(r).and_then(|t| t.get(lang));
+        let texts = reg.roadmap_texts_in(r, view.lang_id);
         let page_url = view.page(p).permalink.clone();
         for (i, item) in value["items"].as_array().into_iter().flatten().enumerate() {
             let description = texts
-                .and_then(|t| t.get(i))
+                .get(i)
                 .and_then(|d| d.as_ref())
                 .map(|d| d.text.clone())
                 .unwrap_or_default();

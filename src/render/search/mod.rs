@@ -270,8 +270,8 @@ pub fn build_language(site: &Site, lang: &str, with_files: bool) -> LanguageInde
     let mut docs: Vec<Doc> = Vec::new();
     docs::section_docs(site, lang, &mut docs);
     docs::page_docs(site, lang, &mut docs);
-    docs::case_docs(site, &view, lang, &mut docs);
-    docs::roadmap_item_docs(site, &view, lang, &mut docs);
+    docs::case_docs(site, &view, &mut docs);
+    docs::roadmap_item_docs(site, &view, &mut docs);
     docs::project_docs(site, &view, &mut docs);
     let (types, years) = index::facets(&docs);
     let files = if with_files {
