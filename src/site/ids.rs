@@ -66,6 +66,11 @@ impl Languages {
         &self.prefixes[id.index()]
     }
 
+    /// Every language's code, the default first.
+    pub fn codes(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.codes.iter().map(String::as_str)
+    }
+
     /// Every language, the default first.
     pub fn ids(&self) -> impl ExactSizeIterator<Item = LangId> + use<> {
         (0..u16::try_from(self.codes.len()).unwrap_or(u16::MAX)).map(LangId)

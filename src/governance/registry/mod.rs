@@ -183,9 +183,7 @@ pub struct Registry {
     case_index: HashMap<(BodyId, CaseNumbers), CaseId>,
     /// Whether the site has a search page (`build_search_index`).
     search: bool,
-    /// The site's languages (codes, in config order) and the URL segments of each (by
-    /// [`LangId`]).
-    pub languages: Vec<String>,
+    /// The URL segments of each language (by [`LangId`]).
     segments: Vec<Segments>,
     /// The site's languages with their URL prefixes (`/`, `/en/`), as the config computed them.
     langs: Languages,
@@ -302,7 +300,6 @@ impl Registry {
         Registry {
             search: config.build_search_index,
             langs: config.langs.clone(),
-            languages: config.languages.iter().map(|l| l.code.clone()).collect(),
             segments: (config.languages.iter())
                 .map(|l| Segments::of(&strings.of(&l.code)))
                 .collect(),

@@ -1,11 +1,12 @@
 //! The URL of every generated page (case pages, archives, the registers, the search and
 //! open-data pages) in every language, and the claims that reserve them.
 
+use std::ops::Range;
 use std::path::Path;
 
 use super::{BodyId, CaseId, Registry};
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::resolve::content::Page;
 use crate::site::ids::LangId;
 
@@ -74,8 +75,8 @@ impl Registry {
 
     /// The page of the case `slug` of body `b` in every language, in config order.
     pub(super) fn case_paths(&self, b: BodyId, slug: &str) -> Vec<String> {
-        self.languages
-            .iter()
+        self.langs
+            .codes()
             .map(|lang| {
                 let cases = &self.segments(lang).cases;
                 format!("{}{cases}/{slug}/", self.body_path(b, lang))
@@ -134,6 +135,33 @@ impl Registry {
         }
     }
 
+    /// `@name` that is not a generated page of this site in `lang`, at `(file, span)`: what
+    /// Markdown bodies and texts in front matter are told alike.
+    pub fn unknown_generated(
+        &self,
+        (file, span): (&Path, Range<usize>),
+        name: &str,
+        lang: &str,
+    ) -> Diagnostic {
+        let known: Vec<&str> = (Self::GENERATED.iter().copied())
+            .filter(|n| self.generated_path(n, lang).is_some())
+            .collect();
+        let d = Diagnostic::at(
+            file,
+            span,
+            format!("broken link: `@{name}` is not a generated page of this site"),
+            "no generated page by this name",
+        );
+        match did_you_mean(name, &known) {
+            Some(best) => d.hint(format!("did you mean `@{best}`?")),
+            None if known.is_empty() => d.hint("generated pages (@decisions, @follow-ups, @open-data, @calendar) exist once the site has governance records"),
+            None => d.hint(format!(
+                "this site has {}",
+                known.iter().map(|k| format!("@{k}")).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
     /// Reserves the URL of every generated page in every language: the registers, the meeting
     /// archives, the open-data and search pages, and (outside the default language, where the
     /// case was claimed as it was added) each case's page.
@@ -144,7 +172,7 @@ impl Registry {
         diags: &mut Diagnostics,
         claim: &mut super::Claim<'_>,
     ) {
-        for lang in &self.languages {
+        for lang in self.langs.codes() {
             // The registers exist once there is a meeting to list.
             if let Some(first) = self.meetings.first() {
                 let file = &pages[first.page].source.file;

@@ -254,8 +254,8 @@ fn broken_links_in_front_matter_texts_are_named_as_written() {
     assert_eq!(
         hints,
         [
-            "the generated pages are @decisions, @decision-feed, @follow-ups, @open-data, \
-             @calendar, @search",
+            "this site has @decisions, @decision-feed, @follow-ups, @open-data, @calendar, \
+             @search",
             "@/ paths are relative to content/, e.g. @/produktstyret/mandat.md",
         ]
     );

@@ -175,8 +175,8 @@ impl Registry {
         diags: &mut Diagnostics,
     ) -> Vec<Vec<CaseTexts>> {
         let original = self.meeting(m).page;
-        let mut per_lang = Vec::with_capacity(self.languages.len());
-        for lang in &self.languages {
+        let mut per_lang = Vec::with_capacity(self.langs.codes().len());
+        for lang in self.langs.codes() {
             let src = self.text_page(original, lang);
             // The original's texts are checked once, in the default language.
             let report = src != original || pages[original].source.lang == *lang;
@@ -212,7 +212,7 @@ impl Registry {
                         let (Some(r), Some(source)) = (rendered, source) else {
                             continue;
                         };
-                        report_text_problems(r, source.span(), page, diags);
+                        report_text_problems((self, lang), r, source.span(), page, diags);
                         if src != original {
                             continue;
                         }
@@ -239,8 +239,8 @@ impl Registry {
         render: &Renderer<'_, '_>,
         diags: &mut Diagnostics,
     ) -> Vec<Vec<Option<Rendered>>> {
-        let mut per_lang = Vec::with_capacity(self.languages.len());
-        for lang in &self.languages {
+        let mut per_lang = Vec::with_capacity(self.langs.codes().len());
+        for lang in self.langs.codes() {
             let src = self.text_page(original, lang);
             let report = src != original || pages[original].source.lang == *lang;
             let page = &pages[src];
@@ -256,7 +256,7 @@ impl Registry {
                     item.description.as_ref().map(|d| {
                         let r = markdown::render(d.get_ref(), resolver.as_ref(), render.options);
                         if report {
-                            report_text_problems(&r, d.span(), page, diags);
+                            report_text_problems((self, lang), &r, d.span(), page, diags);
                         }
                         r
                     })
@@ -291,23 +291,17 @@ impl Registry {
 
 /// Broken `@/` links and unknown case IDs in Markdown held in front matter, reported at the
 /// field that holds them.
-fn report_text_problems(r: &Rendered, span: Range<usize>, page: &Page, diags: &mut Diagnostics) {
+fn report_text_problems(
+    (reg, lang): (&Registry, &str),
+    r: &Rendered,
+    span: Range<usize>,
+    page: &Page,
+    diags: &mut Diagnostics,
+) {
     let at = page.source.fm_span(span);
     for link in r.links.iter().filter(|l| !l.resolved) {
         let d = match link.key.strip_prefix('@') {
-            Some(name) => Diagnostic::at(
-                &page.source.file,
-                at.clone(),
-                format!("broken link: `@{name}` is not a generated page of this site"),
-                "in this text",
-            )
-            .hint(format!(
-                "the generated pages are {}",
-                (Registry::GENERATED.iter())
-                    .map(|n| format!("@{n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            Some(name) => reg.unknown_generated((&page.source.file, at.clone()), name, lang),
             None => Diagnostic::at(
                 &page.source.file,
                 at.clone(),

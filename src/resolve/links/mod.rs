@@ -53,12 +53,8 @@ pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
 
 /// Reports `@/` links whose target or anchor does not exist.
 pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Diagnostics) {
-    let keys: Vec<&str> = {
-        let mut k: Vec<&str> = site.index.keys().collect();
-        k.sort_unstable();
-        k.dedup();
-        k
-    };
+    let mut keys: Vec<&str> = site.index.keys().collect();
+    keys.sort_unstable();
     let items = (site.pages.iter().map(|p| (&p.source, &p.rendered)))
         .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r))
         .chain(
@@ -74,7 +70,7 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
             let at = (file.as_path(), shifted(&link.span, offset));
             if let Some(name) = link.key.strip_prefix('@') {
                 if !link.resolved {
-                    diags.push(broken_generated(site, at, name, lang));
+                    diags.push(site.governance.unknown_generated(at, name, lang));
                 }
                 continue;
             }
@@ -135,29 +131,6 @@ fn check_standin_anchors(
 
 /// Where a link is written: its file and the byte range in it.
 type At<'a> = (&'a Path, Range<usize>);
-
-/// `@name` that is not a generated page of this site (in this language).
-fn broken_generated(site: &Site, (file, span): At, name: &str, lang: &str) -> Diagnostic {
-    let known: Vec<&str> = Registry::GENERATED
-        .iter()
-        .copied()
-        .filter(|n| site.governance.generated_path(n, lang).is_some())
-        .collect();
-    let d = Diagnostic::at(
-        file,
-        span,
-        format!("broken link: `@{name}` is not a generated page of this site"),
-        "no generated page by this name",
-    );
-    match did_you_mean(name, &known) {
-        Some(best) => d.hint(format!("did you mean `@{best}`?")),
-        None if known.is_empty() => d.hint("generated pages (@decisions, @follow-ups, @open-data, @calendar) exist once the site has governance records"),
-        None => d.hint(format!(
-            "this site has {}",
-            known.iter().map(|k| format!("@{k}")).collect::<Vec<_>>().join(", ")
-        )),
-    }
-}
 
 /// `@/key` that names no content file.
 fn broken_key((file, span): At, key: &str, keys: &[&str]) -> Diagnostic {
