@@ -81,10 +81,7 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
                 continue;
             };
             let Some(anchor) = &link.anchor else { continue };
-            let anchors = match target {
-                Target::Page(i) => &site.pages[i].rendered.anchors,
-                Target::Section(i) => &site.sections[i].rendered.anchors,
-            };
+            let (anchors, _) = anchors_of(site, target);
             if !anchors.iter().any(|a| a == anchor) {
                 diags.push(broken_anchor(at, &link.key, anchor, anchors));
             }
@@ -105,13 +102,7 @@ fn check_standin_anchors(
         let Some(target) = site.get(&link.key, lang) else {
             continue;
         };
-        let (anchors, target_file) = match target {
-            Target::Page(i) => (&site.pages[i].rendered.anchors, &site.pages[i].source.file),
-            Target::Section(i) => (
-                &site.sections[i].rendered.anchors,
-                &site.sections[i].source.file,
-            ),
-        };
+        let (anchors, target_file) = anchors_of(site, target);
         if site.is_fallback(target) || anchors.iter().any(|a| a == anchor) {
             continue;
         }
@@ -126,6 +117,17 @@ fn check_standin_anchors(
             ),
             ..d
         });
+    }
+}
+
+/// The anchors (heading ids, footnote names) of a page or section, and its file.
+fn anchors_of(site: &Site, target: Target) -> (&[String], &Path) {
+    match target {
+        Target::Page(i) => (&site.pages[i].rendered.anchors, &site.pages[i].source.file),
+        Target::Section(i) => (
+            &site.sections[i].rendered.anchors,
+            &site.sections[i].source.file,
+        ),
     }
 }
 
