@@ -1,10 +1,11 @@
-// Filters a register list by the selects of its form. Without JavaScript the form stays
-// hidden and the whole list is shown. Written for styre; no third-party code.
+// Filters the register lists of a form (`data-filter-target`: their ids, separated by spaces) by
+// the form's selects. Without JavaScript the form stays hidden and the whole lists are shown.
+// Written for styre; no third-party code.
 const forms = document.querySelectorAll('form[data-filter-target]');
 for (const form of forms) {
-  const list = document.getElementById(form.dataset.filterTarget);
-  if (!list) continue;
-  const items = Array.from(list.children);
+  const lists = form.dataset.filterTarget.split(' ').map((id) => document.getElementById(id)).filter(Boolean);
+  if (!lists.length) continue;
+  const items = lists.flatMap((list) => Array.from(list.children));
   const count = form.querySelector('.count');
   const total = items.length;
   const apply = () => {

@@ -17,7 +17,7 @@ mod records;
 pub use calendar::icalendar;
 pub use files::{catalogue, csv_file, json_file, schema};
 pub use jsonld::{case_jsonld, meeting_jsonld};
-pub use records::asks_for_decision;
+pub use records::{awaits_decision, has_decision};
 
 use serde_json::Value;
 
@@ -200,7 +200,7 @@ pub const DATASETS: &[Dataset] = &[
     Dataset {
         name: "decisions",
         title: "Decisions",
-        description: "Every case that has a decision, or whose type asks for one (approval, decision, endorsement), with the decision when it is published.",
+        description: "Every case whose decision is recorded, with its proposal. Cases put up for a decision that is not recorded yet are in `cases`, not here.",
         fields: &[
             field("case", T::String, "The case ID."),
             field("body", T::String, "Id of the body."),
@@ -212,11 +212,7 @@ pub const DATASETS: &[Dataset] = &[
                 T::String,
                 "The proposal for decision (Markdown).",
             ),
-            optional(
-                "decision",
-                T::String,
-                "The decision (Markdown); null when not published.",
-            ),
+            field("decision", T::String, "The decision (Markdown)."),
             field("url", T::Url, "The case's permalink page."),
         ],
     },

@@ -107,7 +107,7 @@ pub(super) fn decisions(site: &Site) -> Vec<Value> {
             continue;
         };
         for (c, case) in meeting.cases.iter().enumerate() {
-            if !asks_for_decision(case) {
+            if !has_decision(case) {
                 continue;
             }
             let url = m.cases[c].map(|i| reg.case(i).permalink.clone());
@@ -126,10 +126,17 @@ pub(super) fn decisions(site: &Site) -> Vec<Value> {
     out
 }
 
-/// Whether a case belongs in the decision register.
-pub fn asks_for_decision(case: &Case) -> bool {
+/// Whether a case belongs in the decision register: its decision is recorded. A case of a type
+/// that asks for a decision is not a decision until one is written down.
+pub fn has_decision(case: &Case) -> bool {
     case.decision.is_some()
-        || matches!(
+}
+
+/// Whether a case was put up for a decision (approval, decision, endorsement) that is not
+/// recorded: the register lists these apart, with their proposals.
+pub fn awaits_decision(case: &Case) -> bool {
+    case.decision.is_none()
+        && matches!(
             case.kind,
             Some(CaseType::Decision | CaseType::Approval | CaseType::Endorsement)
         )

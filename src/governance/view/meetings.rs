@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{View, html};
 use crate::governance::data;
-use crate::governance::model::Kind;
+use crate::governance::model::{Case, Kind};
 use crate::governance::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
 
 impl<'s> View<'s> {
@@ -205,27 +205,33 @@ impl<'s> View<'s> {
         }
     }
 
-    /// Every case with a decision, or (when the decision is not published) of a type that asks
-    /// for one, newest meeting first.
+    /// The decision register: every case whose decision is recorded (`cases`) and, apart, every
+    /// case put up for a decision that is not recorded yet (`pending`), newest meeting first.
     pub fn decisions(&self) -> Value {
         let reg = &self.site.governance;
-        let rows: Vec<Value> = self
-            .decision_cases()
-            .map(|(m, c)| self.agenda_case(m, c))
-            .collect();
+        let rows = |keep: fn(&Case) -> bool| -> Vec<Value> {
+            self.register_cases(keep)
+                .map(|(m, c)| self.agenda_case(m, c))
+                .collect()
+        };
+        let (rows, pending) = (rows(data::has_decision), rows(data::awaits_decision));
         let mut years: Vec<i64> = rows
             .iter()
+            .chain(&pending)
             .filter_map(|r| r["meeting"]["year"].as_i64())
             .collect();
         years.sort_unstable();
         years.dedup();
         years.reverse();
         let bodies: Vec<Value> = reg.body_ids().map(|b| self.body_ref(b)).collect();
-        json!({"cases": rows, "years": years, "bodies": bodies})
+        json!({"cases": rows, "pending": pending, "years": years, "bodies": bodies})
     }
 
-    /// The decision register's cases as (meeting, agenda position), newest meeting first.
-    pub(super) fn decision_cases(&self) -> impl Iterator<Item = (MeetingId, usize)> + 's {
+    /// The cases that `keep` accepts, as (meeting, agenda position), newest meeting first.
+    pub(super) fn register_cases(
+        &self,
+        keep: fn(&Case) -> bool,
+    ) -> impl Iterator<Item = (MeetingId, usize)> + 's {
         let site = self.site;
         site.governance
             .meetings()
@@ -238,7 +244,7 @@ impl<'s> View<'s> {
                 cases
                     .iter()
                     .enumerate()
-                    .filter(|(_, case)| data::asks_for_decision(case))
+                    .filter(move |(_, case)| keep(case))
                     .map(move |(c, _)| (m, c))
             })
     }

@@ -310,9 +310,9 @@ fn recent_meetings(v: &View<'_>) -> Vec<Value> {
         .collect()
 }
 
-/// The five latest cases of the decision register.
+/// The five latest recorded decisions.
 fn latest_decisions(v: &View<'_>) -> Vec<Value> {
-    v.decision_cases()
+    v.register_cases(crate::governance::data::has_decision)
         .take(5)
         .map(|(m, c)| v.agenda_case(m, c))
         .collect()

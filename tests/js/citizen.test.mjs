@@ -1,0 +1,67 @@
+// What a citizen reads, in a real browser (Debian's Chromium driven by playwright-core): the
+// bundled portal served on loopback under the strict Content-Security-Policy. Each test reads the
+// pages as a reader would and fails on a fault a public body cannot publish.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { servePortal } from './support/site.mjs';
+
+let site;
+let base;
+let page;
+
+before(async () => {
+  site = await servePortal();
+  ({ base, page } = site);
+});
+
+after(async () => {
+  await site?.close();
+  assert.deepEqual(site?.outside, [], 'no request leaves 127.0.0.1');
+});
+
+/** Whether the case page at `href` shows a recorded decision (and not "not published"). */
+async function showsDecision(p, href) {
+  await p.goto(href);
+  const decision = await p.locator('.case-page .decision').count();
+  const note = await p.locator('.case-page p.note').count();
+  return decision > 0 && note === 0;
+}
+
+test('only cases with a recorded decision are listed as decisions', async () => {
+  const { p, errors, context } = await page();
+  for (const [front, register, none] of [
+    ['/', '/vedtak/', 'Ingen vedtak er publisert ennå.'],
+    ['/en/', '/en/decisions/', 'No decisions have been published yet.'],
+  ]) {
+    // The front page's latest decisions: each leads to a case page that shows its decision.
+    await p.goto(`${base}${front}`);
+    const latest = p.locator('section[aria-labelledby="latest-decisions"]');
+    const links = await latest.locator('a.case-ref').evaluateAll((as) => as.map((a) => a.href));
+    if (links.length === 0) assert.equal(await latest.locator('p').first().textContent(), none);
+    for (const href of links) assert.ok(await showsDecision(p, href), `${href} is listed as a decision on ${front}`);
+
+    // The register: the decisions list holds recorded decisions only; the cases put up for a
+    // decision that is not recorded are listed apart, and their pages say so.
+    await p.goto(`${base}${register}`);
+    const decided = await p.locator('#decisions > li').evaluateAll((lis) =>
+      lis.map((li) => ({ href: li.querySelector('a.case-ref').href, decision: !!li.querySelector('.decision') })));
+    for (const d of decided) {
+      assert.ok(d.decision, `${d.href} is in the register without its decision`);
+      assert.ok(await showsDecision(p, d.href), `${d.href}: the register and the case page disagree`);
+    }
+    await p.goto(`${base}${register}`);
+    if (decided.length === 0) assert.equal(await p.locator('.register > p.note').textContent(), none);
+    const pending = await p.locator('#pending > li a.case-ref').evaluateAll((as) => as.map((a) => a.href));
+    assert.ok(pending.length > 0, 'the seeds put cases up for decision without a recorded decision');
+    for (const href of pending) assert.equal(await showsDecision(p, href), false, `${href} is pending but shows a decision`);
+  }
+
+  // The decision feed carries recorded decisions only, each with its text.
+  const feed = await (await context.request.get(`${base}/vedtak/atom.xml`)).text();
+  for (const entry of feed.split('<entry>').slice(1)) {
+    assert.match(entry, /<content type="html">[^<]+<\/content>/, 'an entry without a decision');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
