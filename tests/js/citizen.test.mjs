@@ -65,3 +65,13 @@ test('only cases with a recorded decision are listed as decisions', async () => 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the portal publishes /.well-known/security.txt', async () => {
+  const { context } = await page();
+  const res = await context.request.get(`${base}/.well-known/security.txt`);
+  assert.equal(res.status(), 200);
+  const text = await res.text();
+  assert.match(text, /^Contact: mailto:/m);
+  assert.match(text, /^Expires: \d{4}-\d\d-\d\dT/m);
+  await context.close();
+});
