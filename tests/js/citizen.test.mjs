@@ -75,3 +75,39 @@ test('the portal publishes /.well-known/security.txt', async () => {
   assert.match(text, /^Expires: \d{4}-\d\d-\d\dT/m);
   await context.close();
 });
+
+test('a meeting page folds each case background, opens by keyboard and prints in full', async () => {
+  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  await p.goto(`${base}/produktstyret/moter/mote-42/`);
+  // The agenda is the table of contents: each row links to its case on the page.
+  const anchors = await p.locator('table.agenda a.case-ref').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.equal(anchors.length, 10);
+  for (const a of anchors) assert.equal(await p.locator(`section.case${a}`).count(), 1, a);
+  // Proposals stay in view; the long backgrounds are folded.
+  const folded = p.locator('section.case details.case-background');
+  const n = await folded.count();
+  assert.ok(n >= 5, `${n} backgrounds folded`);
+  assert.equal(await p.locator('section.case > .case-text:not(.proposal):not(.decision)').count(), 0, 'no background left unfolded');
+  const proposals = await p.locator('section.case .proposal').evaluateAll((ps) => ps.map((x) => x.checkVisibility()));
+  assert.ok(proposals.length >= 3 && proposals.every(Boolean), 'proposals are in view');
+  const closed = await p.evaluate(() => document.documentElement.scrollHeight);
+  await p.evaluate(() => document.querySelectorAll('details.case-background').forEach((d) => { d.open = true; }));
+  const open = await p.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(closed < open * 0.7, `folded ${closed} px, unfolded ${open} px`);
+  await p.evaluate(() => document.querySelectorAll('details.case-background').forEach((d) => { d.open = false; }));
+
+  // A keyboard user opens one.
+  const first = folded.first();
+  await first.locator('summary').focus();
+  await p.keyboard.press('Enter');
+  assert.equal(await first.evaluate((d) => d.open), true);
+  assert.ok(await first.locator('.case-text').isVisible());
+
+  // On paper every background is printed, open or not.
+  await p.evaluate(() => document.querySelectorAll('details.case-background').forEach((d) => { d.open = false; }));
+  await p.emulateMedia({ media: 'print' });
+  const printed = await folded.locator('.case-text').evaluateAll((ts) => ts.filter((t) => t.getBoundingClientRect().height > 0).length);
+  assert.equal(printed, n, 'every background is printed');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
