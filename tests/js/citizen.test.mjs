@@ -111,3 +111,35 @@ test('a meeting page folds each case background, opens by keyboard and prints in
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the roadmap on a phone is a list per area and horizon; status is not told by colour alone', async () => {
+  for (const path of ['/veikart/', '/en/roadmap/', '/ar/veikart/']) {
+    const { p, errors, context } = await page({ viewport: { width: 375, height: 800 } });
+    const res = await p.goto(`${base}${path}`);
+    assert.equal(res.status(), 200, path);
+    const grid = p.locator('table.roadmap-grid');
+    assert.equal(await grid.evaluate((t) => getComputedStyle(t).display), 'block', `${path}: a list, not a table`);
+    const { scroll, width } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
+    assert.ok(scroll <= width, `${path}: ${scroll} px wide on a ${width} px screen`);
+    assert.ok(await p.locator('table.roadmap-grid caption').evaluate((c) => c.scrollWidth <= c.clientWidth), 'the caption is not clipped');
+    // Each shown cell is labelled with its horizon, and every item is on the screen.
+    const cells = await grid.locator('td:has(li)').evaluateAll((tds) => tds.map((td) => ({
+      label: getComputedStyle(td, '::before').content, box: td.getBoundingClientRect(),
+    })));
+    assert.ok(cells.length > 5);
+    for (const c of cells) {
+      assert.notEqual(c.label, 'none', 'a horizon label');
+      assert.ok(c.box.left >= 0 && c.box.right <= 375, 'on the screen');
+    }
+    const marks = await grid.locator('.status').evaluateAll((ss) => ss.map((s) => getComputedStyle(s, '::before').content));
+    assert.ok(marks.length > 10 && marks.every((m) => m !== 'none' && m !== ''), 'every status has a shape');
+    assert.ok(new Set(marks).size >= 2, 'statuses differ in shape');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  // On a wide screen it stays a grid.
+  const { p, context } = await page({ viewport: { width: 1280, height: 900 } });
+  await p.goto(`${base}/veikart/`);
+  assert.equal(await p.locator('table.roadmap-grid').evaluate((t) => getComputedStyle(t).display), 'table');
+  await context.close();
+});
