@@ -35,7 +35,7 @@ fn the_portal_front_page_shows_the_board_at_a_glance() {
     // The next meeting: the first date of the 2024 plan after meeting 42 (30 November 2023).
     let next = between(&home, "id=\"next-meeting\"", "</section>");
     assert!(
-        next.contains("<time datetime=\"2024-02-08\">8. februar 2024</time>"),
+        next.contains("<time dir=\"auto\" datetime=\"2024-02-08\">8. februar 2024</time>"),
         "{next}"
     );
     assert!(next.contains("href=\"https://styre.example.no/produktstyret/moteplan-2024/\""));
@@ -66,7 +66,7 @@ fn the_portal_front_page_shows_the_board_at_a_glance() {
 
     // The English front page says the same in English, with English URLs.
     let en = read(&public, "en/index.html");
-    assert!(en.contains("<time datetime=\"2024-02-08\">8 February 2024</time>"));
+    assert!(en.contains("<time dir=\"auto\" datetime=\"2024-02-08\">8 February 2024</time>"));
     assert!(en.contains("href=\"https://styre.example.no/en/decisions/\">All decisions</a>"));
     assert!(en.contains("40 measures"));
 

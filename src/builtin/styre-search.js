@@ -231,6 +231,17 @@ function plural(forms, lang, n) {
   return form.replace('{n}', new Intl.NumberFormat(lang).format(n));
 }
 
+/**
+ * `ymd` (`2023-11-30`) as the page's language writes a date: the pattern (`{d}`, `{month}`,
+ * `{yyyy}`) and month names of its interface strings, as the server's `format_date` does.
+ */
+export function formatDate(ymd, pattern, months) {
+  const [y, m, d] = ymd.slice(0, 10).split('-');
+  const month = months[Number(m) - 1];
+  if (!pattern || !month || !d) return ymd;
+  return pattern.replace('{d}', String(Number(d))).replace('{month}', month).replace('{yyyy}', y);
+}
+
 /** Connects a search form (`form[data-styre-search]`) to its results list. */
 function connect(form) {
   const d = form.dataset;
@@ -241,6 +252,7 @@ function connect(form) {
   const types = JSON.parse(d.types || '{}');
   const dirs = JSON.parse(d.dirs || '{}');
   const counts = JSON.parse(d.count || '{}');
+  const months = JSON.parse(d.months || '[]');
   let loaded = null;
 
   const load = () => {
@@ -295,8 +307,8 @@ function connect(form) {
       if (doc.d) {
         const time = document.createElement('time');
         time.dateTime = doc.d;
-        time.dir = 'ltr';
-        time.textContent = doc.d;
+        time.dir = 'auto';
+        time.textContent = formatDate(doc.d, d.datePattern, months);
         meta.append(' · ', time);
       }
       const summary = document.createElement('p');

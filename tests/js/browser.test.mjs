@@ -44,6 +44,7 @@ test('a word and a case ID find results, which filter and lead to the case', asy
   await p.getByLabel('Type').selectOption('');
   await input.fill('4/42-23');
   await p.waitForFunction(() => document.querySelector('#search-results li a')?.textContent.startsWith('4-42/23'));
+  assert.equal(await p.locator('#search-results li time').first().textContent(), '30. november 2023', 'dates read as Norwegian');
   // Followed by keyboard.
   await p.locator('#search-results li a').first().focus();
   await p.keyboard.press('Enter');
@@ -63,7 +64,11 @@ test('an Arabic reader searches right to left', async () => {
   const first = p.locator('#search-results li a').first();
   assert.equal(await first.getAttribute('lang'), 'nb', 'the Norwegian title is marked');
   assert.equal(await first.getAttribute('dir'), 'ltr', 'and reads left to right');
-  assert.equal(await p.locator('#search-results li time').first().getAttribute('dir'), 'ltr');
+  // The date as the page's language writes it, isolated from the text around it.
+  const time = p.locator('#search-results li time').first();
+  assert.equal(await time.getAttribute('dir'), 'auto');
+  assert.equal(await time.getAttribute('datetime'), '2021-05-06');
+  assert.equal(await time.textContent(), '6 مايو 2021');
   assert.equal(await p.locator('.search-page > p span[dir="ltr"]').first().textContent(), '4-42/23');
   assert.deepEqual(errors, []);
   await context.close();

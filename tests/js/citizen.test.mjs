@@ -4,6 +4,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { servePortal } from './support/site.mjs';
 
 let site;
@@ -141,5 +143,48 @@ test('the roadmap on a phone is a list per area and horizon; status is not told 
   const { p, context } = await page({ viewport: { width: 1280, height: 900 } });
   await p.goto(`${base}/veikart/`);
   assert.equal(await p.locator('table.roadmap-grid').evaluate((t) => getComputedStyle(t).display), 'table');
+  await context.close();
+});
+
+/**
+ * The dates, times, numbers and IDs on the page whose text the bidi algorithm splits apart: on
+ * some line, the element's pieces are not next to each other (other text sits between them).
+ */
+function splitApart() {
+  const parts = document.querySelectorAll('time, .case-id, .case-ref, .time, td.number, .count');
+  return [...parts].filter((e) => {
+    const lines = {};
+    for (const r of e.getClientRects()) if (r.width > 0) (lines[Math.round(r.top)] ||= []).push(r);
+    return Object.values(lines).some((line) => {
+      line.sort((a, b) => a.left - b.left);
+      return line.some((r, i) => i > 0 && r.left - line[i - 1].right > 1);
+    });
+  }).map((e) => e.outerHTML.slice(0, 100));
+}
+
+test('in Arabic every date, number and ID reads as one piece, on every page', async () => {
+  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  // Every Arabic page of the build, stand-ins and generated pages included.
+  const pages = readdirSync(join(site.out, 'ar'), { recursive: true })
+    .filter((f) => f === 'index.html' || f.endsWith('/index.html'))
+    .map((f) => `/ar/${f.slice(0, -'index.html'.length)}`)
+    .sort();
+  assert.ok(pages.length > 40, `${pages.length} Arabic pages`);
+  const kinds = new Set();
+  for (const width of [1280, 375]) {
+    await p.setViewportSize({ width, height: 900 });
+    for (const path of pages) {
+      await p.goto(`${base}${path}`);
+      assert.equal(await p.getAttribute('html', 'dir'), 'rtl', path);
+      kinds.add(await p.evaluate(() => document.querySelector('main article')?.className || document.querySelector('main > *')?.className));
+      const split = await p.evaluate(splitApart);
+      assert.deepEqual(split, [], `${path} at ${width} px`);
+      // Every date is isolated from the text around it, in the markup (not only in CSS).
+      const loose = await p.locator('time:not([dir])').count();
+      assert.equal(loose, 0, `${path}: a date without dir`);
+    }
+  }
+  assert.ok(kinds.size >= 8, `page types seen: ${[...kinds].join(', ')}`);
+  assert.deepEqual(errors, []);
   await context.close();
 });
