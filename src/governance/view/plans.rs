@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{View, html};
+use super::{TextLang, View, html};
 use crate::governance::model::{DeliveryPlan, Kind, Project, Roadmap, RoadmapItem, Stage};
 
 /// `page.roadmap`: the grid of areas × horizons, and every item with the projects serving it.
@@ -190,8 +190,8 @@ fn plan_project(
     v: &View<'_>,
     p: &Project,
     roadmap: Option<(usize, &Roadmap)>,
-    text_lang: &Value,
-    roadmap_lang: &Option<Value>,
+    text_lang: &Option<TextLang>,
+    roadmap_lang: &Option<Option<TextLang>>,
 ) -> Value {
     let items: Vec<Value> = p
         .roadmap_items

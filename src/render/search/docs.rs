@@ -152,7 +152,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
             let Some(i) = meeting_entry.cases[c] else {
                 continue;
             };
-            let value = view.case_ref(i);
+            let shown = view.case_ref(i);
             let rendered = texts.get(c);
             let mut body = String::new();
             for r in rendered
@@ -165,7 +165,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
             }
             let decided = rendered.is_some_and(|t| t.decision.is_some());
             let entry = reg.case(i);
-            let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
+            let title = shown.title;
             docs.push(Doc {
                 title: format!("{} {title}", entry.id),
                 body: body.clone(),
@@ -177,7 +177,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
                     d: date.clone(),
                     b: Some(reg.body(entry.body).id.clone()),
                     s: summary(None, &body),
-                    l: value["text_lang"]["lang"].as_str().map(str::to_string),
+                    l: shown.text_lang.map(|t| t.lang),
                 },
             });
         }
