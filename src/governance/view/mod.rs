@@ -1,5 +1,8 @@
 //! What templates see of governance records: plain JSON values, computed once per build, and
 //! the generated pages (a permalink per case, the decision register, the follow-up tracker).
+//! What other code reads back is typed: `#[derive(Serialize)]` structs ([`TextLang`],
+//! [`CaseRef`], the roadmap's and delivery plan's values) that templates get serialized, and
+//! that search reads by field, so a renamed key cannot empty a search field unnoticed.
 //!
 //! Everything here reads the resolved [`Site`]; nothing renders templates. This file holds
 //! [`View`] and the references every page kind shares (cases, pages, bodies, meetings); the
