@@ -380,27 +380,26 @@ impl Renderer<'_> {
         ctx.insert("content_attrs", &attrs);
     }
 
-    /// The way from the home page down to section `key` (included), for breadcrumbs.
+    /// The way from the home page down to section `key` (included), for breadcrumbs: the
+    /// sections of `lang` up the tree, as far as each is there.
     fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Crumb> {
         let site = self.site;
-        let mut out = Vec::new();
-        let mut key = key.map(str::to_string);
-        while let Some(k) = key.as_deref() {
-            let Some(crate::resolve::Target::Section(i)) = site.get(k, lang) else {
-                break;
-            };
-            let s = &site.sections[i];
-            let original = site.config.language(&site.config.default_language);
-            out.push(Crumb {
+        let find = |k: &str, _: &str| match site.get(k, lang) {
+            Some(Target::Section(i)) => Some(&site.sections[i]),
+            _ => None,
+        };
+        let original = site.config.language(&site.config.default_language);
+        let start = key.and_then(|k| find(k, lang));
+        let mut out: Vec<Crumb> = crate::resolve::ancestors(start, find)
+            .map(|s| Crumb {
                 title: s.title().to_string(),
                 permalink: s.permalink.clone(),
                 text_lang: s.source.fallback.then(|| TextLang {
                     lang: site.config.default_language.clone(),
                     dir: original.map_or("ltr", |l| l.direction.as_str()),
                 }),
-            });
-            key = s.parent_key.clone();
-        }
+            })
+            .collect();
         out.reverse();
         out
     }
