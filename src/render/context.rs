@@ -4,11 +4,12 @@
 //! (`render_template`) and minifies pages (`finish_html`). `run` hands each job to the method
 //! of its kind (`page`, `section`, `case`, …).
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::diagnostics::Diagnostic;
 use crate::governance::registry::{BodyId, CaseId};
-use crate::governance::view::View;
+use crate::governance::view::{TextLang, View};
 use crate::output::file_for;
 use crate::render::JobResult;
 use crate::render::feeds::{alias_html, feed_pages, sitemap_entries};
@@ -16,6 +17,16 @@ use crate::render::jobs::{DataFormat, Job};
 use crate::render::values::{LanguageView, Lookup, TemplateStrings};
 use crate::resolve::{Site, Target};
 use crate::site::ids::LangId;
+
+/// One step of the breadcrumbs (`breadcrumbs`): a section on the way down from the home page.
+#[derive(Serialize)]
+struct Crumb {
+    /// Empty for a home section without one.
+    title: String,
+    permalink: String,
+    /// The original's language on a stand-in for a missing translation.
+    text_lang: Option<TextLang>,
+}
 
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
@@ -63,7 +74,12 @@ impl Renderer<'_> {
             "breadcrumbs",
             &self.trail(&page.source.lang, Some(&page.section_key)),
         );
-        let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
+        let html = self.render_template(
+            &page.template,
+            &page.source.lang,
+            &mut ctx,
+            &page.source.file,
+        )?;
         let html = self.finish_html(html, &page.template, &page.source.file)?;
         Ok((file_for(&page.path), html))
     }
@@ -83,7 +99,12 @@ impl Renderer<'_> {
             let view = crate::governance::view::View::new(site, &section.source.lang);
             ctx.insert("overview", &crate::governance::view::overview(&view));
         }
-        let html = self.render_template(&section.template, &mut ctx, &section.source.file)?;
+        let html = self.render_template(
+            &section.template,
+            &section.source.lang,
+            &mut ctx,
+            &section.source.file,
+        )?;
         let html = self.finish_html(html, &section.template, &section.source.file)?;
         Ok((file_for(&section.path), html))
     }
@@ -95,7 +116,7 @@ impl Renderer<'_> {
         let path = format!("{}404.html", config.langs.prefix(l));
         let mut ctx = self.base_context(&lang.code, &path);
         let file = self.site.templates.file_of("404.html");
-        let html = self.render_template("404.html", &mut ctx, &file)?;
+        let html = self.render_template("404.html", &lang.code, &mut ctx, &file)?;
         Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
     }
 
@@ -110,8 +131,12 @@ impl Renderer<'_> {
         ctx.insert("pages", &pages);
         ctx.insert("last_updated", &last_updated);
         ctx.insert("feed_url", &config.absolute_url(&path));
-        let xml =
-            self.render_template("atom.xml", &mut ctx, &site.templates.file_of("atom.xml"))?;
+        let xml = self.render_template(
+            "atom.xml",
+            &lang.code,
+            &mut ctx,
+            &site.templates.file_of("atom.xml"),
+        )?;
         Ok((file_for(&path), xml.into_bytes()))
     }
 
@@ -122,6 +147,7 @@ impl Renderer<'_> {
         ctx.insert("entries", &sitemap_entries(site));
         let xml = self.render_template(
             "sitemap.xml",
+            &site.config.default_language,
             &mut ctx,
             &site.templates.file_of("sitemap.xml"),
         )?;
@@ -134,6 +160,7 @@ impl Renderer<'_> {
         let mut ctx = self.base_context(&site.config.default_language, "/robots.txt");
         let text = self.render_template(
             "robots.txt",
+            &site.config.default_language,
             &mut ctx,
             &site.templates.file_of("robots.txt"),
         )?;
@@ -149,13 +176,17 @@ impl Renderer<'_> {
             self.generated_context(l, |lang| site.governance.case_path(i, lang).to_string());
         let case = view.case_page(i);
         let body = site.governance.body(site.governance.case(i).body);
-        let mut trail = self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
+        let mut trail: Vec<Value> = self
+            .trail(lang, Some(site.sections[body.section].source.key.as_str()))
+            .iter()
+            .map(|c| json!(c))
+            .collect();
         if case["meeting"].is_object() {
             trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
         }
         ctx.insert("breadcrumbs", &trail);
         ctx.insert("case", &case);
-        self.generated("case.html", &mut ctx, &path)
+        self.generated("case.html", l, &mut ctx, &path)
     }
 
     /// The decision register of language `l`.
@@ -166,7 +197,7 @@ impl Renderer<'_> {
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.decisions_path(lang));
         ctx.insert("register", &view.decisions());
-        self.generated("decisions.html", &mut ctx, &path)
+        self.generated("decisions.html", l, &mut ctx, &path)
     }
 
     /// The follow-up tracker of language `l`.
@@ -177,7 +208,7 @@ impl Renderer<'_> {
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
         ctx.insert("tracker", &view.follow_ups());
-        self.generated("follow-ups.html", &mut ctx, &path)
+        self.generated("follow-ups.html", l, &mut ctx, &path)
     }
 
     /// An open-data file: dataset `d` (index into `DATASETS`) in `format`.
@@ -211,7 +242,7 @@ impl Renderer<'_> {
             "catalogue",
             &crate::governance::data::catalogue(site, self.data),
         );
-        self.generated("open-data.html", &mut ctx, &path)
+        self.generated("open-data.html", l, &mut ctx, &path)
     }
 
     /// The Atom feed of the decision register of language `l`.
@@ -228,6 +259,7 @@ impl Renderer<'_> {
         ctx.insert("register_url", &config.absolute_url(&register));
         let xml = self.render_template(
             "decisions.xml",
+            lang,
             &mut ctx,
             &site.templates.file_of("decisions.xml"),
         )?;
@@ -246,7 +278,7 @@ impl Renderer<'_> {
             &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
         );
         ctx.insert("archive", &View::new(site, lang).archive(b, year));
-        self.generated("archive.html", &mut ctx, &path)
+        self.generated("archive.html", l, &mut ctx, &path)
     }
 
     /// The search page of language `l`; no file (and no message) without its search index.
@@ -275,7 +307,7 @@ impl Renderer<'_> {
                 "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
             }),
         );
-        self.generated("search.html", &mut ctx, &path)
+        self.generated("search.html", l, &mut ctx, &path)
     }
 
     /// The redirect page of alias `i`.
@@ -287,8 +319,14 @@ impl Renderer<'_> {
         )
     }
 
-    /// A generated page (case, register): its template, at `path`.
-    fn generated(&self, template: &str, ctx: &mut tera::Context, path: &str) -> JobResult {
+    /// A generated page (case, register) in language `l`: its template, at `path`.
+    fn generated(
+        &self,
+        template: &str,
+        l: LangId,
+        ctx: &mut tera::Context,
+        path: &str,
+    ) -> JobResult {
         if !self.site.templates.templates.contains_key(template) {
             // Built-in templates always exist; this guards the list of them.
             return Err(Some(Diagnostic::error(
@@ -297,7 +335,8 @@ impl Renderer<'_> {
             )));
         }
         let file = self.site.templates.file_of(template);
-        let html = self.render_template(template, ctx, &file)?;
+        let lang = &self.site.config.lang(l).code;
+        let html = self.render_template(template, lang, ctx, &file)?;
         Ok((file_for(path), self.finish_html(html, template, &file)?))
     }
 
@@ -341,29 +380,26 @@ impl Renderer<'_> {
         ctx.insert("content_attrs", &attrs);
     }
 
-    /// The way from the home page down to section `key` (included), for breadcrumbs: each
-    /// section's `title` (empty for a home section without one), `permalink` and `text_lang`
-    /// (`{lang, dir}` of the original on a stand-in for a missing translation, else null).
-    fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Value> {
+    /// The way from the home page down to section `key` (included), for breadcrumbs: the
+    /// sections of `lang` up the tree, as far as each is there.
+    fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Crumb> {
         let site = self.site;
-        let mut out = Vec::new();
-        let mut key = key.map(str::to_string);
-        while let Some(k) = key.as_deref() {
-            let Some(crate::resolve::Target::Section(i)) = site.get(k, lang) else {
-                break;
-            };
-            let s = &site.sections[i];
-            let original = site.config.language(&site.config.default_language);
-            out.push(json!({
-                "title": s.title(),
-                "permalink": s.permalink,
-                "text_lang": s.source.fallback.then(|| json!({
-                    "lang": site.config.default_language,
-                    "dir": original.map_or("ltr", |l| l.direction.as_str()),
-                })),
-            }));
-            key = s.parent_key.clone();
-        }
+        let find = |k: &str, _: &str| match site.get(k, lang) {
+            Some(Target::Section(i)) => Some(&site.sections[i]),
+            _ => None,
+        };
+        let original = site.config.language(&site.config.default_language);
+        let start = key.and_then(|k| find(k, lang));
+        let mut out: Vec<Crumb> = crate::resolve::ancestors(start, find)
+            .map(|s| Crumb {
+                title: s.title().to_string(),
+                permalink: s.permalink.clone(),
+                text_lang: s.source.fallback.then(|| TextLang {
+                    lang: site.config.default_language.clone(),
+                    dir: original.map_or("ltr", |l| l.direction.as_str()),
+                }),
+            })
+            .collect();
         out.reverse();
         out
     }
@@ -413,23 +449,20 @@ impl Renderer<'_> {
         (ctx, path)
     }
 
+    /// Renders `name` with `ctx` (made by [`Self::base_context`] for `lang`), adding `t`, the
+    /// interface strings of `lang`: those the template reads, or all.
     fn render_template(
         &self,
         name: &str,
+        lang: &str,
         ctx: &mut tera::Context,
         file: &std::path::Path,
     ) -> Result<String, Option<Diagnostic>> {
-        // The interface strings of the context's language: those the template reads, or all.
-        let lang = ctx
-            .get("lang")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
         let t = self
             .strings
             .get(name)
-            .and_then(|by_lang| by_lang.get(&lang))
-            .or_else(|| self.lookup.strings.get(&lang))
+            .and_then(|by_lang| by_lang.get(lang))
+            .or_else(|| self.lookup.strings.get(lang))
             .unwrap_or(&Value::Null);
         ctx.insert("t", t);
         crate::template_limits::begin_render();

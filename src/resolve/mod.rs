@@ -20,6 +20,7 @@ mod urls;
 
 pub use content::{Alias, ContentIndex, Page, Section, Target};
 pub use links::check_all_links;
+pub(crate) use tree::ancestors;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

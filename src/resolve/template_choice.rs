@@ -68,23 +68,18 @@ pub(crate) fn page_template(
     if let Some(kind) = &source.meta.kind {
         return kind.template().into();
     }
-    // The nearest section up the tree that sets `page_template`.
-    let mut current = parent;
-    let mut guard = 0;
-    while let Some(s) = current {
+    // The nearest section up the tree that sets `page_template` (each parent in its child's
+    // language).
+    let find = |k: &str, lang: &str| {
+        section_index
+            .get(&(k.to_string(), lang.to_string()))
+            .map(|i| &sections[*i])
+    };
+    for s in super::ancestors(parent, find) {
         if let Some(t) = &s.source.meta.page_template {
             let span = s.source.fm_span(t.span());
             check_template(t.get_ref(), Some(span), &s.source.file, templates, diags);
             return t.get_ref().clone();
-        }
-        current = s
-            .parent_key
-            .as_ref()
-            .and_then(|k| section_index.get(&(k.clone(), s.source.lang.clone())))
-            .map(|i| &sections[*i]);
-        guard += 1;
-        if guard > crate::load::MAX_FOLDER_DEPTH {
-            break;
         }
     }
     "page.html".into()

@@ -15,6 +15,7 @@ use crate::load::templates::TemplateSources;
 use crate::load::{LoadedPage, LoadedSection};
 use crate::markdown::Rendered;
 
+use super::ancestors;
 use super::template_choice::{page_template, section_template};
 use super::{Alias, Page, Section, Target};
 
@@ -59,37 +60,36 @@ impl<'a> Urls<'a> {
             .map(|i| &sections[*i])
     }
 
-    /// The path of a section, following translated slugs up the tree.
+    /// The path of a section, following translated slugs up the tree (each section looked up in
+    /// `lang`, else in the default language).
     fn path(&self, key: &str, lang: &str) -> String {
         let prefix = self.config.language_prefix(lang);
-        let mut components = Vec::new();
-        let mut current = self.find(key, lang);
-        let mut guard = 0;
-        while let Some(s) = current {
-            if s.parent_key.is_none() || guard > crate::load::MAX_FOLDER_DEPTH {
-                break;
-            }
-            let slug = s
-                .source
-                .meta
-                .slug
-                .as_ref()
-                .map(|x| x.get_ref().clone())
-                .unwrap_or_else(|| s.dir_slug.clone());
-            components.push(slug);
-            current = s.parent_key.as_deref().and_then(|k| self.find(k, lang));
-            guard += 1;
-        }
-        if current.is_none() && key != "_index.md" {
+        let chain: Vec<&LoadedSection> =
+            ancestors(self.find(key, lang), |k, _| self.find(k, lang)).collect();
+        let reached_home = chain.last().is_some_and(|s| s.parent_key.is_none());
+        let mut components: Vec<String> = if reached_home || key == "_index.md" {
+            // A home section's slug is its language prefix.
+            chain
+                .iter()
+                .filter(|s| s.parent_key.is_some())
+                .map(|s| {
+                    s.source
+                        .meta
+                        .slug
+                        .as_ref()
+                        .map(|x| x.get_ref().clone())
+                        .unwrap_or_else(|| s.dir_slug.clone())
+                })
+                .collect()
+        } else {
             // Section not found (a page in a folder without `_index.md`): use the key's folders.
-            components = key
-                .trim_end_matches("_index.md")
+            key.trim_end_matches("_index.md")
                 .split('/')
                 .filter(|c| !c.is_empty())
                 .rev()
                 .map(crate::slug::slugify)
-                .collect();
-        }
+                .collect()
+        };
         components.reverse();
         let mut path = prefix;
         for c in components {

@@ -48,7 +48,7 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
                 o.insert("version".into(), json!(vdoc.version));
                 o.insert("adopted".into(), json!(vdoc.adopted.map(|a| a.ymd())));
                 o.insert("decided_by".into(), json!(vdoc.decided_by));
-                o.insert("decided_by_lang".into(), v.text_lang(entry.page));
+                o.insert("decided_by_lang".into(), json!(v.text_lang(entry.page)));
                 o.insert("is_this".into(), json!(ver == d));
                 o.insert("is_current".into(), json!(ver == current));
                 o.insert(

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{View, html};
+use super::{CaseRef, View, html};
 use crate::governance::data;
 use crate::governance::model::{Case, Kind};
 use crate::governance::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
@@ -27,7 +27,7 @@ impl<'s> View<'s> {
             .unwrap_or_default();
         let index = entry.cases.get(c).copied().flatten();
         let refs =
-            |list: &[CaseId]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+            |list: &[CaseId]| -> Vec<CaseRef> { list.iter().map(|&i| self.case_ref(i)).collect() };
         let (cites, cited_by, slug, permalink) = match index {
             Some(i) => (
                 refs(&reg.case(i).cites),
@@ -138,7 +138,7 @@ impl<'s> View<'s> {
             .filter(|(_, m)| m.body == body && m.year == year)
             .map(|(i, m)| {
                 let mut v = self.meeting_ref(i);
-                let cases: Vec<Value> = m
+                let cases: Vec<CaseRef> = m
                     .cases
                     .iter()
                     .flatten()
@@ -164,7 +164,7 @@ impl<'s> View<'s> {
         let reg = &site.governance;
         let entry = reg.case(i);
         let refs =
-            |list: &[CaseId]| -> Vec<Value> { list.iter().map(|&i| self.case_ref(i)).collect() };
+            |list: &[CaseId]| -> Vec<CaseRef> { list.iter().map(|&i| self.case_ref(i)).collect() };
         match entry.origin {
             CaseOrigin::Agenda { meeting, case } => {
                 let mut v = self.agenda_case(meeting, case);

@@ -1,5 +1,8 @@
 //! What templates see of governance records: plain JSON values, computed once per build, and
 //! the generated pages (a permalink per case, the decision register, the follow-up tracker).
+//! What other code reads back is typed: `#[derive(Serialize)]` structs ([`TextLang`],
+//! [`CaseRef`], the roadmap's and delivery plan's values) that templates get serialized, and
+//! that search reads by field, so a renamed key cannot empty a search field unnoticed.
 //!
 //! Everything here reads the resolved [`Site`]; nothing renders templates. This file holds
 //! [`View`] and the references every page kind shares (cases, pages, bodies, meetings); the
@@ -22,6 +25,7 @@ pub use documents::document;
 pub use overview::{body, is_document, overview, page_kind};
 pub use plans::{delivery_plan, meeting_plan, roadmap};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::model::*;
@@ -33,6 +37,25 @@ use crate::site::ids::LangId;
 fn html(r: &Option<crate::markdown::Rendered>) -> Value {
     r.as_ref()
         .map_or(Value::Null, |r| Value::String(r.html.clone()))
+}
+
+/// The language of texts that are not in the view's language (a translation that leaves them
+/// out, a stand-in): templates put `lang` and `dir` on the elements that hold them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextLang {
+    pub lang: String,
+    pub dir: &'static str,
+}
+
+/// A short reference to a case, for lists and links (`cites`, `decided_in`, the registers) and
+/// for its search document.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRef {
+    pub id: String,
+    /// In this view's language where a translation gives it, else the original's.
+    pub title: String,
+    pub text_lang: Option<TextLang>,
+    pub permalink: String,
 }
 
 /// What templates of one language see of the governance records: URLs in that language, and
@@ -70,22 +93,25 @@ impl<'s> View<'s> {
         &self.site.pages[self.site.governance.text_page(p, self.lang)]
     }
 
-    /// `{"lang", "dir"}` of texts written in `lang` when that is not this view's language
-    /// (templates put it on the elements that hold those texts), else null.
-    fn lang_mark(&self, lang: &str) -> Value {
+    /// The mark of texts written in `lang` when that is not this view's language, else none
+    /// (null to templates).
+    fn lang_mark(&self, lang: &str) -> Option<TextLang> {
         if lang == self.lang {
-            return Value::Null;
+            return None;
         }
         let dir = self
             .site
             .config
             .language(lang)
             .map_or("ltr", |l| l.direction.as_str());
-        json!({"lang": lang, "dir": dir})
+        Some(TextLang {
+            lang: lang.to_string(),
+            dir,
+        })
     }
 
     /// The language mark of a file's texts: a stand-in's are in the default language.
-    fn mark_of<M>(&self, source: &crate::load::Source<M>) -> Value {
+    fn mark_of<M>(&self, source: &crate::load::Source<M>) -> Option<TextLang> {
         if source.fallback {
             self.lang_mark(&self.site.config.default_language)
         } else {
@@ -94,7 +120,7 @@ impl<'s> View<'s> {
     }
 
     /// The language mark of the texts of the record on page `p`.
-    fn text_lang(&self, p: usize) -> Value {
+    fn text_lang(&self, p: usize) -> Option<TextLang> {
         self.mark_of(&self.texts(p).source)
     }
 
@@ -130,7 +156,7 @@ impl<'s> View<'s> {
     }
 
     /// The title of a case in this language, with its language mark.
-    fn case_title(&self, i: CaseId) -> (String, Value) {
+    fn case_title(&self, i: CaseId) -> (String, Option<TextLang>) {
         let reg = &self.site.governance;
         let c = reg.case(i);
         let (page, title) = match c.origin {
@@ -166,10 +192,15 @@ impl<'s> View<'s> {
     }
 
     /// Short reference to a case, for lists and links.
-    pub fn case_ref(&self, i: CaseId) -> Value {
+    pub fn case_ref(&self, i: CaseId) -> CaseRef {
         let c = self.site.governance.case(i);
         let (title, text_lang) = self.case_title(i);
-        json!({"id": c.id, "title": title, "text_lang": text_lang, "permalink": self.case_permalink(i)})
+        CaseRef {
+            id: c.id.clone(),
+            title,
+            text_lang,
+            permalink: self.case_permalink(i),
+        }
     }
 
     fn page_ref(&self, p: usize) -> Value {

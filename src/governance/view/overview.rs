@@ -159,14 +159,14 @@ pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
             reg.roadmaps
                 .iter()
                 .position(|&p| p == original)
-                .map_or(Value::Null, |r| roadmap(&v, r)),
+                .map_or(Value::Null, |r| json!(roadmap(&v, r))),
         ),
         Kind::DeliveryPlan(_) => (
             "delivery_plan",
             reg.delivery_plans
                 .iter()
                 .position(|&p| p == original)
-                .map_or(Value::Null, |d| delivery_plan(&v, d)),
+                .map_or(Value::Null, |d| json!(delivery_plan(&v, d))),
         ),
         Kind::MeetingPlan(_) => ("meeting_plan", meeting_plan(&v, original)),
         Kind::Dataset(_) => ("dataset", dataset(&v, original)),

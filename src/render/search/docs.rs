@@ -152,7 +152,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
             let Some(i) = meeting_entry.cases[c] else {
                 continue;
             };
-            let value = view.case_ref(i);
+            let shown = view.case_ref(i);
             let rendered = texts.get(c);
             let mut body = String::new();
             for r in rendered
@@ -165,7 +165,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
             }
             let decided = rendered.is_some_and(|t| t.decision.is_some());
             let entry = reg.case(i);
-            let title = value["title"].as_str().unwrap_or(&entry.title).to_string();
+            let title = shown.title;
             docs.push(Doc {
                 title: format!("{} {title}", entry.id),
                 body: body.clone(),
@@ -177,7 +177,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
                     d: date.clone(),
                     b: Some(reg.body(entry.body).id.clone()),
                     s: summary(None, &body),
-                    l: value["text_lang"]["lang"].as_str().map(str::to_string),
+                    l: shown.text_lang.map(|t| t.lang),
                 },
             });
         }
@@ -188,28 +188,29 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
 pub(crate) fn roadmap_item_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
     for (r, &p) in reg.roadmaps.iter().enumerate() {
-        let value = crate::governance::view::roadmap(view, r);
+        let Some(roadmap) = crate::governance::view::roadmap(view, r) else {
+            continue;
+        };
         let texts = reg.roadmap_texts_in(r, view.lang_id);
         let page_url = view.page(p).permalink.clone();
-        for (i, item) in value["items"].as_array().into_iter().flatten().enumerate() {
+        for (i, item) in roadmap.items.into_iter().enumerate() {
             let description = texts
                 .get(i)
                 .and_then(|d| d.as_ref())
                 .map(|d| d.text.clone())
                 .unwrap_or_default();
-            let title = item["title"].as_str().unwrap_or_default().to_string();
             docs.push(Doc {
-                title: title.clone(),
+                title: item.title.clone(),
                 body: description.clone(),
-                ids: item["id"].as_str().unwrap_or_default().to_string(),
+                ids: item.id.clone(),
                 entry: Entry {
-                    t: title,
-                    u: format!("{page_url}#{}", item["id"].as_str().unwrap_or_default()),
+                    t: item.title,
+                    u: format!("{page_url}#{}", item.id),
                     k: "roadmap_item",
                     d: None,
                     b: None,
                     s: summary(None, &description),
-                    l: item["text_lang"]["lang"].as_str().map(str::to_string),
+                    l: item.text_lang.map(|t| t.lang),
                 },
             });
         }
@@ -220,31 +221,31 @@ pub(crate) fn roadmap_item_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
 pub(crate) fn project_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
     for (d, &p) in reg.delivery_plans.iter().enumerate() {
-        let value = crate::governance::view::delivery_plan(view, d);
+        let Some(plan) = crate::governance::view::delivery_plan(view, d) else {
+            continue;
+        };
         let page_url = view.page(p).permalink.clone();
-        for group in value["groups"].as_array().into_iter().flatten() {
-            for project in group["projects"].as_array().into_iter().flatten() {
-                let title = project["title"].as_str().unwrap_or_default().to_string();
-                let body: String = ["description", "note", "actor"]
-                    .iter()
-                    .filter_map(|k| project[*k].as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                docs.push(Doc {
-                    title: title.clone(),
-                    body: body.clone(),
-                    ids: String::new(),
-                    entry: Entry {
-                        t: title,
-                        u: format!("{page_url}#{}", project["id"].as_str().unwrap_or_default()),
-                        k: "project",
-                        d: None,
-                        b: None,
-                        s: summary(None, &body),
-                        l: project["text_lang"]["lang"].as_str().map(str::to_string),
-                    },
-                });
-            }
+        for project in plan.groups.into_iter().flat_map(|g| g.projects) {
+            let body: String = [&project.description, &project.note, &project.actor]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" ");
+            docs.push(Doc {
+                title: project.title.clone(),
+                body: body.clone(),
+                ids: String::new(),
+                entry: Entry {
+                    t: project.title,
+                    u: format!("{page_url}#{}", project.id),
+                    k: "project",
+                    d: None,
+                    b: None,
+                    s: summary(None, &body),
+                    l: project.text_lang.map(|t| t.lang),
+                },
+            });
         }
     }
 }
