@@ -93,7 +93,7 @@ fn the_portal_front_page_shows_the_board_at_a_glance() {
     let ar_case = read(&public, "ar/produktstyret/cases/4-42-23/index.html");
     assert!(
         ar_case.contains(
-            "<li><a href=\"https://styre.example.no/ar/\">مجلس منتجات Helsenorge</a></li><li><a href=\"https://styre.example.no/ar/produktstyret/\" lang=\"nb\" dir=\"ltr\">"
+            "<li><a href=\"https://styre.example.no/ar/\">الصفحة الرئيسية</a></li><li><a href=\"https://styre.example.no/ar/produktstyret/\" lang=\"nb\" dir=\"ltr\">"
         ),
         "the home crumb is in Arabic; an untranslated section is marked Norwegian, left to right"
     );

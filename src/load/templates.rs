@@ -35,6 +35,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "governance.macros.html",
         include_str!("../builtin/templates/governance.macros.html"),
     ),
+    (
+        "site.macros.html",
+        include_str!("../builtin/templates/site.macros.html"),
+    ),
     ("body.html", include_str!("../builtin/templates/body.html")),
     (
         "meeting.html",

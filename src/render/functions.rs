@@ -1,6 +1,6 @@
 //! Phase 3, render: the functions templates call (docs/templates.md): `get_page`,
 //! `get_section`, `get_url`, and the locale helpers `count`, `format_date`, `format_number`,
-//! `format_list`; and the read log, which notes the pages and sections a job fetched through
+//! `format_list`, the filter `json_script`; and the read log, which notes the pages and sections a job fetched through
 //! `get_page`/`get_section` (what an incremental rebuild follows).
 
 use std::cell::RefCell;
@@ -111,8 +111,16 @@ fn string_arg(
     }
 }
 
-/// Registers the template functions on `tera`; they read the template values of `lookup`.
+/// The `json_script` filter.
+fn json_script(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(crate::site::html::json_for_script(value)))
+}
+
+/// Registers the template functions on `tera`; they read the template values of `lookup`. And
+/// the filter `json_script`: a value as JSON that may stand inside a `<script>` element
+/// (JSON-LD), where tera's `json_encode` would let a `</script>` in a title end the element.
 pub(crate) fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
+    tera.register_filter("json_script", json_script);
     register_locale_functions(tera, lookup);
     let l = Arc::clone(lookup);
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
@@ -225,4 +233,33 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
         l.base_url,
         path.trim_start_matches('/')
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A title that tries to end the script element, or hide the end in a comment, stays a
+    /// JSON string inside it.
+    #[test]
+    fn json_script_keeps_a_hostile_title_inside_its_script() {
+        let mut tera = tera::Tera::default();
+        tera.register_filter("json_script", json_script);
+        tera.add_raw_template(
+            "t",
+            r#"<script type="application/ld+json">{"name":{{ x | json_script | safe }}}</script>"#,
+        )
+        .unwrap();
+        let attack = "</script><!--<script>alert(1)</script> & \u{2028}";
+        let mut ctx = tera::Context::new();
+        ctx.insert("x", attack);
+        let html = tera.render("t", &ctx).unwrap();
+        let inner = html
+            .strip_prefix(r#"<script type="application/ld+json">"#)
+            .and_then(|h| h.strip_suffix("</script>"))
+            .unwrap();
+        assert!(!inner.contains('<') && !inner.contains('>'), "{inner}");
+        let back: Value = serde_json::from_str(inner).unwrap();
+        assert_eq!(back["name"], attack);
+    }
 }

@@ -269,6 +269,7 @@ mod tests {
                 "robots.txt",
                 "search.html",
                 "section.html",
+                "site.macros.html",
                 "sitemap.xml"
             ]
         );

@@ -188,3 +188,34 @@ test('in Arabic every date, number and ID reads as one piece, on every page', as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('one breadcrumb trail per page, named as its JSON-LD names it, with no step repeated', async () => {
+  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  const paths = [
+    '/produktstyret/moter/mote-42/', '/produktstyret/saker/4-42-23/', '/produktstyret/', '/produktstyret/mandat/',
+    '/veikart/', '/vedtak/', '/produktstyret/arkiv/2023/', '/en/product-board/meetings/meeting-42/',
+    '/en/product-board/cases/4-42-23/', '/se/produktstyret/moter/mote-42/', '/ar/produktstyret/cases/4-42-23/',
+  ];
+  for (const path of paths) {
+    const res = await p.goto(`${base}${path}`);
+    assert.equal(res.status(), 200, path);
+    const navs = p.locator('nav.breadcrumbs');
+    assert.equal(await navs.count(), 1, `${path}: one trail`);
+    assert.ok(await navs.getAttribute('aria-label'), `${path}: the trail is named`);
+    const crumbs = await navs.locator('li a').evaluateAll((as) => as.map((a) => ({ name: a.textContent, item: a.href })));
+    const names = crumbs.map((c) => c.name);
+    assert.equal(new Set(names).size, names.length, `${path}: a step repeats: ${names.join(' › ')}`);
+    const h1 = await p.locator('h1').first().textContent();
+    assert.ok(!names.includes(h1), `${path}: the trail repeats the heading`);
+    // No second line of the same links above the heading (the case pages' kicker).
+    assert.equal(await p.locator('main .kicker').count(), 0, `${path}: a kicker`);
+    // The BreadcrumbList says the same.
+    const lists = (await p.locator('script[type="application/ld+json"]').evaluateAll((ss) => ss.map((s) => JSON.parse(s.textContent))))
+      .filter((j) => j['@type'] === 'BreadcrumbList');
+    assert.equal(lists.length, 1, `${path}: one BreadcrumbList`);
+    assert.deepEqual(lists[0].itemListElement.map((e) => ({ name: e.name, item: e.item })), crumbs);
+    assert.deepEqual(lists[0].itemListElement.map((e) => e.position), crumbs.map((_, i) => i + 1));
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
