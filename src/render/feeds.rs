@@ -6,14 +6,16 @@ use serde_json::{Value, json};
 
 use crate::resolve::{Page, Site};
 
-/// The newest dated pages of language `lang` (real ones, not stand-ins), at most
-/// `feed_limit`, as feed entries; and when the newest was last updated.
+/// The newest dated pages of language `lang`, at most `feed_limit`, as feed entries; and when
+/// the newest was last updated. A page without a translation is there as its stand-in: the
+/// original's text, marked with the original's language, at the stand-in's address (so a
+/// reader of a language with few translations still gets every news item).
 pub(crate) fn feed_pages(site: &Site, lang: &str) -> (Vec<Value>, String) {
     let tz = &site.config.timezone;
     let mut dated: Vec<&Page> = site
         .pages
         .iter()
-        .filter(|p| p.source.lang == lang && !p.source.fallback && p.date().is_some())
+        .filter(|p| p.source.lang == lang && p.date().is_some())
         .collect();
     dated.sort_by(|a, b| {
         b.date()
@@ -34,7 +36,8 @@ pub(crate) fn feed_pages(site: &Site, lang: &str) -> (Vec<Value>, String) {
                 "title": p.title(),
                 "description": p.source.meta.description,
                 "permalink": p.permalink,
-                "lang": p.source.lang,
+                // A stand-in's text is the original's, in the original's language.
+                "lang": if p.source.fallback { &site.config.default_language } else { &p.source.lang },
                 "date_rfc3339": p.date().map(|d| d.rfc3339(tz)),
                 "updated_rfc3339": p.updated().map(|d| d.rfc3339(tz)),
                 "content": p.rendered.html,

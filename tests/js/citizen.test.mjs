@@ -219,3 +219,31 @@ test('one breadcrumb trail per page, named as its JSON-LD names it, with no step
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('every language has a feed with entries; the sitemap names an x-default', async () => {
+  const { context } = await page();
+  const entries = async (path) => {
+    const xml = await (await context.request.get(`${base}${path}`)).text();
+    return [...xml.matchAll(/<entry xml:lang="([^"]+)">[\s\S]*?<link rel="alternate" type="text\/html" href="([^"]+)"/g)].map((m) => ({ lang: m[1], href: m[2] }));
+  };
+  const nb = await entries('/atom.xml');
+  assert.ok(nb.length > 0);
+  for (const code of ['se', 'ar', 'uk']) {
+    const feed = await entries(`/${code}/atom.xml`);
+    assert.equal(feed.length, nb.length, `${code}: the untranslated pages are in the feed too`);
+    for (const e of feed) {
+      assert.ok(new URL(e.href).pathname.startsWith(`/${code}/`), `${code}: ${e.href} is the page in ${code}`);
+      assert.ok(e.lang === code || e.lang === 'nb', `${code}: an entry marked ${e.lang}`);
+    }
+  }
+  const sitemap = await (await context.request.get(`${base}/sitemap.xml`)).text();
+  const urls = sitemap.split('<url>').slice(1);
+  const withAlternates = urls.filter((u) => u.includes('hreflang="nb"'));
+  assert.ok(withAlternates.length > 20);
+  for (const u of withAlternates) {
+    const nbHref = u.match(/hreflang="nb" href="([^"]+)"/)[1];
+    const xDefault = [...u.matchAll(/hreflang="x-default" href="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(xDefault, [nbHref], u);
+  }
+  await context.close();
+});
