@@ -247,3 +247,22 @@ test('every language has a feed with entries; the sitemap names an x-default', a
   }
   await context.close();
 });
+
+test('the front page tells the delivery plan in words and leads into it by area', async () => {
+  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  for (const front of ['/', '/en/']) {
+    await p.goto(`${base}${front}`);
+    const glance = p.locator('section[aria-labelledby="roadmap-glance"]');
+    const summary = await glance.locator('h3 + p').textContent();
+    assert.match(summary, /^30 \S+: [^0-9]+ 30\.$/, `${front}: ${summary}`);
+    assert.doesNotMatch(await glance.textContent(), /(^|\D)0 \//, 'no bare zero tiles');
+    const links = await glance.locator('.area-links a').evaluateAll((as) => as.map((a) => a.href));
+    assert.ok(links.length >= 3);
+    for (const href of links) {
+      await p.goto(href);
+      assert.equal(await p.locator(`[id="${new URL(href).hash.slice(1)}"]`).count(), 1, href);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -369,32 +369,49 @@ fn roadmap_summary(v: &View<'_>, p: usize, r: &Roadmap) -> Value {
     out
 }
 
-/// The delivery plan of `roadmap` (else the first), its projects counted by stage.
+/// The delivery plan of `roadmap` (else the first), its projects counted by stage and by area.
 fn delivery_summary(v: &View<'_>, roadmap: Option<(usize, &Roadmap)>) -> Option<Value> {
     let reg = &v.site.governance;
-    let plan_of = |p: usize| match &v.texts(p).source.meta.kind {
-        Some(Kind::DeliveryPlan(d)) => Some((p, d)),
+    let plan_of = |(d, &p): (usize, &usize)| match &v.texts(p).source.meta.kind {
+        Some(Kind::DeliveryPlan(plan)) => Some((d, p, plan)),
         _ => None,
     };
-    reg.delivery_plans
-        .iter()
-        .filter_map(|&p| plan_of(p))
-        .find(|(_, d)| roadmap.is_some_and(|(_, r)| d.roadmap.get_ref() == r.id.get_ref()))
-        .or_else(|| reg.delivery_plans.first().and_then(|&p| plan_of(p)))
-        .map(|(p, d)| stage_counts(v, p, d))
+    let mut plans = reg.delivery_plans.iter().enumerate().filter_map(plan_of);
+    let first = plans.clone().next();
+    plans
+        .find(|(_, _, plan)| roadmap.is_some_and(|(_, r)| plan.roadmap.get_ref() == r.id.get_ref()))
+        .or(first)
+        .map(|(d, p, plan)| stage_counts(v, d, p, plan))
 }
 
-/// A delivery plan (on page `p`), its projects counted by stage.
-fn stage_counts(v: &View<'_>, p: usize, d: &DeliveryPlan) -> Value {
+/// A delivery plan (number `d`, on page `p`), its projects counted by stage and by strategic
+/// area (each area linked to its part of the plan's page).
+fn stage_counts(v: &View<'_>, d: usize, p: usize, plan: &DeliveryPlan) -> Value {
     let stages: Vec<Value> = Stage::ALL
         .iter()
         .map(|s| {
-            let n = d.projects.iter().filter(|x| x.stage == *s).count();
+            let n = plan.projects.iter().filter(|x| x.stage == *s).count();
             json!({"stage": s, "count": n})
         })
         .collect();
     let mut out = v.page_ref(p);
-    out["project_count"] = json!(d.projects.len());
+    let permalink = out["permalink"].as_str().unwrap_or_default().to_string();
+    let areas: Vec<Value> = crate::governance::view::delivery_plan(v, d)
+        .map(|value| value.groups)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| {
+            json!({
+                "id": g.area.id,
+                "title": g.area.title,
+                "text_lang": g.area.text_lang,
+                "count": g.projects.len(),
+                "permalink": format!("{permalink}#{}", g.area.id),
+            })
+        })
+        .collect();
+    out["project_count"] = json!(plan.projects.len());
     out["stages"] = json!(stages);
+    out["areas"] = json!(areas);
     out
 }
