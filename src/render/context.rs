@@ -397,16 +397,14 @@ impl Renderer<'_> {
     fn generated_context(
         &self,
         l: LangId,
-        path_in: impl Fn(&str) -> String,
+        path_in: impl Fn(LangId) -> String,
     ) -> (tera::Context, String) {
         let config = &self.site.config;
         let lang = &config.lang(l).code;
-        let path = path_in(lang);
+        let path = path_in(l);
         let mut ctx = self.base_context(lang, &path);
-        let translations: Vec<Value> = config
-            .languages
-            .iter()
-            .map(|other| json!({"lang": other.code, "permalink": config.absolute_url(&path_in(&other.code))}))
+        let translations: Vec<Value> = (config.langs.ids())
+            .map(|other| json!({"lang": config.langs.code(other), "permalink": config.absolute_url(&path_in(other))}))
             .collect();
         ctx.insert("translations", &translations);
         ctx.insert("breadcrumbs", &self.trail(lang, Some("_index.md")));

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::resolve::{Page, Site};
+use crate::site::ids::LangId;
 
 /// The newest dated pages of language `lang` (real ones, not stand-ins), at most
 /// `feed_limit`, as feed entries; and when the newest was last updated.
@@ -84,17 +85,15 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
         generated.push(Box::new(move |lang| reg.archive_path(b, year, lang)));
     }
     for name in ["decisions", "follow-ups", "open-data"] {
-        if reg.generated_path(name, &config.default_language).is_some() {
+        if reg.generated_path(name, LangId::DEFAULT).is_some() {
             generated.push(Box::new(move |lang| {
                 reg.generated_path(name, lang).unwrap_or_default()
             }));
         }
     }
     for path_in in &generated {
-        let versions: Vec<Value> = config
-            .languages
-            .iter()
-            .map(|l| json!({"lang": l.code, "permalink": config.absolute_url(&path_in(&l.code))}))
+        let versions: Vec<Value> = (config.langs.ids())
+            .map(|l| json!({"lang": config.langs.code(l), "permalink": config.absolute_url(&path_in(l))}))
             .collect();
         for v in &versions {
             let permalink = v["permalink"].as_str().unwrap_or_default().to_string();
@@ -114,7 +113,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
 }
 
 /// The path of one generated page in a given language.
-type PathIn<'a> = Box<dyn Fn(&str) -> String + 'a>;
+type PathIn<'a> = Box<dyn Fn(LangId) -> String + 'a>;
 
 /// A redirect page for an alias: a meta refresh (allowed by a strict CSP, unlike a script),
 /// a canonical link, and a visible link for people.

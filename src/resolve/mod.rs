@@ -35,6 +35,7 @@ use crate::load::strings::Strings;
 use crate::load::templates::TemplateSources;
 use crate::load::{Loaded, LoadedPage, LoadedSection};
 use crate::markdown::{LinkResolver, Rendered};
+use crate::site::ids::LangId;
 
 use links::{KeyResolver, report_unknown_cases};
 use urls::Urls;
@@ -268,7 +269,7 @@ fn render_markdown(
             pages,
             sections,
             governance,
-            lang: lang.to_string(),
+            lang: config.langs.id(lang).unwrap_or(LangId::DEFAULT),
         };
         let page_html: Vec<Rendered> = pages
             .par_iter()
@@ -353,7 +354,7 @@ pub fn update_body(
                 pages: &site.pages,
                 sections: &site.sections,
                 governance: &site.governance,
-                lang: lang.clone(),
+                lang: site.config.langs.id(lang).unwrap_or(LangId::DEFAULT),
             };
             markdown::render(&text[body_offset..], &resolver, opts)
         })

@@ -45,17 +45,14 @@ fn front_matter<M>(source: &crate::load::Source<M>) -> FrontMatter<'_> {
 impl Registry {
     /// The page whose governance table supplies the texts of the record on `page` in `lang`:
     /// a checked translation, or the original.
-    pub fn text_page(&self, page: usize, lang: &str) -> usize {
-        self.text_pages
-            .get(&(page, self.lang(lang)))
-            .copied()
-            .unwrap_or(page)
+    pub fn text_page(&self, page: usize, lang: LangId) -> usize {
+        self.text_pages.get(&(page, lang)).copied().unwrap_or(page)
     }
 
     /// The same for a body's section.
-    pub fn text_section(&self, section: usize, lang: &str) -> usize {
+    pub fn text_section(&self, section: usize, lang: LangId) -> usize {
         self.text_sections
-            .get(&(section, self.lang(lang)))
+            .get(&(section, lang))
             .copied()
             .unwrap_or(section)
     }
@@ -175,17 +172,17 @@ impl Registry {
         diags: &mut Diagnostics,
     ) -> Vec<Vec<CaseTexts>> {
         let original = self.meeting(m).page;
-        let mut per_lang = Vec::with_capacity(self.langs.codes().len());
-        for lang in self.langs.codes() {
+        let mut per_lang = Vec::with_capacity(self.langs.ids().len());
+        for lang in self.langs.ids() {
             let src = self.text_page(original, lang);
             // The original's texts are checked once, in the default language.
-            let report = src != original || pages[original].source.lang == *lang;
+            let report = src != original || pages[original].source.lang == self.langs.code(lang);
             let page = &pages[src];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 per_lang.push(Vec::new());
                 continue;
             };
-            let resolver = (render.links)(lang);
+            let resolver = (render.links)(self.langs.code(lang));
             let options = render.options;
             let to_html = |text: &Option<Spanned<String>>| {
                 text.as_ref()
@@ -239,16 +236,16 @@ impl Registry {
         render: &Renderer<'_, '_>,
         diags: &mut Diagnostics,
     ) -> Vec<Vec<Option<Rendered>>> {
-        let mut per_lang = Vec::with_capacity(self.langs.codes().len());
-        for lang in self.langs.codes() {
+        let mut per_lang = Vec::with_capacity(self.langs.ids().len());
+        for lang in self.langs.ids() {
             let src = self.text_page(original, lang);
-            let report = src != original || pages[original].source.lang == *lang;
+            let report = src != original || pages[original].source.lang == self.langs.code(lang);
             let page = &pages[src];
             let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
                 per_lang.push(Vec::new());
                 continue;
             };
-            let resolver = (render.links)(lang);
+            let resolver = (render.links)(self.langs.code(lang));
             let texts: Vec<Option<Rendered>> = roadmap
                 .items
                 .iter()
@@ -292,7 +289,7 @@ impl Registry {
 /// Broken `@/` links and unknown case IDs in Markdown held in front matter, reported at the
 /// field that holds them.
 fn report_text_problems(
-    (reg, lang): (&Registry, &str),
+    (reg, lang): (&Registry, LangId),
     r: &Rendered,
     span: Range<usize>,
     page: &Page,

@@ -67,7 +67,7 @@ impl<'s> View<'s> {
 
     /// The page whose governance table gives the record's texts in this language.
     fn texts(&self, p: usize) -> &'s Page {
-        &self.site.pages[self.site.governance.text_page(p, self.lang)]
+        &self.site.pages[self.site.governance.text_page(p, self.lang_id)]
     }
 
     /// `{"lang", "dir"}` of texts written in `lang` when that is not this view's language
@@ -113,7 +113,7 @@ impl<'s> View<'s> {
     }
 
     pub fn decisions_path(&self) -> String {
-        self.site.governance.decisions_path(self.lang)
+        self.site.governance.decisions_path(self.lang_id)
     }
 
     /// The generated pages every template can link to: `registers.decisions` and so on
@@ -122,7 +122,7 @@ impl<'s> View<'s> {
         let reg = &self.site.governance;
         let mut out = serde_json::Map::new();
         for name in super::registry::Registry::GENERATED {
-            if let Some(path) = reg.generated_path(name, self.lang) {
+            if let Some(path) = reg.generated_path(name, self.lang_id) {
                 out.insert(name.replace('-', "_"), Value::String(self.absolute(&path)));
             }
         }
@@ -162,7 +162,7 @@ impl<'s> View<'s> {
     }
 
     pub fn case_permalink(&self, i: CaseId) -> String {
-        self.absolute(self.site.governance.case_path(i, self.lang))
+        self.absolute(self.site.governance.case_path(i, self.lang_id))
     }
 
     /// Short reference to a case, for lists and links.
@@ -186,7 +186,7 @@ impl<'s> View<'s> {
         let site = self.site;
         let body = site.governance.body(b);
         let section = self.section(body.section);
-        let texts = &site.sections[site.governance.text_section(body.section, self.lang)];
+        let texts = &site.sections[site.governance.text_section(body.section, self.lang_id)];
         let short_name = texts
             .source
             .meta

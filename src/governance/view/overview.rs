@@ -24,13 +24,13 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
         return Value::Null;
     };
     let section = entry.section;
-    let texts = site.sections[reg.text_section(section, v.lang)]
+    let texts = site.sections[reg.text_section(section, v.lang_id)]
         .source
         .meta
         .body
         .as_ref()
         .unwrap_or(&entry.body);
-    let text_section = &site.sections[reg.text_section(section, v.lang)];
+    let text_section = &site.sections[reg.text_section(section, v.lang_id)];
     let related: Vec<Value> = entry
         .body
         .related
@@ -78,7 +78,7 @@ fn meetings_by_year(v: &View<'_>, b: BodyId) -> Vec<Value> {
             json!({
                 "year": y,
                 "meetings": list,
-                "archive": v.absolute(&reg.archive_path(b, y, v.lang)),
+                "archive": v.absolute(&reg.archive_path(b, y, v.lang_id)),
             })
         })
         .collect::<Vec<_>>()

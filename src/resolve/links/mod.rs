@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, shifted};
 use crate::governance::registry::Registry;
 use crate::markdown::{LinkResolver, script_link, too_deep};
 use crate::resolve::ContentIndex;
+use crate::site::ids::LangId;
 
 use super::{Page, Section, Site, Target};
 
@@ -21,12 +22,14 @@ pub(crate) struct KeyResolver<'a> {
     pub(crate) pages: &'a [Page],
     pub(crate) sections: &'a [Section],
     pub(crate) governance: &'a Registry,
-    pub(crate) lang: String,
+    pub(crate) lang: LangId,
 }
 
 impl LinkResolver for KeyResolver<'_> {
     fn resolve(&self, key: &str) -> Option<String> {
-        let target = self.index.get_or_default(key, &self.lang)?;
+        let target = self
+            .index
+            .get_or_default(key, self.config.langs.code(self.lang))?;
         Some(match target {
             Target::Page(i) => self.pages[i].permalink.clone(),
             Target::Section(i) => self.sections[i].permalink.clone(),
@@ -35,13 +38,13 @@ impl LinkResolver for KeyResolver<'_> {
 
     fn case(&self, id: &str) -> Option<(usize, String)> {
         let i = self.governance.find_case(id)?;
-        let path = self.governance.case_path(i, &self.lang);
+        let path = self.governance.case_path(i, self.lang);
         Some((i.index(), self.config.absolute_url(path)))
     }
 
     fn generated(&self, name: &str) -> Option<String> {
         self.governance
-            .generated_path(name, &self.lang)
+            .generated_path(name, self.lang)
             .map(|p| self.config.absolute_url(&p))
     }
 }
@@ -70,7 +73,8 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
             let at = (file.as_path(), shifted(&link.span, offset));
             if let Some(name) = link.key.strip_prefix('@') {
                 if !link.resolved {
-                    diags.push(site.governance.unknown_generated(at, name, lang));
+                    let id = site.config.langs.id(lang).unwrap_or(LangId::DEFAULT);
+                    diags.push(site.governance.unknown_generated(at, name, id));
                 }
                 continue;
             }
