@@ -56,12 +56,12 @@ impl Renderer<'_> {
     /// A page (`site.pages[i]`), with its breadcrumbs.
     fn page(&self, i: usize) -> JobResult {
         let page = &self.site.pages[i];
-        let mut ctx = self.base_context(&page.source.lang, &page.path);
+        let mut ctx = self.base_context(page.source.lang, &page.path);
         self.content_context(&mut ctx, &self.lookup.pages[i]);
         ctx.insert("page", &*self.lookup.pages[i]);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(&page.source.lang, Some(&page.section_key)),
+            &self.trail(page.source.lang, Some(&page.section_key)),
         );
         let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
         let html = self.finish_html(html, &page.template, &page.source.file)?;
@@ -72,15 +72,15 @@ impl Renderer<'_> {
     fn section(&self, i: usize) -> JobResult {
         let site = self.site;
         let section = &site.sections[i];
-        let mut ctx = self.base_context(&section.source.lang, &section.path);
+        let mut ctx = self.base_context(section.source.lang, &section.path);
         self.content_context(&mut ctx, &self.lookup.sections[i]);
         ctx.insert("section", &*self.lookup.sections[i]);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(&section.source.lang, section.parent_key.as_deref()),
+            &self.trail(section.source.lang, section.parent_key.as_deref()),
         );
         if section.parent_key.is_none() {
-            let view = crate::governance::view::View::new(site, &section.source.lang);
+            let view = crate::governance::view::View::new(site, section.source.lang);
             ctx.insert("overview", &crate::governance::view::overview(&view));
         }
         let html = self.render_template(&section.template, &mut ctx, &section.source.file)?;
@@ -91,9 +91,8 @@ impl Renderer<'_> {
     /// The 404 page of language `l`.
     fn not_found(&self, l: LangId) -> JobResult {
         let config = &self.site.config;
-        let lang = config.lang(l);
         let path = format!("{}404.html", config.langs.prefix(l));
-        let mut ctx = self.base_context(&lang.code, &path);
+        let mut ctx = self.base_context(l, &path);
         let file = self.site.templates.file_of("404.html");
         let html = self.render_template("404.html", &mut ctx, &file)?;
         Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
@@ -103,10 +102,9 @@ impl Renderer<'_> {
     fn feed(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
-        let lang = config.lang(l);
         let path = format!("{}atom.xml", config.langs.prefix(l));
-        let mut ctx = self.base_context(&lang.code, &path);
-        let (pages, last_updated) = feed_pages(site, &lang.code);
+        let mut ctx = self.base_context(l, &path);
+        let (pages, last_updated) = feed_pages(site, l);
         ctx.insert("pages", &pages);
         ctx.insert("last_updated", &last_updated);
         ctx.insert("feed_url", &config.absolute_url(&path));
@@ -118,7 +116,7 @@ impl Renderer<'_> {
     /// `sitemap.xml`.
     fn sitemap(&self) -> JobResult {
         let site = self.site;
-        let mut ctx = self.base_context(&site.config.default_language, "/sitemap.xml");
+        let mut ctx = self.base_context(LangId::DEFAULT, "/sitemap.xml");
         ctx.insert("entries", &sitemap_entries(site));
         let xml = self.render_template(
             "sitemap.xml",
@@ -131,7 +129,7 @@ impl Renderer<'_> {
     /// `robots.txt`.
     fn robots(&self) -> JobResult {
         let site = self.site;
-        let mut ctx = self.base_context(&site.config.default_language, "/robots.txt");
+        let mut ctx = self.base_context(LangId::DEFAULT, "/robots.txt");
         let text = self.render_template(
             "robots.txt",
             &mut ctx,
@@ -143,13 +141,12 @@ impl Renderer<'_> {
     /// The permalink page of case `i` in language `l`, its breadcrumbs through its meeting.
     fn case(&self, i: CaseId, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.case_path(i, lang).to_string());
         let case = view.case_page(i);
         let body = site.governance.body(site.governance.case(i).body);
-        let mut trail = self.trail(lang, Some(site.sections[body.section].source.key.as_str()));
+        let mut trail = self.trail(l, Some(site.sections[body.section].source.key.as_str()));
         if case["meeting"].is_object() {
             trail.push(json!({"title": case["meeting"]["title"], "permalink": case["meeting"]["permalink"], "text_lang": case["meeting"]["text_lang"]}));
         }
@@ -161,8 +158,7 @@ impl Renderer<'_> {
     /// The decision register of language `l`.
     fn decisions(&self, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.decisions_path(lang));
         ctx.insert("register", &view.decisions());
@@ -172,8 +168,7 @@ impl Renderer<'_> {
     /// The follow-up tracker of language `l`.
     fn follow_ups(&self, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
         ctx.insert("tracker", &view.follow_ups());
@@ -218,11 +213,10 @@ impl Renderer<'_> {
     fn decision_feed(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
-        let lang = &config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let register = view.decisions_path();
         let path = format!("{register}atom.xml");
-        let mut ctx = self.base_context(lang, &path);
+        let mut ctx = self.base_context(l, &path);
         ctx.insert("register", &view.decisions());
         ctx.insert("feed_url", &config.absolute_url(&path));
         ctx.insert("register_url", &config.absolute_url(&register));
@@ -237,15 +231,14 @@ impl Renderer<'_> {
     /// The meeting archive of body `b` for `year` in language `l`.
     fn archive(&self, b: BodyId, year: i32, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
         let body = site.governance.body(b);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
+            &self.trail(l, Some(site.sections[body.section].source.key.as_str())),
         );
-        ctx.insert("archive", &View::new(site, lang).archive(b, year));
+        ctx.insert("archive", &View::new(site, l).archive(b, year));
         self.generated("archive.html", &mut ctx, &path)
     }
 
@@ -309,21 +302,18 @@ impl Renderer<'_> {
         // Where the language switcher leads: this content in each language (a translation or
         // a stand-in), else that language's home (a page written only in another language).
         let key = value["key"].as_str().unwrap_or_default();
-        let links: serde_json::Map<String, Value> = self
-            .site
-            .config
-            .languages
-            .iter()
+        let langs = &self.site.config.langs;
+        let links: serde_json::Map<String, Value> = (langs.ids())
             .filter_map(|l| {
                 let target = self
                     .lookup
-                    .find(key, &l.code)
-                    .or_else(|| self.lookup.find("_index.md", &l.code))?;
+                    .find(key, l)
+                    .or_else(|| self.lookup.find("_index.md", l))?;
                 let permalink = match target {
                     Target::Page(i) => self.site.pages[i].permalink.clone(),
                     Target::Section(i) => self.site.sections[i].permalink.clone(),
                 };
-                Some((l.code.clone(), Value::String(permalink)))
+                Some((langs.code(l).to_string(), Value::String(permalink)))
             })
             .collect();
         ctx.insert("language_links", &links);
@@ -344,7 +334,7 @@ impl Renderer<'_> {
     /// The way from the home page down to section `key` (included), for breadcrumbs: each
     /// section's `title` (empty for a home section without one), `permalink` and `text_lang`
     /// (`{lang, dir}` of the original on a stand-in for a missing translation, else null).
-    fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Value> {
+    fn trail(&self, lang: LangId, key: Option<&str>) -> Vec<Value> {
         let site = self.site;
         let mut out = Vec::new();
         let mut key = key.map(str::to_string);
@@ -353,13 +343,13 @@ impl Renderer<'_> {
                 break;
             };
             let s = &site.sections[i];
-            let original = site.config.language(&site.config.default_language);
+            let original = site.config.lang(LangId::DEFAULT);
             out.push(json!({
                 "title": s.title(),
                 "permalink": s.permalink,
                 "text_lang": s.source.fallback.then(|| json!({
-                    "lang": site.config.default_language,
-                    "dir": original.map_or("ltr", |l| l.direction.as_str()),
+                    "lang": original.code,
+                    "dir": original.direction.as_str(),
                 })),
             }));
             key = s.parent_key.clone();
@@ -368,15 +358,13 @@ impl Renderer<'_> {
         out
     }
 
-    fn base_context(&self, lang: &str, path: &str) -> tera::Context {
+    fn base_context(&self, lang: LangId, path: &str) -> tera::Context {
         let config = &self.site.config;
-        let language = config
-            .language(lang)
-            .or_else(|| config.language(&config.default_language));
+        let language = config.lang(lang);
         let mut ctx = tera::Context::new();
         ctx.insert("config", &self.lookup.config);
-        ctx.insert("lang", lang);
-        ctx.insert("language", &language.map(LanguageView::from));
+        ctx.insert("lang", &language.code);
+        ctx.insert("language", &LanguageView::from(language));
         ctx.insert("current_path", path);
         ctx.insert("current_key", &Value::Null);
         ctx.insert("language_links", &Value::Null);
@@ -387,7 +375,7 @@ impl Renderer<'_> {
         ctx.insert("current_url", &config.absolute_url(path));
         ctx.insert(
             "registers",
-            self.lookup.registers.get(lang).unwrap_or(&Value::Null),
+            (self.lookup.registers.get(&language.code)).unwrap_or(&Value::Null),
         );
         ctx
     }
@@ -400,14 +388,13 @@ impl Renderer<'_> {
         path_in: impl Fn(LangId) -> String,
     ) -> (tera::Context, String) {
         let config = &self.site.config;
-        let lang = &config.lang(l).code;
         let path = path_in(l);
-        let mut ctx = self.base_context(lang, &path);
+        let mut ctx = self.base_context(l, &path);
         let translations: Vec<Value> = (config.langs.ids())
             .map(|other| json!({"lang": config.langs.code(other), "permalink": config.absolute_url(&path_in(other))}))
             .collect();
         ctx.insert("translations", &translations);
-        ctx.insert("breadcrumbs", &self.trail(lang, Some("_index.md")));
+        ctx.insert("breadcrumbs", &self.trail(l, Some("_index.md")));
         (ctx, path)
     }
 

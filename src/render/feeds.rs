@@ -9,7 +9,7 @@ use crate::site::ids::LangId;
 
 /// The newest dated pages of language `lang` (real ones, not stand-ins), at most
 /// `feed_limit`, as feed entries; and when the newest was last updated.
-pub(crate) fn feed_pages(site: &Site, lang: &str) -> (Vec<Value>, String) {
+pub(crate) fn feed_pages(site: &Site, lang: LangId) -> (Vec<Value>, String) {
     let tz = &site.config.timezone;
     let mut dated: Vec<&Page> = site
         .pages
@@ -35,7 +35,7 @@ pub(crate) fn feed_pages(site: &Site, lang: &str) -> (Vec<Value>, String) {
                 "title": p.title(),
                 "description": p.source.meta.description,
                 "permalink": p.permalink,
-                "lang": p.source.lang,
+                "lang": site.config.langs.code(p.source.lang),
                 "date_rfc3339": p.date().map(|d| d.rfc3339(tz)),
                 "updated_rfc3339": p.updated().map(|d| d.rfc3339(tz)),
                 "content": p.rendered.html,
@@ -56,7 +56,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
         }
         versions
             .iter()
-            .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(*t)}))
+            .map(|(lang, t)| json!({"lang": site.config.langs.code(*lang), "permalink": site.permalink_of(*t)}))
             .collect()
     };
     // Fallbacks are copies of their original (their canonical link says so): not listed.

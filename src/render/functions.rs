@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::render::values::Lookup;
 use crate::resolve::Target;
+use crate::site::ids::LangId;
 
 thread_local! {
     /// The pages and sections the job running on this thread fetched from its templates. A job
@@ -128,13 +129,23 @@ pub(crate) fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
     });
 }
 
+/// The language whose content `get_page`, `get_section` and `get_url(path="@/…")` read: the
+/// `lang` argument's, else the default. A code the site does not have reads the default
+/// language's content, as a key without a version in the language does.
+fn content_lang(l: &Lookup, code: Option<&str>) -> LangId {
+    code.and_then(|c| l.langs.id(c)).unwrap_or(LangId::DEFAULT)
+}
+
 /// `get_page(path, lang)`: the full value of a page.
 fn get_page(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let path = string_arg(args, "path", "get_page")?.ok_or_else(|| {
         tera::Error::msg("`get_page` needs `path`, e.g. get_page(path=\"om/mandat.md\")")
     })?;
-    let lang = string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
-    match l.find(path.trim_start_matches("@/"), &lang) {
+    let lang = string_arg(args, "lang", "get_page")?;
+    match l.find(
+        path.trim_start_matches("@/"),
+        content_lang(l, lang.as_deref()),
+    ) {
         Some(Target::Page(i)) => {
             note_read(Target::Page(i));
             Ok((*l.pages[i]).clone())
@@ -148,9 +159,11 @@ fn get_section(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value>
     let path = string_arg(args, "path", "get_section")?.ok_or_else(|| {
         tera::Error::msg("`get_section` needs `path`, e.g. get_section(path=\"moter/_index.md\")")
     })?;
-    let lang =
-        string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
-    match l.find(path.trim_start_matches("@/"), &lang) {
+    let lang = string_arg(args, "lang", "get_section")?;
+    match l.find(
+        path.trim_start_matches("@/"),
+        content_lang(l, lang.as_deref()),
+    ) {
         Some(Target::Section(i)) => {
             note_read(Target::Section(i));
             Ok((*l.sections[i]).clone())
@@ -196,7 +209,7 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
             Some((k, a)) => (k, format!("#{a}")),
             None => (key, String::new()),
         };
-        return match l.find(key, &lang) {
+        return match l.find(key, content_lang(l, Some(&lang))) {
             Some(Target::Page(i)) => Ok(Value::String(format!(
                 "{}{anchor}",
                 l.pages[i]["permalink"].as_str().unwrap_or_default()

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::config::Language;
 use crate::governance::view::View;
 use crate::resolve::{ContentIndex, Page, Section, Site, Target};
-use crate::site::ids::Languages;
+use crate::site::ids::{LangId, Languages};
 
 pub(crate) type TemplateStrings = HashMap<String, HashMap<String, Value>>;
 
@@ -118,10 +118,13 @@ impl Lookup {
                 .iter()
                 .map(|l| (l.code.clone(), site.strings.of(&l.code)))
                 .collect(),
-            registers: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), View::new(site, &l.code).registers()))
+            registers: (config.langs.ids())
+                .map(|l| {
+                    (
+                        config.langs.code(l).to_string(),
+                        View::new(site, l).registers(),
+                    )
+                })
                 .collect(),
             pages,
             sections,
@@ -133,7 +136,7 @@ impl Lookup {
     fn translations(site: &Site, key: &str) -> Vec<Value> {
         site.translations(key)
             .into_iter()
-            .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(t)}))
+            .map(|(lang, t)| json!({"lang": site.config.langs.code(lang), "permalink": site.permalink_of(t)}))
             .collect()
     }
 
@@ -163,14 +166,14 @@ impl Lookup {
         {
             o.insert(
                 "body".into(),
-                crate::governance::view::body(&View::new(site, &s.source.lang), i),
+                crate::governance::view::body(&View::new(site, s.source.lang), i),
             );
         }
         v
     }
 
     /// This key in this language, else in the default language.
-    pub(crate) fn find(&self, key: &str, lang: &str) -> Option<Target> {
+    pub(crate) fn find(&self, key: &str, lang: LangId) -> Option<Target> {
         self.index.get_or_default(key, lang)
     }
 }
@@ -188,7 +191,7 @@ fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Va
         "kind": "page",
         "key": p.source.key,
         "relative_path": p.source.file,
-        "lang": p.source.lang,
+        "lang": site.config.langs.code(p.source.lang),
         "title": p.title(),
         "description": meta.description,
         "date": p.date().map(|d| d.to_string()),
@@ -225,14 +228,14 @@ fn fallback_value(site: &Site, key: &str, fallback: bool) -> Value {
         return Value::Null;
     }
     let config = &site.config;
-    let original = config.language(&config.default_language);
+    let original = config.lang(LangId::DEFAULT);
     let permalink = site
-        .get(key, &config.default_language)
+        .get(key, LangId::DEFAULT)
         .map(|t| site.permalink_of(t).to_string());
     json!({
         "lang": config.default_language,
-        "dir": original.map(|l| l.direction.as_str()),
-        "name": original.map(|l| l.name.as_str()),
+        "dir": original.direction.as_str(),
+        "name": original.name,
         "permalink": permalink,
     })
 }
@@ -243,7 +246,7 @@ fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<
         "kind": "section",
         "key": s.source.key,
         "relative_path": s.source.file,
-        "lang": s.source.lang,
+        "lang": site.config.langs.code(s.source.lang),
         "title": s.title(),
         "description": meta.description,
         "path": s.path,

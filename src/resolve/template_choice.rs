@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::templates::TemplateSources;
 use crate::load::{LoadedSection, PageSource};
+use crate::site::ids::LangId;
 
 fn check_template(
     name: &str,
@@ -56,7 +57,7 @@ pub(crate) fn page_template(
     source: &PageSource,
     parent: Option<&LoadedSection>,
     sections: &[LoadedSection],
-    section_index: &HashMap<(String, String), usize>,
+    section_index: &HashMap<(String, LangId), usize>,
     templates: &TemplateSources,
     diags: &mut Diagnostics,
 ) -> String {
@@ -80,7 +81,7 @@ pub(crate) fn page_template(
         current = s
             .parent_key
             .as_ref()
-            .and_then(|k| section_index.get(&(k.clone(), s.source.lang.clone())))
+            .and_then(|k| section_index.get(&(k.clone(), s.source.lang)))
             .map(|i| &sections[*i]);
         guard += 1;
         if guard > crate::load::MAX_FOLDER_DEPTH {
@@ -92,10 +93,10 @@ pub(crate) fn page_template(
 
 /// A translation that leaves its governance table out shows its original's record, in the
 /// original's template.
-pub(crate) fn inherit_kind_templates(config: &crate::config::Config, pages: &mut [super::Page]) {
+pub(crate) fn inherit_kind_templates(pages: &mut [super::Page]) {
     let kind_templates: HashMap<String, &'static str> = pages
         .iter()
-        .filter(|p| p.source.lang == config.default_language)
+        .filter(|p| p.source.lang.is_default())
         .filter_map(|p| {
             Some((
                 p.source.key.clone(),

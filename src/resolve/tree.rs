@@ -4,23 +4,24 @@
 use std::collections::HashMap;
 
 use crate::front_matter::SortBy;
+use crate::site::ids::LangId;
 
 use super::{Page, Site};
 
 /// Fills each section's ordered pages and subsections.
 pub(crate) fn link_tree(site: &mut Site) {
-    let mut pages_of: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut pages_of: HashMap<(String, LangId), Vec<usize>> = HashMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         pages_of
-            .entry((p.section_key.clone(), p.source.lang.clone()))
+            .entry((p.section_key.clone(), p.source.lang))
             .or_default()
             .push(i);
     }
-    let mut subs_of: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut subs_of: HashMap<(String, LangId), Vec<usize>> = HashMap::new();
     for (i, s) in site.sections.iter().enumerate() {
         if let Some(parent) = &s.parent_key {
             subs_of
-                .entry((parent.clone(), s.source.lang.clone()))
+                .entry((parent.clone(), s.source.lang))
                 .or_default()
                 .push(i);
         }
@@ -29,7 +30,7 @@ pub(crate) fn link_tree(site: &mut Site) {
     let sections = &site.sections;
     let mut ordered: Vec<(Vec<usize>, Vec<String>)> = Vec::with_capacity(sections.len());
     for s in sections.iter() {
-        let key = (s.source.key.clone(), s.source.lang.clone());
+        let key = (s.source.key.clone(), s.source.lang);
         let mut list = pages_of.remove(&key).unwrap_or_default();
         sort_pages(&mut list, pages, s.source.meta.sort_by);
         let mut subs = subs_of.remove(&key).unwrap_or_default();

@@ -21,7 +21,7 @@ impl<'s> View<'s> {
             return Value::Null;
         };
         let texts = entry
-            .texts_in(self.lang_id)
+            .texts_in(self.lang)
             .get(c)
             .cloned()
             .unwrap_or_default();
@@ -153,7 +153,7 @@ impl<'s> View<'s> {
             .into_iter()
             .filter(|(b, _)| *b == body)
             .rev()
-            .map(|(b, y)| json!({"year": y, "permalink": self.absolute(&reg.archive_path(b, y, self.lang_id)), "is_this": y == year}))
+            .map(|(b, y)| json!({"year": y, "permalink": self.absolute(&reg.archive_path(b, y, self.lang)), "is_this": y == year}))
             .collect();
         json!({"body": self.body_ref(body), "year": year, "meetings": meetings, "years": years})
     }

@@ -40,19 +40,16 @@ fn html(r: &Option<crate::markdown::Rendered>) -> Value {
 /// otherwise the original's, marked with their language (`text_lang`).
 pub struct View<'s> {
     pub site: &'s Site,
-    pub lang: &'s str,
-    /// `lang`, resolved once (the default language for a code the site does not have).
-    pub lang_id: LangId,
+    pub lang: LangId,
     strings: Value,
 }
 
 impl<'s> View<'s> {
-    pub fn new(site: &'s Site, lang: &'s str) -> Self {
+    pub fn new(site: &'s Site, lang: LangId) -> Self {
         View {
             site,
             lang,
-            lang_id: site.config.langs.id(lang).unwrap_or(LangId::DEFAULT),
-            strings: site.strings.of(lang),
+            strings: site.strings.of(site.config.langs.code(lang)),
         }
     }
 
@@ -67,29 +64,25 @@ impl<'s> View<'s> {
 
     /// The page whose governance table gives the record's texts in this language.
     fn texts(&self, p: usize) -> &'s Page {
-        &self.site.pages[self.site.governance.text_page(p, self.lang_id)]
+        &self.site.pages[self.site.governance.text_page(p, self.lang)]
     }
 
     /// `{"lang", "dir"}` of texts written in `lang` when that is not this view's language
     /// (templates put it on the elements that hold those texts), else null.
-    fn lang_mark(&self, lang: &str) -> Value {
+    fn lang_mark(&self, lang: LangId) -> Value {
         if lang == self.lang {
             return Value::Null;
         }
-        let dir = self
-            .site
-            .config
-            .language(lang)
-            .map_or("ltr", |l| l.direction.as_str());
-        json!({"lang": lang, "dir": dir})
+        let language = self.site.config.lang(lang);
+        json!({"lang": language.code, "dir": language.direction.as_str()})
     }
 
     /// The language mark of a file's texts: a stand-in's are in the default language.
     fn mark_of<M>(&self, source: &crate::load::Source<M>) -> Value {
         if source.fallback {
-            self.lang_mark(&self.site.config.default_language)
+            self.lang_mark(LangId::DEFAULT)
         } else {
-            self.lang_mark(&source.lang)
+            self.lang_mark(source.lang)
         }
     }
 
@@ -113,7 +106,7 @@ impl<'s> View<'s> {
     }
 
     pub fn decisions_path(&self) -> String {
-        self.site.governance.decisions_path(self.lang_id)
+        self.site.governance.decisions_path(self.lang)
     }
 
     /// The generated pages every template can link to: `registers.decisions` and so on
@@ -122,7 +115,7 @@ impl<'s> View<'s> {
         let reg = &self.site.governance;
         let mut out = serde_json::Map::new();
         for name in super::registry::Registry::GENERATED {
-            if let Some(path) = reg.generated_path(name, self.lang_id) {
+            if let Some(path) = reg.generated_path(name, self.lang) {
                 out.insert(name.replace('-', "_"), Value::String(self.absolute(&path)));
             }
         }
@@ -154,15 +147,12 @@ impl<'s> View<'s> {
         };
         match title {
             Some(t) => (t, self.text_lang(page)),
-            None => (
-                c.title.clone(),
-                self.lang_mark(&self.site.config.default_language),
-            ),
+            None => (c.title.clone(), self.lang_mark(LangId::DEFAULT)),
         }
     }
 
     pub fn case_permalink(&self, i: CaseId) -> String {
-        self.absolute(self.site.governance.case_path(i, self.lang_id))
+        self.absolute(self.site.governance.case_path(i, self.lang))
     }
 
     /// Short reference to a case, for lists and links.
@@ -186,7 +176,7 @@ impl<'s> View<'s> {
         let site = self.site;
         let body = site.governance.body(b);
         let section = self.section(body.section);
-        let texts = &site.sections[site.governance.text_section(body.section, self.lang_id)];
+        let texts = &site.sections[site.governance.text_section(body.section, self.lang)];
         let short_name = texts
             .source
             .meta

@@ -27,9 +27,7 @@ pub(crate) struct KeyResolver<'a> {
 
 impl LinkResolver for KeyResolver<'_> {
     fn resolve(&self, key: &str) -> Option<String> {
-        let target = self
-            .index
-            .get_or_default(key, self.config.langs.code(self.lang))?;
+        let target = self.index.get_or_default(key, self.lang)?;
         Some(match target {
             Target::Page(i) => self.pages[i].permalink.clone(),
             Target::Section(i) => self.sections[i].permalink.clone(),
@@ -59,10 +57,10 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
     let mut keys: Vec<&str> = site.index.keys().collect();
     keys.sort_unstable();
     let items = (site.pages.iter().map(|p| (&p.source, &p.rendered)))
-        .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r))
+        .map(|(s, r)| (&s.file, s.lang, s.body_offset, s.fallback, r))
         .chain(
             (site.sections.iter().map(|s| (&s.source, &s.rendered)))
-                .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r)),
+                .map(|(s, r)| (&s.file, s.lang, s.body_offset, s.fallback, r)),
         );
     for (file, lang, offset, fallback, rendered) in items {
         if fallback {
@@ -73,8 +71,7 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
             let at = (file.as_path(), shifted(&link.span, offset));
             if let Some(name) = link.key.strip_prefix('@') {
                 if !link.resolved {
-                    let id = site.config.langs.id(lang).unwrap_or(LangId::DEFAULT);
-                    diags.push(site.governance.unknown_generated(at, name, id));
+                    diags.push(site.governance.unknown_generated(at, name, lang));
                 }
                 continue;
             }
@@ -97,7 +94,7 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
 /// target has a version in the stand-in's language, the anchor must exist in that version too.
 fn check_standin_anchors(
     site: &Site,
-    (file, lang, offset): (&Path, &str, usize),
+    (file, lang, offset): (&Path, LangId, usize),
     rendered: &crate::markdown::Rendered,
     diags: &mut Diagnostics,
 ) {
@@ -112,6 +109,7 @@ fn check_standin_anchors(
         }
         let at = (file, shifted(&link.span, offset));
         let d = broken_anchor(at, &link.key, anchor, anchors);
+        let lang = site.config.langs.code(lang);
         diags.push(Diagnostic {
             message: format!(
                 "broken anchor: `@/{}` has no heading `#{anchor}` in {}, the `{lang}` version \
