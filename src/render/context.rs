@@ -63,7 +63,12 @@ impl Renderer<'_> {
             "breadcrumbs",
             &self.trail(page.source.lang, Some(&page.section_key)),
         );
-        let html = self.render_template(&page.template, &mut ctx, &page.source.file)?;
+        let html = self.render_template(
+            &page.template,
+            page.source.lang,
+            &mut ctx,
+            &page.source.file,
+        )?;
         let html = self.finish_html(html, &page.template, &page.source.file)?;
         Ok((file_for(&page.path), html))
     }
@@ -83,7 +88,12 @@ impl Renderer<'_> {
             let view = crate::governance::view::View::new(site, section.source.lang);
             ctx.insert("overview", &crate::governance::view::overview(&view));
         }
-        let html = self.render_template(&section.template, &mut ctx, &section.source.file)?;
+        let html = self.render_template(
+            &section.template,
+            section.source.lang,
+            &mut ctx,
+            &section.source.file,
+        )?;
         let html = self.finish_html(html, &section.template, &section.source.file)?;
         Ok((file_for(&section.path), html))
     }
@@ -94,7 +104,7 @@ impl Renderer<'_> {
         let path = format!("{}404.html", config.langs.prefix(l));
         let mut ctx = self.base_context(l, &path);
         let file = self.site.templates.file_of("404.html");
-        let html = self.render_template("404.html", &mut ctx, &file)?;
+        let html = self.render_template("404.html", l, &mut ctx, &file)?;
         Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
     }
 
@@ -109,7 +119,7 @@ impl Renderer<'_> {
         ctx.insert("last_updated", &last_updated);
         ctx.insert("feed_url", &config.absolute_url(&path));
         let xml =
-            self.render_template("atom.xml", &mut ctx, &site.templates.file_of("atom.xml"))?;
+            self.render_template("atom.xml", l, &mut ctx, &site.templates.file_of("atom.xml"))?;
         Ok((file_for(&path), xml.into_bytes()))
     }
 
@@ -120,6 +130,7 @@ impl Renderer<'_> {
         ctx.insert("entries", &sitemap_entries(site));
         let xml = self.render_template(
             "sitemap.xml",
+            LangId::DEFAULT,
             &mut ctx,
             &site.templates.file_of("sitemap.xml"),
         )?;
@@ -132,6 +143,7 @@ impl Renderer<'_> {
         let mut ctx = self.base_context(LangId::DEFAULT, "/robots.txt");
         let text = self.render_template(
             "robots.txt",
+            LangId::DEFAULT,
             &mut ctx,
             &site.templates.file_of("robots.txt"),
         )?;
@@ -152,7 +164,7 @@ impl Renderer<'_> {
         }
         ctx.insert("breadcrumbs", &trail);
         ctx.insert("case", &case);
-        self.generated("case.html", &mut ctx, &path)
+        self.generated("case.html", l, &mut ctx, &path)
     }
 
     /// The decision register of language `l`.
@@ -162,7 +174,7 @@ impl Renderer<'_> {
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.decisions_path(lang));
         ctx.insert("register", &view.decisions());
-        self.generated("decisions.html", &mut ctx, &path)
+        self.generated("decisions.html", l, &mut ctx, &path)
     }
 
     /// The follow-up tracker of language `l`.
@@ -172,7 +184,7 @@ impl Renderer<'_> {
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
         ctx.insert("tracker", &view.follow_ups());
-        self.generated("follow-ups.html", &mut ctx, &path)
+        self.generated("follow-ups.html", l, &mut ctx, &path)
     }
 
     /// An open-data file: dataset `d` (index into `DATASETS`) in `format`.
@@ -206,7 +218,7 @@ impl Renderer<'_> {
             "catalogue",
             &crate::governance::data::catalogue(site, self.data),
         );
-        self.generated("open-data.html", &mut ctx, &path)
+        self.generated("open-data.html", l, &mut ctx, &path)
     }
 
     /// The Atom feed of the decision register of language `l`.
@@ -222,6 +234,7 @@ impl Renderer<'_> {
         ctx.insert("register_url", &config.absolute_url(&register));
         let xml = self.render_template(
             "decisions.xml",
+            l,
             &mut ctx,
             &site.templates.file_of("decisions.xml"),
         )?;
@@ -239,7 +252,7 @@ impl Renderer<'_> {
             &self.trail(l, Some(site.sections[body.section].source.key.as_str())),
         );
         ctx.insert("archive", &View::new(site, l).archive(b, year));
-        self.generated("archive.html", &mut ctx, &path)
+        self.generated("archive.html", l, &mut ctx, &path)
     }
 
     /// The search page of language `l`; no file (and no message) without its search index.
@@ -268,7 +281,7 @@ impl Renderer<'_> {
                 "dirs": config.languages.iter().map(|l| (l.code.clone(), l.direction.as_str())).collect::<std::collections::BTreeMap<_, _>>(),
             }),
         );
-        self.generated("search.html", &mut ctx, &path)
+        self.generated("search.html", l, &mut ctx, &path)
     }
 
     /// The redirect page of alias `i`.
@@ -280,8 +293,14 @@ impl Renderer<'_> {
         )
     }
 
-    /// A generated page (case, register): its template, at `path`.
-    fn generated(&self, template: &str, ctx: &mut tera::Context, path: &str) -> JobResult {
+    /// A generated page (case, register) in language `l`: its template, at `path`.
+    fn generated(
+        &self,
+        template: &str,
+        l: LangId,
+        ctx: &mut tera::Context,
+        path: &str,
+    ) -> JobResult {
         if !self.site.templates.templates.contains_key(template) {
             // Built-in templates always exist; this guards the list of them.
             return Err(Some(Diagnostic::error(
@@ -290,7 +309,7 @@ impl Renderer<'_> {
             )));
         }
         let file = self.site.templates.file_of(template);
-        let html = self.render_template(template, ctx, &file)?;
+        let html = self.render_template(template, l, ctx, &file)?;
         Ok((file_for(path), self.finish_html(html, template, &file)?))
     }
 
@@ -375,7 +394,10 @@ impl Renderer<'_> {
         ctx.insert("current_url", &config.absolute_url(path));
         ctx.insert(
             "registers",
-            (self.lookup.registers.get(&language.code)).unwrap_or(&Value::Null),
+            self.lookup
+                .registers
+                .get(lang.index())
+                .unwrap_or(&Value::Null),
         );
         ctx
     }
@@ -398,23 +420,20 @@ impl Renderer<'_> {
         (ctx, path)
     }
 
+    /// Renders template `name` with `ctx` (made by [`Renderer::base_context`] for `lang`).
     fn render_template(
         &self,
         name: &str,
+        lang: LangId,
         ctx: &mut tera::Context,
         file: &std::path::Path,
     ) -> Result<String, Option<Diagnostic>> {
         // The interface strings of the context's language: those the template reads, or all.
-        let lang = ctx
-            .get("lang")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
         let t = self
             .strings
             .get(name)
-            .and_then(|by_lang| by_lang.get(&lang))
-            .or_else(|| self.lookup.strings.get(&lang))
+            .and_then(|by_lang| by_lang.get(lang.index()))
+            .or_else(|| self.lookup.strings.get(lang.index()))
             .unwrap_or(&Value::Null);
         ctx.insert("t", t);
         crate::template_limits::begin_render();

@@ -16,7 +16,8 @@ use crate::governance::view::View;
 use crate::resolve::{ContentIndex, Page, Section, Site, Target};
 use crate::site::ids::{LangId, Languages};
 
-pub(crate) type TemplateStrings = HashMap<String, HashMap<String, Value>>;
+/// Template name → the strings it reads in each language (by [`LangId`]).
+pub(crate) type TemplateStrings = HashMap<String, Vec<Value>>;
 
 /// What `t` holds for each template that reads only some strings: just those.
 pub(crate) fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings {
@@ -27,12 +28,12 @@ pub(crate) fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings 
             let per_language = lookup
                 .strings
                 .iter()
-                .map(|(lang, all)| {
+                .map(|all| {
                     let some: serde_json::Map<String, Value> = keys
                         .iter()
                         .filter_map(|k| Some((k.clone(), all.get(k)?.clone())))
                         .collect();
-                    (lang.clone(), Value::Object(some))
+                    Value::Object(some)
                 })
                 .collect();
             Some((name, per_language))
@@ -75,10 +76,11 @@ pub(crate) struct Lookup {
     pub(crate) base_url: String,
     /// The site's languages with their URL prefixes (`/` for the default one, `/en/`).
     pub(crate) langs: Languages,
-    /// The interface strings of each language (`t` in templates).
-    pub(crate) strings: HashMap<String, Value>,
-    /// The generated pages of each language (`registers` in templates, `get_url(path="@…")`).
-    pub(crate) registers: HashMap<String, Value>,
+    /// The interface strings of each language, by [`LangId`] (`t` in templates).
+    pub(crate) strings: Vec<Value>,
+    /// The generated pages of each language, by [`LangId`] (`registers` in templates,
+    /// `get_url(path="@…")`).
+    pub(crate) registers: Vec<Value>,
     /// Full page values (`page` in page templates, `get_page`).
     pub(crate) pages: Vec<Arc<Value>>,
     /// Section values with their page lists (`section`, `get_section`).
@@ -113,18 +115,11 @@ impl Lookup {
             default_language: config.default_language.clone(),
             base_url: config.base_url.clone(),
             langs: config.langs.clone(),
-            strings: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), site.strings.of(&l.code)))
+            strings: (config.languages.iter())
+                .map(|l| site.strings.of(&l.code))
                 .collect(),
             registers: (config.langs.ids())
-                .map(|l| {
-                    (
-                        config.langs.code(l).to_string(),
-                        View::new(site, l).registers(),
-                    )
-                })
+                .map(|l| View::new(site, l).registers())
                 .collect(),
             pages,
             sections,
