@@ -115,9 +115,7 @@ impl Lookup {
             default_language: config.default_language.clone(),
             base_url: config.base_url.clone(),
             langs: config.langs.clone(),
-            strings: (config.languages.iter())
-                .map(|l| site.strings.of(&l.code))
-                .collect(),
+            strings: config.langs.ids().map(|l| site.strings.of(l)).collect(),
             registers: (config.langs.ids())
                 .map(|l| View::new(site, l).registers())
                 .collect(),

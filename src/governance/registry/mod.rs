@@ -295,8 +295,8 @@ impl Registry {
         Registry {
             search: config.build_search_index,
             langs: config.langs.clone(),
-            segments: (config.languages.iter())
-                .map(|l| Segments::of(&strings.of(&l.code)))
+            segments: (config.langs.ids())
+                .map(|l| Segments::of(&strings.of(l)))
                 .collect(),
             ..Registry::default()
         }

@@ -49,7 +49,7 @@ impl<'s> View<'s> {
         View {
             site,
             lang,
-            strings: site.strings.of(site.config.langs.code(lang)),
+            strings: site.strings.of(lang),
         }
     }
 
