@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::resolve::{Site, Target};
+use crate::site::ids::LangId;
 
 /// The state of one content file in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,7 +74,7 @@ pub fn matrix(site: &Site) -> Matrix {
         .collect();
     let rows: Vec<Row> = originals(site)
         .into_iter()
-        .map(|original| row(site, &languages, original))
+        .map(|original| row(site, original))
         .collect();
     let totals = totals(&languages, default, &rows);
     Matrix {
@@ -89,11 +90,10 @@ type Original = (String, String, Option<Date>);
 
 /// The sections (but synthetic ones) and pages of the default language, by content key.
 fn originals(site: &Site) -> Vec<Original> {
-    let default = &site.config.default_language;
     let mut originals: Vec<Original> = site
         .sections
         .iter()
-        .filter(|s| s.source.lang == *default && !s.synthetic)
+        .filter(|s| s.source.lang.is_default() && !s.synthetic)
         .map(|s| {
             (
                 s.source.key.clone(),
@@ -104,7 +104,7 @@ fn originals(site: &Site) -> Vec<Original> {
         .chain(
             site.pages
                 .iter()
-                .filter(|p| p.source.lang == *default)
+                .filter(|p| p.source.lang.is_default())
                 .map(|p| {
                     (
                         p.source.key.clone(),
@@ -119,17 +119,16 @@ fn originals(site: &Site) -> Vec<Original> {
 }
 
 /// The row of one original: its state in every language.
-fn row(site: &Site, languages: &[String], (key, file, updated): Original) -> Row {
-    let states = languages
-        .iter()
+fn row(site: &Site, (key, file, updated): Original) -> Row {
+    let states = (site.config.langs.ids())
         .map(|lang| state(site, &key, updated, lang))
         .collect();
     Row { key, file, states }
 }
 
 /// The state of the original with this key (last `updated` then) in one language.
-fn state(site: &Site, key: &str, updated: Option<Date>, lang: &str) -> State {
-    if lang == site.config.default_language {
+fn state(site: &Site, key: &str, updated: Option<Date>, lang: LangId) -> State {
+    if lang.is_default() {
         return State::Original;
     }
     match site.get(key, lang) {

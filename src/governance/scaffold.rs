@@ -17,6 +17,7 @@ use super::registry::BodyId;
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
 use crate::resolve::Site;
+use crate::site::ids::LangId;
 
 /// A meeting file ready to be written.
 #[derive(Debug)]
@@ -79,7 +80,7 @@ pub fn new_meeting(
     };
 
     let carried = open_follow_ups(site, &meetings);
-    let strings = site.strings.of(&site.config.default_language);
+    let strings = site.strings.of(LangId::DEFAULT);
     let text = Wording {
         strings: &strings,
         body_name: site.sections[entry.section].title(),

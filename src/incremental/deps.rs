@@ -129,10 +129,7 @@ impl Rendering {
         }
         let fresh: Vec<(LangId, crate::search::LanguageIndex)> = langs
             .par_iter()
-            .map(|&l| {
-                let code = &site.config.lang(l).code;
-                (l, crate::search::build_language(site, code, true))
-            })
+            .map(|&l| (l, crate::search::build_language(site, l, true)))
             .collect();
         let mut removed = Vec::new();
         let mut files = Vec::new();

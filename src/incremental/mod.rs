@@ -341,15 +341,12 @@ impl Session {
         if diags.has_errors() {
             return Some(self.fail(diags));
         }
-        let config = &state.site.config;
         for target in &changed {
             let lang = match *target {
-                Target::Page(i) => &state.site.pages[i].source.lang,
-                Target::Section(i) => &state.site.sections[i].source.lang,
+                Target::Page(i) => state.site.pages[i].source.lang,
+                Target::Section(i) => state.site.sections[i].source.lang,
             };
-            if let Some(l) = config.langs.id(lang) {
-                self.stale_search.insert(l);
-            }
+            self.stale_search.insert(lang);
         }
         Some(patched(
             &state.site,

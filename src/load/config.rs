@@ -255,25 +255,9 @@ impl Config {
         }
     }
 
-    pub fn language(&self, code: &str) -> Option<&Language> {
-        self.languages.iter().find(|l| l.code == code)
-    }
-
-    pub fn is_language(&self, code: &str) -> bool {
-        self.language(code).is_some()
-    }
-
     /// The language of an id.
     pub fn lang(&self, id: LangId) -> &Language {
         &self.languages[id.index()]
-    }
-
-    /// The URL path prefix of a language: `/` for the default, `/<code>/` for the others.
-    pub fn language_prefix(&self, code: &str) -> String {
-        match self.langs.id(code) {
-            Some(id) => self.langs.prefix(id).to_string(),
-            None => format!("/{code}/"),
-        }
     }
 
     /// `base_url` joined with a site path that starts with `/`.
@@ -523,9 +507,10 @@ mod tests {
         .unwrap();
         let codes: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
         assert_eq!(codes, ["nb", "ar", "en"]);
-        assert_eq!(c.language("ar").unwrap().direction, Direction::Rtl);
-        assert_eq!(c.language_prefix("en"), "/en/");
-        assert_eq!(c.language_prefix("nb"), "/");
+        let (ar, en) = (c.langs.id("ar").unwrap(), c.langs.id("en").unwrap());
+        assert_eq!(c.lang(ar).direction, Direction::Rtl);
+        assert_eq!(c.langs.prefix(en), "/en/");
+        assert_eq!(c.langs.prefix(LangId::DEFAULT), "/");
     }
 
     #[test]

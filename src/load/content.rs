@@ -13,6 +13,7 @@ use super::{LoadOptions, LoadedPage, LoadedSection, PageSource, SectionSource, S
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter};
+use crate::site::ids::LangId;
 
 /// How many folders below `content/` a file may be. Sections nest as folders do, and every
 /// page's URL walks up its sections; a portal needs a handful of levels.
@@ -21,9 +22,9 @@ pub const MAX_FOLDER_DEPTH: usize = 32;
 /// What a file under `content/` is, from its name alone.
 #[derive(Debug, PartialEq, Eq)]
 enum Entry {
-    Section { lang: Option<String> },
-    BundlePage { lang: Option<String> },
-    Page { stem: String, lang: Option<String> },
+    Section { lang: Option<LangId> },
+    BundlePage { lang: Option<LangId> },
+    Page { stem: String, lang: Option<LangId> },
     Asset,
 }
 
@@ -31,11 +32,13 @@ fn classify(name: &str, config: &Config) -> Entry {
     let Some(stem) = name.strip_suffix(".md") else {
         return Entry::Asset;
     };
-    let (stem, lang) = match stem.rsplit_once('.') {
-        Some((base, code)) if config.is_language(code) && code != config.default_language => {
-            (base, Some(code.to_string()))
-        }
-        _ => (stem, None),
+    let suffix = stem.rsplit_once('.').and_then(|(base, code)| {
+        let id = config.langs.id(code).filter(|id| !id.is_default())?;
+        Some((base, id))
+    });
+    let (stem, lang) = match suffix {
+        Some((base, id)) => (base, Some(id)),
+        None => (stem, None),
     };
     match stem {
         "_index" => Entry::Section { lang },
@@ -52,7 +55,7 @@ struct Found {
     rel: String,
     path: PathBuf,
     kind: FoundKind,
-    lang: String,
+    lang: LangId,
     key: String,
 }
 
@@ -131,7 +134,6 @@ pub(crate) fn load_content(
     let (found, folders) = walk(root, config, diags);
     let results = read_and_parse(found);
     let placer = Placer {
-        config,
         options,
         draft_dirs: draft_dirs(&results, options),
         folders,
@@ -245,7 +247,7 @@ fn find(
     };
     Some(Found {
         key,
-        lang: lang.unwrap_or(config.default_language.clone()),
+        lang: lang.unwrap_or(LangId::DEFAULT),
         rel,
         path,
         kind,
@@ -349,7 +351,6 @@ fn draft_dirs(results: &[Read], options: &LoadOptions) -> Vec<String> {
 
 /// What placing a parsed file in the tree needs.
 struct Placer<'a> {
-    config: &'a Config,
     options: &'a LoadOptions,
     draft_dirs: Vec<String>,
     folders: Folders,
@@ -443,7 +444,7 @@ impl Placer<'_> {
             ))
         };
         let dir_slug = crate::slug::slugify(dir.rsplit('/').next().unwrap_or(""));
-        let assets = if source.lang == self.config.default_language {
+        let assets = if source.lang.is_default() {
             self.folders
                 .section_assets
                 .get(&dir)
@@ -561,7 +562,7 @@ mod tests {
         assert_eq!(
             classify("_index.en.md", &c),
             Entry::Section {
-                lang: Some("en".into())
+                lang: c.langs.id("en")
             }
         );
         assert_eq!(classify("index.md", &c), Entry::BundlePage { lang: None });
@@ -569,7 +570,7 @@ mod tests {
             classify("mandat.en.md", &c),
             Entry::Page {
                 stem: "mandat".into(),
-                lang: Some("en".into())
+                lang: c.langs.id("en")
             }
         );
         // Not a configured language: part of the name. The default language is never a suffix.

@@ -28,6 +28,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use crate::front_matter::{PageFrontMatter, SectionFrontMatter};
 use crate::load::templates::TemplateSources;
+use crate::site::ids::LangId;
 
 pub use content::MAX_FOLDER_DEPTH;
 
@@ -39,8 +40,8 @@ pub struct Source<M> {
     /// The canonical content key used by `@/` links and template functions: the path below
     /// `content/` with any language suffix removed (`blog/a.md`, `blog/_index.md`).
     pub key: String,
-    /// Language code of this file.
-    pub lang: String,
+    /// The language of this file (its code is `config.langs.code(lang)`).
+    pub lang: LangId,
     pub meta: M,
     /// The whole file text (diagnostics quote it; the body is a slice of it).
     pub text: Arc<str>,

@@ -9,7 +9,6 @@
 //! other language; `styre check` warns of each missing one, naming the file it belongs in. At render
 //! time a missing key falls back to the default language (`render::i18n` formats with them).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -18,6 +17,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, did_you_mean};
+use crate::site::ids::LangId;
 use crate::site::plural::{CATEGORIES, needed_categories};
 
 /// The built-in strings, by language code.
@@ -37,8 +37,8 @@ const BUILTIN: &[(&str, &str)] = &[
 /// The merged strings of every configured language.
 #[derive(Debug, Clone, Default)]
 pub struct Strings {
-    by_lang: BTreeMap<String, Value>,
-    default_language: String,
+    /// By [`LangId`]: the default language first.
+    by_lang: Vec<Value>,
 }
 
 impl Strings {
@@ -51,12 +51,11 @@ impl Strings {
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Strings {
-        let mut by_lang = BTreeMap::new();
+        let mut by_lang = Vec::new();
         // The default language first: a key of another language's file must be one of its keys.
-        let mut languages: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-        languages.sort_by_key(|code| *code != config.default_language);
         let mut known: Option<Value> = None;
-        for code in languages {
+        for lang in config.langs.ids() {
+            let code = config.langs.code(lang);
             let mut merged = Value::Object(Map::new());
             if let Some((_, text)) = BUILTIN.iter().find(|(c, _)| *c == code) {
                 let file = PathBuf::from(format!("src/builtin/i18n/{code}.toml"));
@@ -87,15 +86,12 @@ impl Strings {
                 merge(&mut merged, layer);
                 sources.insert(rel.clone(), text.into());
             }
-            if code == config.default_language {
+            if lang.is_default() {
                 known = Some(merged.clone());
             }
-            by_lang.insert(code.to_string(), merged);
+            by_lang.push(merged);
         }
-        let strings = Strings {
-            by_lang,
-            default_language: config.default_language.clone(),
-        };
+        let strings = Strings { by_lang };
         strings.report_missing(config, diags);
         strings
     }
@@ -106,17 +102,15 @@ impl Strings {
     /// if need be): the one file a site's authors own. (The built-in files are complete; a
     /// test keeps them so.)
     fn report_missing(&self, config: &Config, diags: &mut Diagnostics) {
-        let Some(reference) = self.by_lang.get(&self.default_language) else {
+        let Some(reference) = self.by_lang.get(LangId::DEFAULT.index()) else {
             return;
         };
         let mut wanted = Vec::new();
         keys(reference, "", &mut wanted);
-        for lang in &config.languages {
-            if lang.code == self.default_language {
-                continue;
-            }
+        for id in config.langs.ids().filter(|l| !l.is_default()) {
+            let lang = config.lang(id);
             let file = PathBuf::from(format!("i18n/{}.toml", lang.code));
-            let strings = &self.by_lang[&lang.code];
+            let strings = &self.by_lang[id.index()];
             let mut have = Vec::new();
             keys(strings, "", &mut have);
             let missing: Vec<&String> = wanted.iter().filter(|k| !have.contains(k)).collect();
@@ -142,7 +136,7 @@ impl Strings {
                     .hint(format!(
                         "add them to {}; until then the {} text is shown",
                         file.display(),
-                        self.default_language
+                        config.default_language
                     ))
                     .warning(),
                 );
@@ -172,14 +166,14 @@ impl Strings {
     }
 
     /// The strings of `lang`, with the default language's filling any gap.
-    pub fn of(&self, lang: &str) -> Value {
+    pub fn of(&self, lang: LangId) -> Value {
         let mut merged = self
             .by_lang
-            .get(&self.default_language)
+            .get(LangId::DEFAULT.index())
             .cloned()
             .unwrap_or(Value::Object(Map::new()));
-        if lang != self.default_language
-            && let Some(own) = self.by_lang.get(lang)
+        if !lang.is_default()
+            && let Some(own) = self.by_lang.get(lang.index())
         {
             merge(&mut merged, own.clone());
         }

@@ -67,16 +67,16 @@ impl Renderer<'_> {
     /// A page (`site.pages[i]`), with its breadcrumbs.
     fn page(&self, i: usize) -> JobResult {
         let page = &self.site.pages[i];
-        let mut ctx = self.base_context(&page.source.lang, &page.path);
+        let mut ctx = self.base_context(page.source.lang, &page.path);
         self.content_context(&mut ctx, &self.lookup.pages[i]);
         ctx.insert("page", &*self.lookup.pages[i]);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(&page.source.lang, Some(&page.section_key)),
+            &self.trail(page.source.lang, Some(&page.section_key)),
         );
         let html = self.render_template(
             &page.template,
-            &page.source.lang,
+            page.source.lang,
             &mut ctx,
             &page.source.file,
         )?;
@@ -88,20 +88,20 @@ impl Renderer<'_> {
     fn section(&self, i: usize) -> JobResult {
         let site = self.site;
         let section = &site.sections[i];
-        let mut ctx = self.base_context(&section.source.lang, &section.path);
+        let mut ctx = self.base_context(section.source.lang, &section.path);
         self.content_context(&mut ctx, &self.lookup.sections[i]);
         ctx.insert("section", &*self.lookup.sections[i]);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(&section.source.lang, section.parent_key.as_deref()),
+            &self.trail(section.source.lang, section.parent_key.as_deref()),
         );
         if section.parent_key.is_none() {
-            let view = crate::governance::view::View::new(site, &section.source.lang);
+            let view = crate::governance::view::View::new(site, section.source.lang);
             ctx.insert("overview", &crate::governance::view::overview(&view));
         }
         let html = self.render_template(
             &section.template,
-            &section.source.lang,
+            section.source.lang,
             &mut ctx,
             &section.source.file,
         )?;
@@ -112,11 +112,10 @@ impl Renderer<'_> {
     /// The 404 page of language `l`.
     fn not_found(&self, l: LangId) -> JobResult {
         let config = &self.site.config;
-        let lang = config.lang(l);
         let path = format!("{}404.html", config.langs.prefix(l));
-        let mut ctx = self.base_context(&lang.code, &path);
+        let mut ctx = self.base_context(l, &path);
         let file = self.site.templates.file_of("404.html");
-        let html = self.render_template("404.html", &lang.code, &mut ctx, &file)?;
+        let html = self.render_template("404.html", l, &mut ctx, &file)?;
         Ok((file_for(&path), self.finish_html(html, "404.html", &file)?))
     }
 
@@ -124,30 +123,25 @@ impl Renderer<'_> {
     fn feed(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
-        let lang = config.lang(l);
         let path = format!("{}atom.xml", config.langs.prefix(l));
-        let mut ctx = self.base_context(&lang.code, &path);
-        let (pages, last_updated) = feed_pages(site, &lang.code);
+        let mut ctx = self.base_context(l, &path);
+        let (pages, last_updated) = feed_pages(site, l);
         ctx.insert("pages", &pages);
         ctx.insert("last_updated", &last_updated);
         ctx.insert("feed_url", &config.absolute_url(&path));
-        let xml = self.render_template(
-            "atom.xml",
-            &lang.code,
-            &mut ctx,
-            &site.templates.file_of("atom.xml"),
-        )?;
+        let xml =
+            self.render_template("atom.xml", l, &mut ctx, &site.templates.file_of("atom.xml"))?;
         Ok((file_for(&path), xml.into_bytes()))
     }
 
     /// `sitemap.xml`.
     fn sitemap(&self) -> JobResult {
         let site = self.site;
-        let mut ctx = self.base_context(&site.config.default_language, "/sitemap.xml");
+        let mut ctx = self.base_context(LangId::DEFAULT, "/sitemap.xml");
         ctx.insert("entries", &sitemap_entries(site));
         let xml = self.render_template(
             "sitemap.xml",
-            &site.config.default_language,
+            LangId::DEFAULT,
             &mut ctx,
             &site.templates.file_of("sitemap.xml"),
         )?;
@@ -157,10 +151,10 @@ impl Renderer<'_> {
     /// `robots.txt`.
     fn robots(&self) -> JobResult {
         let site = self.site;
-        let mut ctx = self.base_context(&site.config.default_language, "/robots.txt");
+        let mut ctx = self.base_context(LangId::DEFAULT, "/robots.txt");
         let text = self.render_template(
             "robots.txt",
-            &site.config.default_language,
+            LangId::DEFAULT,
             &mut ctx,
             &site.templates.file_of("robots.txt"),
         )?;
@@ -170,14 +164,13 @@ impl Renderer<'_> {
     /// The permalink page of case `i` in language `l`, its breadcrumbs through its meeting.
     fn case(&self, i: CaseId, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.case_path(i, lang).to_string());
         let case = view.case_page(i);
         let body = site.governance.body(site.governance.case(i).body);
         let mut trail: Vec<Value> = self
-            .trail(lang, Some(site.sections[body.section].source.key.as_str()))
+            .trail(l, Some(site.sections[body.section].source.key.as_str()))
             .iter()
             .map(|c| json!(c))
             .collect();
@@ -192,8 +185,7 @@ impl Renderer<'_> {
     /// The decision register of language `l`.
     fn decisions(&self, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.decisions_path(lang));
         ctx.insert("register", &view.decisions());
@@ -203,8 +195,7 @@ impl Renderer<'_> {
     /// The follow-up tracker of language `l`.
     fn follow_ups(&self, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.follow_ups_path(lang));
         ctx.insert("tracker", &view.follow_ups());
@@ -249,17 +240,16 @@ impl Renderer<'_> {
     fn decision_feed(&self, l: LangId) -> JobResult {
         let site = self.site;
         let config = &site.config;
-        let lang = &config.lang(l).code;
-        let view = View::new(site, lang);
+        let view = View::new(site, l);
         let register = view.decisions_path();
         let path = format!("{register}atom.xml");
-        let mut ctx = self.base_context(lang, &path);
+        let mut ctx = self.base_context(l, &path);
         ctx.insert("register", &view.decisions());
         ctx.insert("feed_url", &config.absolute_url(&path));
         ctx.insert("register_url", &config.absolute_url(&register));
         let xml = self.render_template(
             "decisions.xml",
-            lang,
+            l,
             &mut ctx,
             &site.templates.file_of("decisions.xml"),
         )?;
@@ -269,15 +259,14 @@ impl Renderer<'_> {
     /// The meeting archive of body `b` for `year` in language `l`.
     fn archive(&self, b: BodyId, year: i32, l: LangId) -> JobResult {
         let site = self.site;
-        let lang = &site.config.lang(l).code;
         let (mut ctx, path) =
             self.generated_context(l, |lang| site.governance.archive_path(b, year, lang));
         let body = site.governance.body(b);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(lang, Some(site.sections[body.section].source.key.as_str())),
+            &self.trail(l, Some(site.sections[body.section].source.key.as_str())),
         );
-        ctx.insert("archive", &View::new(site, lang).archive(b, year));
+        ctx.insert("archive", &View::new(site, l).archive(b, year));
         self.generated("archive.html", l, &mut ctx, &path)
     }
 
@@ -335,8 +324,7 @@ impl Renderer<'_> {
             )));
         }
         let file = self.site.templates.file_of(template);
-        let lang = &self.site.config.lang(l).code;
-        let html = self.render_template(template, lang, ctx, &file)?;
+        let html = self.render_template(template, l, ctx, &file)?;
         Ok((file_for(path), self.finish_html(html, template, &file)?))
     }
 
@@ -348,21 +336,18 @@ impl Renderer<'_> {
         // Where the language switcher leads: this content in each language (a translation or
         // a stand-in), else that language's home (a page written only in another language).
         let key = value["key"].as_str().unwrap_or_default();
-        let links: serde_json::Map<String, Value> = self
-            .site
-            .config
-            .languages
-            .iter()
+        let langs = &self.site.config.langs;
+        let links: serde_json::Map<String, Value> = (langs.ids())
             .filter_map(|l| {
                 let target = self
                     .lookup
-                    .find(key, &l.code)
-                    .or_else(|| self.lookup.find("_index.md", &l.code))?;
+                    .find(key, l)
+                    .or_else(|| self.lookup.find("_index.md", l))?;
                 let permalink = match target {
                     Target::Page(i) => self.site.pages[i].permalink.clone(),
                     Target::Section(i) => self.site.sections[i].permalink.clone(),
                 };
-                Some((l.code.clone(), Value::String(permalink)))
+                Some((langs.code(l).to_string(), Value::String(permalink)))
             })
             .collect();
         ctx.insert("language_links", &links);
@@ -382,21 +367,21 @@ impl Renderer<'_> {
 
     /// The way from the home page down to section `key` (included), for breadcrumbs: the
     /// sections of `lang` up the tree, as far as each is there.
-    fn trail(&self, lang: &str, key: Option<&str>) -> Vec<Crumb> {
+    fn trail(&self, lang: LangId, key: Option<&str>) -> Vec<Crumb> {
         let site = self.site;
-        let find = |k: &str, _: &str| match site.get(k, lang) {
+        let find = |k: &str, _: LangId| match site.get(k, lang) {
             Some(Target::Section(i)) => Some(&site.sections[i]),
             _ => None,
         };
-        let original = site.config.language(&site.config.default_language);
+        let original = site.config.lang(LangId::DEFAULT);
         let start = key.and_then(|k| find(k, lang));
         let mut out: Vec<Crumb> = crate::resolve::ancestors(start, find)
             .map(|s| Crumb {
                 title: s.title().to_string(),
                 permalink: s.permalink.clone(),
                 text_lang: s.source.fallback.then(|| TextLang {
-                    lang: site.config.default_language.clone(),
-                    dir: original.map_or("ltr", |l| l.direction.as_str()),
+                    lang: original.code.clone(),
+                    dir: original.direction.as_str(),
                 }),
             })
             .collect();
@@ -404,15 +389,13 @@ impl Renderer<'_> {
         out
     }
 
-    fn base_context(&self, lang: &str, path: &str) -> tera::Context {
+    fn base_context(&self, lang: LangId, path: &str) -> tera::Context {
         let config = &self.site.config;
-        let language = config
-            .language(lang)
-            .or_else(|| config.language(&config.default_language));
+        let language = config.lang(lang);
         let mut ctx = tera::Context::new();
         ctx.insert("config", &self.lookup.config);
-        ctx.insert("lang", lang);
-        ctx.insert("language", &language.map(LanguageView::from));
+        ctx.insert("lang", &language.code);
+        ctx.insert("language", &LanguageView::from(language));
         ctx.insert("current_path", path);
         ctx.insert("current_key", &Value::Null);
         ctx.insert("language_links", &Value::Null);
@@ -423,7 +406,10 @@ impl Renderer<'_> {
         ctx.insert("current_url", &config.absolute_url(path));
         ctx.insert(
             "registers",
-            self.lookup.registers.get(lang).unwrap_or(&Value::Null),
+            self.lookup
+                .registers
+                .get(lang.index())
+                .unwrap_or(&Value::Null),
         );
         ctx
     }
@@ -433,19 +419,16 @@ impl Renderer<'_> {
     fn generated_context(
         &self,
         l: LangId,
-        path_in: impl Fn(&str) -> String,
+        path_in: impl Fn(LangId) -> String,
     ) -> (tera::Context, String) {
         let config = &self.site.config;
-        let lang = &config.lang(l).code;
-        let path = path_in(lang);
-        let mut ctx = self.base_context(lang, &path);
-        let translations: Vec<Value> = config
-            .languages
-            .iter()
-            .map(|other| json!({"lang": other.code, "permalink": config.absolute_url(&path_in(&other.code))}))
+        let path = path_in(l);
+        let mut ctx = self.base_context(l, &path);
+        let translations: Vec<Value> = (config.langs.ids())
+            .map(|other| json!({"lang": config.langs.code(other), "permalink": config.absolute_url(&path_in(other))}))
             .collect();
         ctx.insert("translations", &translations);
-        ctx.insert("breadcrumbs", &self.trail(lang, Some("_index.md")));
+        ctx.insert("breadcrumbs", &self.trail(l, Some("_index.md")));
         (ctx, path)
     }
 
@@ -454,15 +437,15 @@ impl Renderer<'_> {
     fn render_template(
         &self,
         name: &str,
-        lang: &str,
+        lang: LangId,
         ctx: &mut tera::Context,
         file: &std::path::Path,
     ) -> Result<String, Option<Diagnostic>> {
         let t = self
             .strings
             .get(name)
-            .and_then(|by_lang| by_lang.get(lang))
-            .or_else(|| self.lookup.strings.get(lang))
+            .and_then(|by_lang| by_lang.get(lang.index()))
+            .or_else(|| self.lookup.strings.get(lang.index()))
             .unwrap_or(&Value::Null);
         ctx.insert("t", t);
         crate::template_limits::begin_render();

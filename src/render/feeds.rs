@@ -5,12 +5,13 @@
 use serde_json::{Value, json};
 
 use crate::resolve::{Page, Site};
+use crate::site::ids::LangId;
 
 /// The newest dated pages of language `lang`, at most `feed_limit`, as feed entries; and when
 /// the newest was last updated. A page without a translation is there as its stand-in: the
 /// original's text, marked with the original's language, at the stand-in's address (so a
 /// reader of a language with few translations still gets every news item).
-pub(crate) fn feed_pages(site: &Site, lang: &str) -> (Vec<Value>, String) {
+pub(crate) fn feed_pages(site: &Site, lang: LangId) -> (Vec<Value>, String) {
     let tz = &site.config.timezone;
     let mut dated: Vec<&Page> = site
         .pages
@@ -37,7 +38,7 @@ pub(crate) fn feed_pages(site: &Site, lang: &str) -> (Vec<Value>, String) {
                 "description": p.source.meta.description,
                 "permalink": p.permalink,
                 // A stand-in's text is the original's, in the original's language.
-                "lang": if p.source.fallback { &site.config.default_language } else { &p.source.lang },
+                "lang": if p.source.fallback { site.config.default_language.as_str() } else { site.config.langs.code(p.source.lang) },
                 "date_rfc3339": p.date().map(|d| d.rfc3339(tz)),
                 "updated_rfc3339": p.updated().map(|d| d.rfc3339(tz)),
                 "content": p.rendered.html,
@@ -58,7 +59,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
         }
         versions
             .iter()
-            .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(*t)}))
+            .map(|(lang, t)| json!({"lang": site.config.langs.code(*lang), "permalink": site.permalink_of(*t)}))
             .collect()
     };
     // Fallbacks are copies of their original (their canonical link says so): not listed.
@@ -87,17 +88,15 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
         generated.push(Box::new(move |lang| reg.archive_path(b, year, lang)));
     }
     for name in ["decisions", "follow-ups", "open-data"] {
-        if reg.generated_path(name, &config.default_language).is_some() {
+        if reg.generated_path(name, LangId::DEFAULT).is_some() {
             generated.push(Box::new(move |lang| {
                 reg.generated_path(name, lang).unwrap_or_default()
             }));
         }
     }
     for path_in in &generated {
-        let versions: Vec<Value> = config
-            .languages
-            .iter()
-            .map(|l| json!({"lang": l.code, "permalink": config.absolute_url(&path_in(&l.code))}))
+        let versions: Vec<Value> = (config.langs.ids())
+            .map(|l| json!({"lang": config.langs.code(l), "permalink": config.absolute_url(&path_in(l))}))
             .collect();
         for v in &versions {
             let permalink = v["permalink"].as_str().unwrap_or_default().to_string();
@@ -117,7 +116,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
 }
 
 /// The path of one generated page in a given language.
-type PathIn<'a> = Box<dyn Fn(&str) -> String + 'a>;
+type PathIn<'a> = Box<dyn Fn(LangId) -> String + 'a>;
 
 /// A redirect page for an alias: a meta refresh (allowed by a strict CSP, unlike a script),
 /// a canonical link, and a visible link for people.

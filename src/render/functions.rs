@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::render::values::Lookup;
 use crate::resolve::Target;
+use crate::site::ids::LangId;
 
 thread_local! {
     /// The pages and sections the job running on this thread fetched from its templates. A job
@@ -41,7 +42,8 @@ fn register_locale_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
     ) -> tera::Result<(String, &'l Value)> {
         let lang =
             string_arg(args, "lang", function)?.unwrap_or_else(|| l.default_language.clone());
-        let strings = l.strings.get(&lang).ok_or_else(|| {
+        let strings = l.langs.id(&lang).map(|id| &l.strings[id.index()]);
+        let strings = strings.ok_or_else(|| {
             tera::Error::msg(format!("`{function}`: no language `{lang}` in config.toml"))
         })?;
         Ok((lang, strings))
@@ -136,13 +138,23 @@ pub(crate) fn register_functions(tera: &mut tera::Tera, lookup: &Arc<Lookup>) {
     });
 }
 
+/// The language whose content `get_page` and `get_section` read: the `lang` argument's, else
+/// the default. A code the site does not have reads the default language's content, as a key
+/// without a version in the language does (`get_url(path="@/…")` reads the same way).
+fn content_lang(l: &Lookup, code: Option<&str>) -> LangId {
+    code.and_then(|c| l.langs.id(c)).unwrap_or(LangId::DEFAULT)
+}
+
 /// `get_page(path, lang)`: the full value of a page.
 fn get_page(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let path = string_arg(args, "path", "get_page")?.ok_or_else(|| {
         tera::Error::msg("`get_page` needs `path`, e.g. get_page(path=\"om/mandat.md\")")
     })?;
-    let lang = string_arg(args, "lang", "get_page")?.unwrap_or_else(|| l.default_language.clone());
-    match l.find(path.trim_start_matches("@/"), &lang) {
+    let lang = string_arg(args, "lang", "get_page")?;
+    match l.find(
+        path.trim_start_matches("@/"),
+        content_lang(l, lang.as_deref()),
+    ) {
         Some(Target::Page(i)) => {
             note_read(Target::Page(i));
             Ok((*l.pages[i]).clone())
@@ -156,9 +168,11 @@ fn get_section(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value>
     let path = string_arg(args, "path", "get_section")?.ok_or_else(|| {
         tera::Error::msg("`get_section` needs `path`, e.g. get_section(path=\"moter/_index.md\")")
     })?;
-    let lang =
-        string_arg(args, "lang", "get_section")?.unwrap_or_else(|| l.default_language.clone());
-    match l.find(path.trim_start_matches("@/"), &lang) {
+    let lang = string_arg(args, "lang", "get_section")?;
+    match l.find(
+        path.trim_start_matches("@/"),
+        content_lang(l, lang.as_deref()),
+    ) {
         Some(Target::Section(i)) => {
             note_read(Target::Section(i));
             Ok((*l.sections[i]).clone())
@@ -175,20 +189,20 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let path = string_arg(args, "path", "get_url")?
         .ok_or_else(|| tera::Error::msg("`get_url` needs `path`"))?;
     let explicit_lang = string_arg(args, "lang", "get_url")?;
-    let lang = explicit_lang
-        .clone()
-        .unwrap_or_else(|| l.default_language.clone());
+    // `lang`, else the default; `None` for a code the site does not have.
+    let lang = match &explicit_lang {
+        Some(code) => l.langs.id(code),
+        None => Some(LangId::DEFAULT),
+    };
     if let Some(name) = path.strip_prefix('@').filter(|p| !p.starts_with('/')) {
-        return l
-            .registers
-            .get(&lang)
+        let registers = lang.map(|id| &l.registers[id.index()]);
+        return registers
             .and_then(|r| r.get(name.replace('-', "_")))
             .cloned()
             .ok_or_else(|| {
                 tera::Error::msg(format!(
                     "`get_url`: no generated page `{path}`; this site has: {}",
-                    l.registers
-                        .get(&lang)
+                    registers
                         .and_then(Value::as_object)
                         .map(|o| o
                             .keys()
@@ -204,7 +218,7 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
             Some((k, a)) => (k, format!("#{a}")),
             None => (key, String::new()),
         };
-        return match l.find(key, &lang) {
+        return match l.find(key, lang.unwrap_or(LangId::DEFAULT)) {
             Some(Target::Page(i)) => Ok(Value::String(format!(
                 "{}{anchor}",
                 l.pages[i]["permalink"].as_str().unwrap_or_default()
@@ -218,16 +232,10 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     }
     // A plain path is a file of the output; with `lang` it is that language's copy
     // (`atom.xml` of English is `/en/atom.xml`).
-    let prefix = match &explicit_lang {
-        Some(code) => l
-            .langs
-            .id(code)
-            .map(|id| l.langs.prefix(id))
-            .ok_or_else(|| {
-                tera::Error::msg(format!("`get_url`: no language `{code}` in config.toml"))
-            })?,
-        None => "/",
-    };
+    let prefix = lang.map(|id| l.langs.prefix(id)).ok_or_else(|| {
+        let code = explicit_lang.unwrap_or_default();
+        tera::Error::msg(format!("`get_url`: no language `{code}` in config.toml"))
+    })?;
     Ok(Value::String(format!(
         "{}{prefix}{}",
         l.base_url,

@@ -131,11 +131,11 @@ mod tests {
                 let what = match job {
                     Job::Page(i) => {
                         let p = &site.pages[i].source;
-                        format!("page {} ({})", p.key, p.lang)
+                        format!("page {} ({})", p.key, code(p.lang))
                     }
                     Job::Section(i) => {
                         let s = &site.sections[i].source;
-                        format!("section {} ({})", s.key, s.lang)
+                        format!("section {} ({})", s.key, code(s.lang))
                     }
                     Job::NotFound(l) => format!("404 ({})", code(l)),
                     Job::Feed(l) => format!("feed ({})", code(l)),

@@ -30,6 +30,7 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, OutputFile};
 use crate::resolve::{Site, Target};
+use crate::site::ids::LangId;
 use context::Renderer;
 use functions::{noting_reads, register_functions};
 use values::{Lookup, TemplateStrings, template_strings};
@@ -148,10 +149,10 @@ impl Rendering {
         let (search, results) = rayon::join(
             || {
                 if config.build_search_index {
-                    config
-                        .languages
+                    let langs: Vec<LangId> = config.langs.ids().collect();
+                    langs
                         .par_iter()
-                        .map(|l| crate::search::build_language(site, &l.code, search_files))
+                        .map(|&l| crate::search::build_language(site, l, search_files))
                         .collect()
                 } else {
                     Vec::new()

@@ -14,9 +14,10 @@ use serde_json::{Value, json};
 use crate::config::Language;
 use crate::governance::view::View;
 use crate::resolve::{ContentIndex, Page, Section, Site, Target};
-use crate::site::ids::Languages;
+use crate::site::ids::{LangId, Languages};
 
-pub(crate) type TemplateStrings = HashMap<String, HashMap<String, Value>>;
+/// Template name → the strings it reads in each language (by [`LangId`]).
+pub(crate) type TemplateStrings = HashMap<String, Vec<Value>>;
 
 /// What `t` holds for each template that reads only some strings: just those.
 pub(crate) fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings {
@@ -27,12 +28,12 @@ pub(crate) fn template_strings(site: &Site, lookup: &Lookup) -> TemplateStrings 
             let per_language = lookup
                 .strings
                 .iter()
-                .map(|(lang, all)| {
+                .map(|all| {
                     let some: serde_json::Map<String, Value> = keys
                         .iter()
                         .filter_map(|k| Some((k.clone(), all.get(k)?.clone())))
                         .collect();
-                    (lang.clone(), Value::Object(some))
+                    Value::Object(some)
                 })
                 .collect();
             Some((name, per_language))
@@ -75,10 +76,11 @@ pub(crate) struct Lookup {
     pub(crate) base_url: String,
     /// The site's languages with their URL prefixes (`/` for the default one, `/en/`).
     pub(crate) langs: Languages,
-    /// The interface strings of each language (`t` in templates).
-    pub(crate) strings: HashMap<String, Value>,
-    /// The generated pages of each language (`registers` in templates, `get_url(path="@…")`).
-    pub(crate) registers: HashMap<String, Value>,
+    /// The interface strings of each language, by [`LangId`] (`t` in templates).
+    pub(crate) strings: Vec<Value>,
+    /// The generated pages of each language, by [`LangId`] (`registers` in templates,
+    /// `get_url(path="@…")`).
+    pub(crate) registers: Vec<Value>,
     /// Full page values (`page` in page templates, `get_page`).
     pub(crate) pages: Vec<Arc<Value>>,
     /// Section values with their page lists (`section`, `get_section`).
@@ -113,15 +115,9 @@ impl Lookup {
             default_language: config.default_language.clone(),
             base_url: config.base_url.clone(),
             langs: config.langs.clone(),
-            strings: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), site.strings.of(&l.code)))
-                .collect(),
-            registers: config
-                .languages
-                .iter()
-                .map(|l| (l.code.clone(), View::new(site, &l.code).registers()))
+            strings: config.langs.ids().map(|l| site.strings.of(l)).collect(),
+            registers: (config.langs.ids())
+                .map(|l| View::new(site, l).registers())
                 .collect(),
             pages,
             sections,
@@ -133,7 +129,7 @@ impl Lookup {
     fn translations(site: &Site, key: &str) -> Vec<Value> {
         site.translations(key)
             .into_iter()
-            .map(|(lang, t)| json!({"lang": lang, "permalink": site.permalink_of(t)}))
+            .map(|(lang, t)| json!({"lang": site.config.langs.code(lang), "permalink": site.permalink_of(t)}))
             .collect()
     }
 
@@ -163,14 +159,14 @@ impl Lookup {
         {
             o.insert(
                 "body".into(),
-                crate::governance::view::body(&View::new(site, &s.source.lang), i),
+                crate::governance::view::body(&View::new(site, s.source.lang), i),
             );
         }
         v
     }
 
     /// This key in this language, else in the default language.
-    pub(crate) fn find(&self, key: &str, lang: &str) -> Option<Target> {
+    pub(crate) fn find(&self, key: &str, lang: LangId) -> Option<Target> {
         self.index.get_or_default(key, lang)
     }
 }
@@ -188,7 +184,7 @@ fn page_value(site: &Site, p: &Page, translations: Vec<Value>, full: bool) -> Va
         "kind": "page",
         "key": p.source.key,
         "relative_path": p.source.file,
-        "lang": p.source.lang,
+        "lang": site.config.langs.code(p.source.lang),
         "title": p.title(),
         "description": meta.description,
         "date": p.date().map(|d| d.to_string()),
@@ -225,14 +221,14 @@ fn fallback_value(site: &Site, key: &str, fallback: bool) -> Value {
         return Value::Null;
     }
     let config = &site.config;
-    let original = config.language(&config.default_language);
+    let original = config.lang(LangId::DEFAULT);
     let permalink = site
-        .get(key, &config.default_language)
+        .get(key, LangId::DEFAULT)
         .map(|t| site.permalink_of(t).to_string());
     json!({
         "lang": config.default_language,
-        "dir": original.map(|l| l.direction.as_str()),
-        "name": original.map(|l| l.name.as_str()),
+        "dir": original.direction.as_str(),
+        "name": original.name,
         "permalink": permalink,
     })
 }
@@ -243,7 +239,7 @@ fn section_value(site: &Site, s: &Section, pages: Vec<Value>, translations: Vec<
         "kind": "section",
         "key": s.source.key,
         "relative_path": s.source.file,
-        "lang": s.source.lang,
+        "lang": site.config.langs.code(s.source.lang),
         "title": s.title(),
         "description": meta.description,
         "path": s.path,

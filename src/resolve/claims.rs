@@ -321,9 +321,9 @@ pub fn generated_files(
 ) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = Vec::new();
     let mut add = |path: String, what: &str| files.push((path, what.to_string()));
-    for l in &config.languages {
-        let prefix = config.language_prefix(&l.code);
-        let p = prefix.trim_start_matches('/');
+    for id in config.langs.ids() {
+        let l = config.lang(id);
+        let p = config.langs.prefix(id).trim_start_matches('/');
         add(
             format!("{p}404.html"),
             &format!("the 404 page ({})", l.code),
@@ -335,7 +335,7 @@ pub fn generated_files(
             );
         }
         if governance.has_meetings() && config.generate_feed {
-            let register = governance.decisions_path(&l.code);
+            let register = governance.decisions_path(id);
             add(
                 file_for(&format!("{register}atom.xml")),
                 &format!("the decision feed ({})", l.code),

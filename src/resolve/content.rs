@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::date::Date;
 use crate::load::{PageSource, SectionSource};
 use crate::markdown::Rendered;
+use crate::site::ids::LangId;
 
 /// A page with its URL and rendered Markdown.
 #[derive(Debug)]
@@ -78,44 +79,36 @@ pub enum Target {
 /// `get_section` and `get_url` look up. Built once in resolve; render shares it.
 #[derive(Debug, Default)]
 pub struct ContentIndex {
-    by_key: HashMap<String, HashMap<String, Target>>,
-    default_language: String,
+    by_key: HashMap<String, HashMap<LangId, Target>>,
 }
 
 impl ContentIndex {
-    /// The index of `pages` and `sections`; `default_language` is where
-    /// [`ContentIndex::get_or_default`] looks when a language has no version of a key.
-    pub fn new(pages: &[Page], sections: &[Section], default_language: &str) -> Self {
-        let mut by_key: HashMap<String, HashMap<String, Target>> = HashMap::new();
+    /// The index of `pages` and `sections`.
+    pub fn new(pages: &[Page], sections: &[Section]) -> Self {
+        let mut by_key: HashMap<String, HashMap<LangId, Target>> = HashMap::new();
         let sources = (sections.iter().enumerate())
-            .map(|(i, s)| (&s.source.key, &s.source.lang, Target::Section(i)))
+            .map(|(i, s)| (&s.source.key, s.source.lang, Target::Section(i)))
             .chain(
                 (pages.iter().enumerate())
-                    .map(|(i, p)| (&p.source.key, &p.source.lang, Target::Page(i))),
+                    .map(|(i, p)| (&p.source.key, p.source.lang, Target::Page(i))),
             );
         for (key, lang, target) in sources {
-            by_key
-                .entry(key.clone())
-                .or_default()
-                .insert(lang.clone(), target);
+            by_key.entry(key.clone()).or_default().insert(lang, target);
         }
-        ContentIndex {
-            by_key,
-            default_language: default_language.to_string(),
-        }
+        ContentIndex { by_key }
     }
 
     /// The page or section with this key in this language.
-    pub fn get(&self, key: &str, lang: &str) -> Option<Target> {
-        self.by_key.get(key)?.get(lang).copied()
+    pub fn get(&self, key: &str, lang: LangId) -> Option<Target> {
+        self.by_key.get(key)?.get(&lang).copied()
     }
 
     /// This key in this language, else in the default language.
-    pub fn get_or_default(&self, key: &str, lang: &str) -> Option<Target> {
+    pub fn get_or_default(&self, key: &str, lang: LangId) -> Option<Target> {
         let versions = self.by_key.get(key)?;
         versions
-            .get(lang)
-            .or_else(|| versions.get(&self.default_language))
+            .get(&lang)
+            .or_else(|| versions.get(&LangId::DEFAULT))
             .copied()
     }
 

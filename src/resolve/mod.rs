@@ -36,6 +36,7 @@ use crate::load::strings::Strings;
 use crate::load::templates::TemplateSources;
 use crate::load::{Loaded, LoadedPage, LoadedSection};
 use crate::markdown::{LinkResolver, Rendered};
+use crate::site::ids::LangId;
 
 use links::{KeyResolver, report_unknown_cases};
 use urls::Urls;
@@ -66,12 +67,12 @@ pub struct Site {
 
 impl Site {
     /// The page or section with this key in this language.
-    pub fn get(&self, key: &str, lang: &str) -> Option<Target> {
+    pub fn get(&self, key: &str, lang: LangId) -> Option<Target> {
         self.index.get(key, lang)
     }
 
     /// Like [`Site::get`], falling back to the default language.
-    pub fn get_or_default(&self, key: &str, lang: &str) -> Option<Target> {
+    pub fn get_or_default(&self, key: &str, lang: LangId) -> Option<Target> {
         self.index.get_or_default(key, lang)
     }
 
@@ -84,11 +85,9 @@ impl Site {
 
     /// Every language version of a key that is written in that language (fallbacks left out),
     /// in the config's language order.
-    pub fn translations(&self, key: &str) -> Vec<(String, Target)> {
-        self.config
-            .languages
-            .iter()
-            .filter_map(|l| self.get(key, &l.code).map(|t| (l.code.clone(), t)))
+    pub fn translations(&self, key: &str) -> Vec<(LangId, Target)> {
+        (self.config.langs.ids())
+            .filter_map(|l| self.get(key, l).map(|t| (l, t)))
             .filter(|(_, t)| !self.is_fallback(*t))
             .collect()
     }
@@ -101,7 +100,7 @@ impl Site {
         }
     }
 
-    pub fn section(&self, key: &str, lang: &str) -> Option<&Section> {
+    pub fn section(&self, key: &str, lang: LangId) -> Option<&Section> {
         match self.get(key, lang)? {
             Target::Section(i) => Some(&self.sections[i]),
             Target::Page(_) => None,
@@ -198,12 +197,8 @@ fn claim_outputs(
     let mut urls = Urls::new(config, templates, &sections);
     let mut sections = urls.sections(diags);
     let mut pages = urls.pages(pages, diags);
-    let index = Arc::new(ContentIndex::new(
-        &pages,
-        &sections,
-        &config.default_language,
-    ));
-    template_choice::inherit_kind_templates(config, &mut pages);
+    let index = Arc::new(ContentIndex::new(&pages, &sections));
+    template_choice::inherit_kind_templates(&mut pages);
     let governance = build_governance(config, strings, (&pages, &sections), &mut urls, diags);
     let aliases = urls.aliases(&pages, &sections, diags);
     urls.claim_files(root, &governance, (&pages, &sections), &static_files, diags);
@@ -263,25 +258,25 @@ fn render_markdown(
     };
     let (page_html, section_html, texts) = {
         let (pages, sections, governance) = (&*pages, &*sections, &*governance);
-        let resolver = |lang: &str| KeyResolver {
+        let resolver = |lang: LangId| KeyResolver {
             config,
             index,
             pages,
             sections,
             governance,
-            lang: lang.to_string(),
+            lang,
         };
         let page_html: Vec<Rendered> = pages
             .par_iter()
-            .map(|p| markdown::render(p.source.body(), &resolver(&p.source.lang), opts))
+            .map(|p| markdown::render(p.source.body(), &resolver(p.source.lang), opts))
             .collect();
         let section_html: Vec<Rendered> = sections
             .par_iter()
-            .map(|s| markdown::render(s.source.body(), &resolver(&s.source.lang), opts))
+            .map(|s| markdown::render(s.source.body(), &resolver(s.source.lang), opts))
             .collect();
         let texts = governance.render_texts(
             pages,
-            &|lang: &str| -> Box<dyn LinkResolver + '_> { Box::new(resolver(lang)) },
+            &|lang: LangId| -> Box<dyn LinkResolver + '_> { Box::new(resolver(lang)) },
             opts,
             diags,
         );
@@ -345,8 +340,8 @@ pub fn update_body(
         .par_iter()
         .map(|&t| {
             let lang = match t {
-                Target::Page(i) => &site.pages[i].source.lang,
-                Target::Section(i) => &site.sections[i].source.lang,
+                Target::Page(i) => site.pages[i].source.lang,
+                Target::Section(i) => site.sections[i].source.lang,
             };
             let resolver = KeyResolver {
                 config: &site.config,
@@ -354,7 +349,7 @@ pub fn update_body(
                 pages: &site.pages,
                 sections: &site.sections,
                 governance: &site.governance,
-                lang: lang.clone(),
+                lang,
             };
             markdown::render(&text[body_offset..], &resolver, opts)
         })

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::load::{LoadedPage, LoadedSection, SectionSource};
+use crate::site::ids::LangId;
 
 /// Every page and section without a translation gets a stand-in in each other language: the
 /// default language's file under that language's URL, marked `fallback`. It keeps no aliases
@@ -22,20 +23,20 @@ pub(crate) fn add_fallbacks(
 
 /// A loaded page or section, as far as a stand-in needs it.
 trait StandIn: Clone {
-    fn key_lang(&self) -> (&str, &str);
+    fn key_lang(&self) -> (&str, LangId);
     /// This file, as the stand-in in `lang`.
-    fn stand_in(&self, lang: &str) -> Self;
+    fn stand_in(&self, lang: LangId) -> Self;
 }
 
 macro_rules! stand_in {
     ($loaded:ty) => {
         impl StandIn for $loaded {
-            fn key_lang(&self) -> (&str, &str) {
-                (&self.source.key, &self.source.lang)
+            fn key_lang(&self) -> (&str, LangId) {
+                (&self.source.key, self.source.lang)
             }
-            fn stand_in(&self, lang: &str) -> Self {
+            fn stand_in(&self, lang: LangId) -> Self {
                 let mut copy = self.clone();
-                copy.source.lang = lang.to_string();
+                copy.source.lang = lang;
                 copy.source.fallback = true;
                 copy.source.meta.aliases.clear();
                 copy.assets.clear();
@@ -50,19 +51,18 @@ stand_in!(LoadedSection);
 /// The stand-ins of `items` in every other language, appended: language by language, in the
 /// order of the originals.
 fn add_stand_ins<T: StandIn>(config: &Config, items: &mut Vec<T>) {
-    let default = config.default_language.as_str();
-    let have: HashSet<(String, String)> = items
+    let have: HashSet<(String, LangId)> = items
         .iter()
         .map(|i| {
             let (key, lang) = i.key_lang();
-            (key.to_string(), lang.to_string())
+            (key.to_string(), lang)
         })
         .collect();
     let mut new = Vec::new();
-    for lang in config.languages.iter().filter(|l| l.code != default) {
-        for item in items.iter().filter(|i| i.key_lang().1 == default) {
-            if !have.contains(&(item.key_lang().0.to_string(), lang.code.clone())) {
-                new.push(item.stand_in(&lang.code));
+    for lang in config.langs.ids().filter(|l| !l.is_default()) {
+        for item in items.iter().filter(|i| i.key_lang().1.is_default()) {
+            if !have.contains(&(item.key_lang().0.to_string(), lang)) {
+                new.push(item.stand_in(lang));
             }
         }
     }
@@ -71,10 +71,10 @@ fn add_stand_ins<T: StandIn>(config: &Config, items: &mut Vec<T>) {
 
 /// Every language gets a home section, so `/` and `/<code>/` always exist.
 pub(crate) fn add_missing_homes(config: &Config, sections: &mut Vec<LoadedSection>) {
-    for lang in &config.languages {
+    for lang in config.langs.ids() {
         if sections
             .iter()
-            .any(|s| s.source.key == "_index.md" && s.source.lang == lang.code)
+            .any(|s| s.source.key == "_index.md" && s.source.lang == lang)
         {
             continue;
         }
@@ -82,7 +82,7 @@ pub(crate) fn add_missing_homes(config: &Config, sections: &mut Vec<LoadedSectio
             source: SectionSource {
                 file: PathBuf::new(),
                 key: "_index.md".into(),
-                lang: lang.code.clone(),
+                lang,
                 meta: Default::default(),
                 text: "".into(),
                 front_matter_offset: 0,

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::templates::TemplateSources;
 use crate::load::{LoadedSection, PageSource};
+use crate::site::ids::LangId;
 
 fn check_template(
     name: &str,
@@ -56,7 +57,7 @@ pub(crate) fn page_template(
     source: &PageSource,
     parent: Option<&LoadedSection>,
     sections: &[LoadedSection],
-    section_index: &HashMap<(String, String), usize>,
+    section_index: &HashMap<(String, LangId), usize>,
     templates: &TemplateSources,
     diags: &mut Diagnostics,
 ) -> String {
@@ -70,9 +71,9 @@ pub(crate) fn page_template(
     }
     // The nearest section up the tree that sets `page_template` (each parent in its child's
     // language).
-    let find = |k: &str, lang: &str| {
+    let find = |k: &str, lang: LangId| {
         section_index
-            .get(&(k.to_string(), lang.to_string()))
+            .get(&(k.to_string(), lang))
             .map(|i| &sections[*i])
     };
     for s in super::ancestors(parent, find) {
@@ -87,10 +88,10 @@ pub(crate) fn page_template(
 
 /// A translation that leaves its governance table out shows its original's record, in the
 /// original's template.
-pub(crate) fn inherit_kind_templates(config: &crate::config::Config, pages: &mut [super::Page]) {
+pub(crate) fn inherit_kind_templates(pages: &mut [super::Page]) {
     let kind_templates: HashMap<String, &'static str> = pages
         .iter()
-        .filter(|p| p.source.lang == config.default_language)
+        .filter(|p| p.source.lang.is_default())
         .filter_map(|p| {
             Some((
                 p.source.key.clone(),

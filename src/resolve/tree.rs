@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::front_matter::SortBy;
 use crate::load::LoadedSection;
+use crate::site::ids::LangId;
 
 use super::{Page, Section, Site};
 
@@ -14,15 +15,15 @@ use super::{Page, Section, Site};
 /// section) and its language.
 pub(crate) trait TreeNode {
     fn parent_key(&self) -> Option<&str>;
-    fn lang(&self) -> &str;
+    fn lang(&self) -> LangId;
 }
 
 impl TreeNode for LoadedSection {
     fn parent_key(&self) -> Option<&str> {
         self.parent_key.as_deref()
     }
-    fn lang(&self) -> &str {
-        &self.source.lang
+    fn lang(&self) -> LangId {
+        self.source.lang
     }
 }
 
@@ -30,8 +31,8 @@ impl TreeNode for Section {
     fn parent_key(&self) -> Option<&str> {
         self.parent_key.as_deref()
     }
-    fn lang(&self) -> &str {
-        &self.source.lang
+    fn lang(&self) -> LangId {
+        self.source.lang
     }
 }
 
@@ -47,7 +48,7 @@ pub(crate) const MAX_ANCESTORS: usize = crate::load::MAX_FOLDER_DEPTH + 1;
 pub(crate) fn ancestors<'a, S, F>(start: Option<&'a S>, find: F) -> Ancestors<'a, S, F>
 where
     S: TreeNode,
-    F: FnMut(&str, &str) -> Option<&'a S>,
+    F: FnMut(&str, LangId) -> Option<&'a S>,
 {
     Ancestors {
         next: start,
@@ -66,7 +67,7 @@ pub(crate) struct Ancestors<'a, S, F> {
 impl<'a, S, F> Iterator for Ancestors<'a, S, F>
 where
     S: TreeNode,
-    F: FnMut(&str, &str) -> Option<&'a S>,
+    F: FnMut(&str, LangId) -> Option<&'a S>,
 {
     type Item = &'a S;
 
@@ -85,18 +86,18 @@ where
 
 /// Fills each section's ordered pages and subsections.
 pub(crate) fn link_tree(site: &mut Site) {
-    let mut pages_of: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut pages_of: HashMap<(String, LangId), Vec<usize>> = HashMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         pages_of
-            .entry((p.section_key.clone(), p.source.lang.clone()))
+            .entry((p.section_key.clone(), p.source.lang))
             .or_default()
             .push(i);
     }
-    let mut subs_of: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut subs_of: HashMap<(String, LangId), Vec<usize>> = HashMap::new();
     for (i, s) in site.sections.iter().enumerate() {
         if let Some(parent) = &s.parent_key {
             subs_of
-                .entry((parent.clone(), s.source.lang.clone()))
+                .entry((parent.clone(), s.source.lang))
                 .or_default()
                 .push(i);
         }
@@ -105,7 +106,7 @@ pub(crate) fn link_tree(site: &mut Site) {
     let sections = &site.sections;
     let mut ordered: Vec<(Vec<usize>, Vec<String>)> = Vec::with_capacity(sections.len());
     for s in sections.iter() {
-        let key = (s.source.key.clone(), s.source.lang.clone());
+        let key = (s.source.key.clone(), s.source.lang);
         let mut list = pages_of.remove(&key).unwrap_or_default();
         sort_pages(&mut list, pages, s.source.meta.sort_by);
         let mut subs = subs_of.remove(&key).unwrap_or_default();
@@ -154,27 +155,33 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
 #[cfg(test)]
 mod tests {
     use super::{MAX_ANCESTORS, TreeNode, ancestors};
+    use crate::site::ids::{LangId, Languages};
 
     /// A section of a test tree: its key, its parent's key, its language.
-    struct Node(String, Option<String>, &'static str);
+    struct Node(String, Option<String>, LangId);
+
+    /// The id of `code` among the test languages (nb, en).
+    fn id(code: &str) -> LangId {
+        Languages::new(["nb", "en"]).id(code).unwrap()
+    }
 
     impl TreeNode for Node {
         fn parent_key(&self) -> Option<&str> {
             self.1.as_deref()
         }
-        fn lang(&self) -> &str {
+        fn lang(&self) -> LangId {
             self.2
         }
     }
 
-    fn node(key: &str, parent: Option<&str>, lang: &'static str) -> Node {
-        Node(key.into(), parent.map(str::to_string), lang)
+    fn node(key: &str, parent: Option<&str>, lang: &str) -> Node {
+        Node(key.into(), parent.map(str::to_string), id(lang))
     }
 
     /// The keys `ancestors` walks from `key` in `lang`, each parent found in the child's language.
     fn walk<'a>(tree: &'a [Node], key: &str, lang: &str) -> Vec<&'a str> {
-        let find = |k: &str, l: &str| tree.iter().find(|n| n.0 == k && n.2 == l);
-        ancestors(find(key, lang), find)
+        let find = |k: &str, l: LangId| tree.iter().find(|n| n.0 == k && n.2 == l);
+        ancestors(find(key, id(lang)), find)
             .map(|n| n.0.as_str())
             .collect()
     }
@@ -215,7 +222,7 @@ mod tests {
             k
         };
         let tree: Vec<Node> = (0..=depth)
-            .map(|d| Node(key(d), d.checked_sub(1).map(key), "nb"))
+            .map(|d| Node(key(d), d.checked_sub(1).map(key), id("nb")))
             .collect();
         let walked = walk(&tree, &key(depth), "nb");
         assert_eq!(walked.len(), MAX_ANCESTORS);

@@ -14,6 +14,7 @@ use crate::governance::registry::Registry;
 use crate::load::templates::TemplateSources;
 use crate::load::{LoadedPage, LoadedSection};
 use crate::markdown::Rendered;
+use crate::site::ids::LangId;
 
 use super::ancestors;
 use super::template_choice::{page_template, section_template};
@@ -24,7 +25,7 @@ pub(crate) struct Urls<'a> {
     config: &'a Config,
     templates: &'a TemplateSources,
     sections: &'a [LoadedSection],
-    index: HashMap<(String, String), usize>,
+    index: HashMap<(String, LangId), usize>,
     pub(crate) claims: Claims,
 }
 
@@ -37,7 +38,7 @@ impl<'a> Urls<'a> {
         let index = sections
             .iter()
             .enumerate()
-            .map(|(i, s)| ((s.source.key.clone(), s.source.lang.clone()), i))
+            .map(|(i, s)| ((s.source.key.clone(), s.source.lang), i))
             .collect();
         Urls {
             config,
@@ -49,21 +50,18 @@ impl<'a> Urls<'a> {
     }
 
     /// The section with this key in this language, else in the default language.
-    fn find(&self, key: &str, lang: &str) -> Option<&'a LoadedSection> {
+    fn find(&self, key: &str, lang: LangId) -> Option<&'a LoadedSection> {
         let sections = self.sections;
         self.index
-            .get(&(key.to_string(), lang.to_string()))
-            .or_else(|| {
-                self.index
-                    .get(&(key.to_string(), self.config.default_language.clone()))
-            })
+            .get(&(key.to_string(), lang))
+            .or_else(|| self.index.get(&(key.to_string(), LangId::DEFAULT)))
             .map(|i| &sections[*i])
     }
 
     /// The path of a section, following translated slugs up the tree (each section looked up in
     /// `lang`, else in the default language).
-    fn path(&self, key: &str, lang: &str) -> String {
-        let prefix = self.config.language_prefix(lang);
+    fn path(&self, key: &str, lang: LangId) -> String {
+        let prefix = self.config.langs.prefix(lang);
         let chain: Vec<&LoadedSection> =
             ancestors(self.find(key, lang), |k, _| self.find(k, lang)).collect();
         let reached_home = chain.last().is_some_and(|s| s.parent_key.is_none());
@@ -91,7 +89,7 @@ impl<'a> Urls<'a> {
                 .collect()
         };
         components.reverse();
-        let mut path = prefix;
+        let mut path = prefix.to_string();
         for c in components {
             path.push_str(&c);
             path.push('/');
@@ -103,7 +101,7 @@ impl<'a> Urls<'a> {
     pub(crate) fn sections(&mut self, diags: &mut Diagnostics) -> Vec<Section> {
         let mut sections = Vec::with_capacity(self.sections.len());
         for s in self.sections {
-            let path = self.path(&s.source.key, &s.source.lang);
+            let path = self.path(&s.source.key, s.source.lang);
             let owner = Owner::Content {
                 file: s.source.file.clone(),
                 span: None,
@@ -152,7 +150,7 @@ impl<'a> Urls<'a> {
                 );
                 continue;
             }
-            let path = format!("{}{}/", self.path(&section_key, &source.lang), slug);
+            let path = format!("{}{}/", self.path(&section_key, source.lang), slug);
             let slug_span = source.meta.slug.as_ref().map(|s| source.fm_span(s.span()));
             let owner = Owner::Content {
                 file: source.file.clone(),
@@ -160,7 +158,7 @@ impl<'a> Urls<'a> {
                 url: path.clone(),
             };
             self.claims.url(&path, owner, diags);
-            let parent = self.find(&section_key, &source.lang);
+            let parent = self.find(&section_key, source.lang);
             let template = page_template(
                 &source,
                 parent,

@@ -18,7 +18,7 @@ impl Registry {
             let Some(body) = &s.source.meta.body else {
                 continue;
             };
-            if s.source.lang != config.default_language {
+            if !s.source.lang.is_default() {
                 continue;
             }
             let id = body.id.get_ref().clone();
@@ -41,10 +41,9 @@ impl Registry {
                 .and_then(|f| read_format(f, s, find));
             let b = self.next_body_id();
             for l in config.langs.ids() {
-                let code = config.langs.code(l);
                 let path = sections
                     .iter()
-                    .find(|t| t.source.key == s.source.key && t.source.lang == code)
+                    .find(|t| t.source.key == s.source.key && t.source.lang == l)
                     .map_or_else(
                         || {
                             let prefix = config.langs.prefix(l);

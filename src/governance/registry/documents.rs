@@ -4,7 +4,6 @@
 use toml::Spanned;
 
 use super::{DocumentEntry, Finder, Registry, spanned_str};
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::governance::model::Kind;
 use crate::resolve::content::Page;
@@ -12,9 +11,9 @@ use crate::resolve::content::Page;
 impl Registry {
     /// Indexes every document version in the default language and links each to the version
     /// its `previous` names.
-    pub(super) fn add_documents(&mut self, config: &Config, pages: &[Page], find: &mut Finder) {
+    pub(super) fn add_documents(&mut self, pages: &[Page], find: &mut Finder) {
         for (p, page) in pages.iter().enumerate() {
-            if page.source.lang == config.default_language
+            if page.source.lang.is_default()
                 && matches!(page.source.meta.kind, Some(Kind::Document(_)))
             {
                 self.documents.push(DocumentEntry {

@@ -31,7 +31,7 @@ impl Registry {
         let mut meeting_numbers: HashMap<(BodyId, Option<i32>, u32), usize> = HashMap::new();
         let mut order: Vec<usize> = (0..pages.len())
             .filter(|&i| {
-                pages[i].source.lang == config.default_language
+                pages[i].source.lang.is_default()
                     && matches!(pages[i].source.meta.kind, Some(Kind::Meeting(_)))
             })
             .collect();

@@ -281,18 +281,13 @@ impl Registry {
         reg.add_meetings(config, pages, &mut find, claim);
         reg.add_declared_cases(config, pages, &mut find, claim);
         reg.link_references(pages, &mut find);
-        reg.add_documents(config, pages, &mut find);
+        reg.add_documents(pages, &mut find);
         reg.check_version_cycles(pages, &mut find);
-        let roadmap_ids = reg.add_plans(config, pages, &mut find);
+        let roadmap_ids = reg.add_plans(pages, &mut find);
         reg.check_delivery_plans(pages, &roadmap_ids, &mut find);
-        reg.check_translations(config, pages, sections, find.diags);
+        reg.check_translations(pages, sections, find.diags);
         reg.claim_generated(config, pages, find.diags, claim);
         reg
-    }
-
-    /// The id of a language code; the default language for a code the site does not have.
-    fn lang(&self, code: &str) -> LangId {
-        self.langs.id(code).unwrap_or(LangId::DEFAULT)
     }
 
     /// An empty index for the site's languages.
@@ -300,8 +295,8 @@ impl Registry {
         Registry {
             search: config.build_search_index,
             langs: config.langs.clone(),
-            segments: (config.languages.iter())
-                .map(|l| Segments::of(&strings.of(&l.code)))
+            segments: (config.langs.ids())
+                .map(|l| Segments::of(&strings.of(l)))
                 .collect(),
             ..Registry::default()
         }

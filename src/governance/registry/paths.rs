@@ -47,19 +47,19 @@ impl Segments {
     }
 }
 impl Registry {
-    fn segments(&self, lang: &str) -> &Segments {
-        &self.segments[self.lang(lang).index()]
+    fn segments(&self, lang: LangId) -> &Segments {
+        &self.segments[lang.index()]
     }
 
     /// Where a body's pages live in `lang`: its section's path there.
-    pub fn body_path(&self, body: BodyId, lang: &str) -> &str {
+    pub fn body_path(&self, body: BodyId, lang: LangId) -> &str {
         self.body_paths
-            .get(&(body, self.lang(lang)))
+            .get(&(body, lang))
             .map_or(self.body(body).path.as_str(), String::as_str)
     }
 
     /// Where the meeting archive of a body for a year lives: `/produktstyret/arkiv/2023/`.
-    pub fn archive_path(&self, body: BodyId, year: i32, lang: &str) -> String {
+    pub fn archive_path(&self, body: BodyId, year: i32, lang: LangId) -> String {
         format!(
             "{}{}/{year}/",
             self.body_path(body, lang),
@@ -68,15 +68,14 @@ impl Registry {
     }
 
     /// The permalink page of a case in `lang`: `/en/product-board/cases/4-42-23/`.
-    pub fn case_path(&self, case: CaseId, lang: &str) -> &str {
-        let l = self.langs.id(lang).unwrap_or(LangId::DEFAULT);
-        &self.case(case).paths[l.index()]
+    pub fn case_path(&self, case: CaseId, lang: LangId) -> &str {
+        &self.case(case).paths[lang.index()]
     }
 
     /// The page of the case `slug` of body `b` in every language, in config order.
     pub(super) fn case_paths(&self, b: BodyId, slug: &str) -> Vec<String> {
         self.langs
-            .codes()
+            .ids()
             .map(|lang| {
                 let cases = &self.segments(lang).cases;
                 format!("{}{cases}/{slug}/", self.body_path(b, lang))
@@ -85,28 +84,27 @@ impl Registry {
     }
 
     /// A generated page at the top of `lang`'s tree: `/en/decisions/`.
-    fn top_path(&self, lang: &str, segment: &str) -> String {
-        let prefix = self.langs.id(lang).map_or("/", |id| self.langs.prefix(id));
-        format!("{prefix}{segment}/")
+    fn top_path(&self, lang: LangId, segment: &str) -> String {
+        format!("{}{segment}/", self.langs.prefix(lang))
     }
 
     /// The decision register in `lang`.
-    pub fn decisions_path(&self, lang: &str) -> String {
+    pub fn decisions_path(&self, lang: LangId) -> String {
         self.top_path(lang, &self.segments(lang).decisions)
     }
 
     /// The follow-up tracker in `lang`.
-    pub fn follow_ups_path(&self, lang: &str) -> String {
+    pub fn follow_ups_path(&self, lang: LangId) -> String {
         self.top_path(lang, &self.segments(lang).follow_ups)
     }
 
     /// The search page in `lang` (the index files are always under `/search/`).
-    pub fn search_path(&self, lang: &str) -> String {
+    pub fn search_path(&self, lang: LangId) -> String {
         self.top_path(lang, &self.segments(lang).search)
     }
 
     /// The open-data page in `lang` (the data files are always under `/data/`).
-    pub fn data_page_path(&self, lang: &str) -> String {
+    pub fn data_page_path(&self, lang: LangId) -> String {
         self.top_path(lang, &self.segments(lang).data)
     }
 
@@ -122,7 +120,7 @@ impl Registry {
 
     /// The path of the generated page `name` (one of [`Registry::GENERATED`]) in `lang`, when
     /// the site has it.
-    pub fn generated_path(&self, name: &str, lang: &str) -> Option<String> {
+    pub fn generated_path(&self, name: &str, lang: LangId) -> Option<String> {
         let meetings = !self.meetings.is_empty();
         match name {
             "decisions" if meetings => Some(self.decisions_path(lang)),
@@ -141,7 +139,7 @@ impl Registry {
         &self,
         (file, span): (&Path, Range<usize>),
         name: &str,
-        lang: &str,
+        lang: LangId,
     ) -> Diagnostic {
         let known: Vec<&str> = (Self::GENERATED.iter().copied())
             .filter(|n| self.generated_path(n, lang).is_some())
@@ -172,7 +170,7 @@ impl Registry {
         diags: &mut Diagnostics,
         claim: &mut super::Claim<'_>,
     ) {
-        for lang in self.langs.codes() {
+        for lang in self.langs.ids() {
             // The registers exist once there is a meeting to list.
             if let Some(first) = self.meetings.first() {
                 let file = &pages[first.page].source.file;
@@ -219,7 +217,7 @@ impl Registry {
                     diags,
                 );
             }
-            if *lang != config.default_language {
+            if !lang.is_default() {
                 for i in self.case_ids() {
                     let file = self.case_file(i, pages);
                     let what = format!("the page of case {}", self.case(i).id);

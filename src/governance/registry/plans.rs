@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
 use super::{Finder, Registry, hint_known, spanned_str};
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::governance::model::{DataCell, Dataset, DeliveryPlan, Kind, MeetingPlan, Roadmap};
 use crate::resolve::content::Page;
@@ -16,13 +15,12 @@ impl Registry {
     /// returns the page of each roadmap by its id.
     pub(super) fn add_plans(
         &mut self,
-        config: &Config,
         pages: &[Page],
         find: &mut Finder,
     ) -> HashMap<String, usize> {
         let mut roadmap_ids: HashMap<String, usize> = HashMap::new();
         for (i, page) in pages.iter().enumerate() {
-            if page.source.lang != config.default_language {
+            if !page.source.lang.is_default() {
                 continue;
             }
             match &page.source.meta.kind {

@@ -3,7 +3,14 @@
 
 use super::{BodyId, CaseId};
 use crate::diagnostics::Diagnostics;
+use crate::resolve::Site;
+use crate::site::ids::LangId;
 use crate::testing::{config, resolve, site};
+
+/// The language of `code` on `site`.
+fn lang(site: &Site, code: &str) -> LangId {
+    site.config.langs.id(code).unwrap()
+}
 
 /// The section of a body `id` whose case IDs are written `format`.
 fn body(id: &str, format: &str) -> String {
@@ -68,14 +75,20 @@ fn cases_are_indexed_with_their_pages_in_every_language() {
     let ids: Vec<&str> = reg.cases.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["4-6/23", "1-7/24", "2-7/24"]);
     assert_eq!(reg.cases[0].slug, "4-6-23");
-    assert_eq!(reg.case_path(CaseId(0), "nb"), "/styret/saker/4-6-23/");
-    assert_eq!(reg.case_path(CaseId(0), "en"), "/en/styret/cases/4-6-23/");
+    assert_eq!(
+        reg.case_path(CaseId(0), lang(&site, "nb")),
+        "/styret/saker/4-6-23/"
+    );
+    assert_eq!(
+        reg.case_path(CaseId(0), lang(&site, "en")),
+        "/en/styret/cases/4-6-23/"
+    );
     assert_eq!(
         reg.cases[0].permalink,
         "https://example.org/styret/saker/4-6-23/"
     );
     assert_eq!(
-        reg.archive_path(BodyId(0), 2024, "en"),
+        reg.archive_path(BodyId(0), 2024, lang(&site, "en")),
         "/en/styret/archive/2024/"
     );
     assert_eq!(reg.archive_years(), [(BodyId(0), 2023), (BodyId(0), 2024)]);
@@ -89,11 +102,15 @@ fn cases_are_indexed_with_their_pages_in_every_language() {
     assert_eq!(reg.cases[1].cites, [CaseId(0)]);
     assert_eq!(reg.cases[0].cited_by, [CaseId(1)]);
     assert_eq!(
-        reg.generated_path("decisions", "en").as_deref(),
+        reg.generated_path("decisions", lang(&site, "en"))
+            .as_deref(),
         Some("/en/decisions/")
     );
-    assert_eq!(reg.generated_path("search", "nb").as_deref(), Some("/sok/"));
-    assert_eq!(reg.generated_path("minutes", "nb"), None);
+    assert_eq!(
+        reg.generated_path("search", lang(&site, "nb")).as_deref(),
+        Some("/sok/")
+    );
+    assert_eq!(reg.generated_path("minutes", lang(&site, "nb")), None);
 }
 
 #[test]
@@ -219,8 +236,14 @@ fn a_case_has_one_path_per_language_that_its_permalink_and_page_share() {
         ("content/styret/mote-6.md", &m6),
     ]);
     let reg = &site.governance;
-    assert_eq!(reg.case_path(CaseId(0), "nb"), "/styret/sak/4-6-23/");
-    assert_eq!(reg.case_path(CaseId(0), "en"), "/en/styret/cases/4-6-23/");
+    assert_eq!(
+        reg.case_path(CaseId(0), lang(&site, "nb")),
+        "/styret/sak/4-6-23/"
+    );
+    assert_eq!(
+        reg.case_path(CaseId(0), lang(&site, "en")),
+        "/en/styret/cases/4-6-23/"
+    );
     assert_eq!(
         reg.cases[0].permalink,
         "https://example.org/styret/sak/4-6-23/"

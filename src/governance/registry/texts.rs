@@ -9,7 +9,6 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{CaseId, CaseTexts, MeetingId, Registry};
-use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::model::Kind;
 use crate::governance::translation::{FrontMatter, check};
@@ -27,7 +26,7 @@ pub struct Texts {
 
 /// How the Markdown of one language is rendered: the links of that language, the options.
 struct Renderer<'a, 'r> {
-    links: &'a dyn Fn(&str) -> Box<dyn LinkResolver + 'r>,
+    links: &'a dyn Fn(LangId) -> Box<dyn LinkResolver + 'r>,
     options: markdown::RenderOptions,
 }
 
@@ -45,17 +44,14 @@ fn front_matter<M>(source: &crate::load::Source<M>) -> FrontMatter<'_> {
 impl Registry {
     /// The page whose governance table supplies the texts of the record on `page` in `lang`:
     /// a checked translation, or the original.
-    pub fn text_page(&self, page: usize, lang: &str) -> usize {
-        self.text_pages
-            .get(&(page, self.lang(lang)))
-            .copied()
-            .unwrap_or(page)
+    pub fn text_page(&self, page: usize, lang: LangId) -> usize {
+        self.text_pages.get(&(page, lang)).copied().unwrap_or(page)
     }
 
     /// The same for a body's section.
-    pub fn text_section(&self, section: usize, lang: &str) -> usize {
+    pub fn text_section(&self, section: usize, lang: LangId) -> usize {
         self.text_sections
-            .get(&(section, self.lang(lang)))
+            .get(&(section, lang))
             .copied()
             .unwrap_or(section)
     }
@@ -64,23 +60,21 @@ impl Registry {
     /// records those whose texts can stand in for the original's.
     pub(super) fn check_translations(
         &mut self,
-        config: &Config,
         pages: &[Page],
         sections: &[Section],
         diags: &mut Diagnostics,
     ) {
-        let default = &config.default_language;
         let originals: HashMap<&str, usize> = pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.source.lang == *default)
+            .filter(|(_, p)| p.source.lang.is_default())
             .map(|(i, p)| (p.source.key.as_str(), i))
             .collect();
         for (i, page) in pages.iter().enumerate() {
             let Some(kind) = &page.source.meta.kind else {
                 continue;
             };
-            if page.source.lang == *default || page.source.fallback {
+            if page.source.lang.is_default() || page.source.fallback {
                 continue;
             }
             let Some(&o) = originals.get(page.source.key.as_str()) else {
@@ -115,15 +109,14 @@ impl Registry {
                 name,
                 diags,
             ) {
-                let lang = self.lang(&page.source.lang);
-                self.text_pages.insert((o, lang), i);
+                self.text_pages.insert((o, page.source.lang), i);
             }
         }
         for body in &self.bodies {
             let original = &sections[body.section];
             for (i, s) in sections.iter().enumerate() {
                 if s.source.key != original.source.key
-                    || s.source.lang == *default
+                    || s.source.lang.is_default()
                     || s.source.fallback
                     || s.source.meta.body.is_none()
                 {
@@ -135,8 +128,7 @@ impl Registry {
                     "body",
                     diags,
                 ) {
-                    let lang = self.lang(&s.source.lang);
-                    self.text_sections.insert((body.section, lang), i);
+                    self.text_sections.insert((body.section, s.source.lang), i);
                 }
             }
         }
@@ -147,7 +139,7 @@ impl Registry {
     pub fn render_texts<'r>(
         &self,
         pages: &[Page],
-        links: &dyn Fn(&str) -> Box<dyn LinkResolver + 'r>,
+        links: &dyn Fn(LangId) -> Box<dyn LinkResolver + 'r>,
         options: markdown::RenderOptions,
         diags: &mut Diagnostics,
     ) -> Texts {
@@ -175,11 +167,11 @@ impl Registry {
         diags: &mut Diagnostics,
     ) -> Vec<Vec<CaseTexts>> {
         let original = self.meeting(m).page;
-        let mut per_lang = Vec::with_capacity(self.langs.codes().len());
-        for lang in self.langs.codes() {
+        let mut per_lang = Vec::with_capacity(self.langs.ids().len());
+        for lang in self.langs.ids() {
             let src = self.text_page(original, lang);
             // The original's texts are checked once, in the default language.
-            let report = src != original || pages[original].source.lang == *lang;
+            let report = src != original || pages[original].source.lang == lang;
             let page = &pages[src];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 per_lang.push(Vec::new());
@@ -239,10 +231,10 @@ impl Registry {
         render: &Renderer<'_, '_>,
         diags: &mut Diagnostics,
     ) -> Vec<Vec<Option<Rendered>>> {
-        let mut per_lang = Vec::with_capacity(self.langs.codes().len());
-        for lang in self.langs.codes() {
+        let mut per_lang = Vec::with_capacity(self.langs.ids().len());
+        for lang in self.langs.ids() {
             let src = self.text_page(original, lang);
-            let report = src != original || pages[original].source.lang == *lang;
+            let report = src != original || pages[original].source.lang == lang;
             let page = &pages[src];
             let Some(Kind::Roadmap(roadmap)) = &page.source.meta.kind else {
                 per_lang.push(Vec::new());
@@ -292,7 +284,7 @@ impl Registry {
 /// Broken `@/` links and unknown case IDs in Markdown held in front matter, reported at the
 /// field that holds them.
 fn report_text_problems(
-    (reg, lang): (&Registry, &str),
+    (reg, lang): (&Registry, LangId),
     r: &Rendered,
     span: Range<usize>,
     page: &Page,

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::View;
 use crate::governance::model::Kind;
+use crate::site::ids::LangId;
 
 /// `page.document`: this version, the current one, and the whole history with diffs.
 pub fn document(v: &View<'_>, d: usize) -> Value {
@@ -33,12 +34,12 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
                 let (old, new) = (v.translated(reg.documents[p].page), v.translated(entry.page));
                 // Compare texts of one language: both translated, or both originals.
                 let (old, new, lang) = if old.source.lang == new.source.lang {
-                    (old, new, old.source.lang.as_str())
+                    (old, new, old.source.lang)
                 } else {
                     (
                         &site.pages[reg.documents[p].page],
                         &site.pages[entry.page],
-                        site.config.default_language.as_str(),
+                        LangId::DEFAULT,
                     )
                 };
                 json!({"html": word_diff(old.source.body(), new.source.body()), "text_lang": v.lang_mark(lang)})

@@ -21,7 +21,7 @@ impl<'s> View<'s> {
             return Value::Null;
         };
         let texts = entry
-            .texts_in(self.lang_id)
+            .texts_in(self.lang)
             .get(c)
             .cloned()
             .unwrap_or_default();

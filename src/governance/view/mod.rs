@@ -63,18 +63,15 @@ pub struct CaseRef {
 /// otherwise the original's, marked with their language (`text_lang`).
 pub struct View<'s> {
     pub site: &'s Site,
-    pub lang: &'s str,
-    /// `lang`, resolved once (the default language for a code the site does not have).
-    pub lang_id: LangId,
+    pub lang: LangId,
     strings: Value,
 }
 
 impl<'s> View<'s> {
-    pub fn new(site: &'s Site, lang: &'s str) -> Self {
+    pub fn new(site: &'s Site, lang: LangId) -> Self {
         View {
             site,
             lang,
-            lang_id: site.config.langs.id(lang).unwrap_or(LangId::DEFAULT),
             strings: site.strings.of(lang),
         }
     }
@@ -95,27 +92,23 @@ impl<'s> View<'s> {
 
     /// The mark of texts written in `lang` when that is not this view's language, else none
     /// (null to templates).
-    fn lang_mark(&self, lang: &str) -> Option<TextLang> {
+    fn lang_mark(&self, lang: LangId) -> Option<TextLang> {
         if lang == self.lang {
             return None;
         }
-        let dir = self
-            .site
-            .config
-            .language(lang)
-            .map_or("ltr", |l| l.direction.as_str());
+        let language = self.site.config.lang(lang);
         Some(TextLang {
-            lang: lang.to_string(),
-            dir,
+            lang: language.code.clone(),
+            dir: language.direction.as_str(),
         })
     }
 
     /// The language mark of a file's texts: a stand-in's are in the default language.
     fn mark_of<M>(&self, source: &crate::load::Source<M>) -> Option<TextLang> {
         if source.fallback {
-            self.lang_mark(&self.site.config.default_language)
+            self.lang_mark(LangId::DEFAULT)
         } else {
-            self.lang_mark(&source.lang)
+            self.lang_mark(source.lang)
         }
     }
 
@@ -180,10 +173,7 @@ impl<'s> View<'s> {
         };
         match title {
             Some(t) => (t, self.text_lang(page)),
-            None => (
-                c.title.clone(),
-                self.lang_mark(&self.site.config.default_language),
-            ),
+            None => (c.title.clone(), self.lang_mark(LangId::DEFAULT)),
         }
     }
 

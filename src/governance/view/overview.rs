@@ -11,6 +11,7 @@ use crate::governance::model::{
 };
 use crate::governance::registry::{BodyId, MeetingId};
 use crate::resolve::{Site, Target};
+use crate::site::ids::LangId;
 
 /// The section value's `body`: who the body is and everything it has published.
 pub fn body(v: &View<'_>, section: usize) -> Value {
@@ -39,7 +40,7 @@ pub fn body(v: &View<'_>, section: usize) -> Value {
         .map(|r| v.body_ref(r))
         .collect();
     let text_lang = if text_section.source.meta.body.is_none() {
-        v.lang_mark(&site.config.default_language)
+        v.lang_mark(LangId::DEFAULT)
     } else {
         v.mark_of(&text_section.source)
     };
@@ -117,7 +118,7 @@ fn body_meeting_plans(v: &View<'_>, id: &str) -> Vec<Value> {
 /// text is compared with the versions before and after it, so their pages show it too.
 pub fn is_document(site: &Site, index: usize) -> bool {
     let page = &site.pages[index];
-    let original = match site.get(&page.source.key, &site.config.default_language) {
+    let original = match site.get(&page.source.key, LangId::DEFAULT) {
         Some(Target::Page(i)) => i,
         _ => index,
     };
@@ -134,12 +135,12 @@ pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
     let page = &site.pages[index];
     let reg = &site.governance;
     // Records are indexed by the original's page; translations and stand-ins share its key.
-    let original = match site.get(&page.source.key, &site.config.default_language) {
+    let original = match site.get(&page.source.key, LangId::DEFAULT) {
         Some(Target::Page(i)) => i,
         _ => index,
     };
     let kind = site.pages[original].source.meta.kind.as_ref()?;
-    let v = View::new(site, &page.source.lang);
+    let v = View::new(site, page.source.lang);
     Some(match kind {
         Kind::Meeting(_) => (
             "meeting",

@@ -72,7 +72,7 @@ pub fn roadmap(v: &View<'_>, r: usize) -> Option<RoadmapValue> {
     let Some(Kind::Roadmap(roadmap)) = &v.texts(original).source.meta.kind else {
         return None;
     };
-    let texts = reg.roadmap_texts_in(r, v.lang_id);
+    let texts = reg.roadmap_texts_in(r, v.lang);
     let plans = delivery_plans_of(v, roadmap.id.get_ref());
     let text_lang = v.text_lang(original);
     let items: Vec<RoadmapItemValue> = roadmap

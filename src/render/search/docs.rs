@@ -6,6 +6,7 @@ use crate::governance::model::Kind;
 use crate::governance::registry::CaseId;
 use crate::governance::view::View;
 use crate::resolve::Site;
+use crate::site::ids::LangId;
 
 use super::{Doc, Entry, summary, tokenize};
 
@@ -15,7 +16,7 @@ fn text_lang(site: &Site, fallback: bool) -> Option<String> {
 }
 
 /// The sections of `lang` that are in the search index (bodies among them).
-pub(crate) fn section_docs(site: &Site, lang: &str, docs: &mut Vec<Doc>) {
+pub(crate) fn section_docs(site: &Site, lang: LangId, docs: &mut Vec<Doc>) {
     for section in site
         .sections
         .iter()
@@ -52,25 +53,19 @@ pub(crate) fn section_docs(site: &Site, lang: &str, docs: &mut Vec<Doc>) {
 
 /// The pages of `lang` that are in the search index, typed by their record (meetings found by
 /// their IDs and their cases' IDs too).
-pub(crate) fn page_docs(site: &Site, lang: &str, docs: &mut Vec<Doc>) {
-    let default = &site.config.default_language;
+pub(crate) fn page_docs(site: &Site, lang: LangId, docs: &mut Vec<Doc>) {
     for page in site
         .pages
         .iter()
         .filter(|p| p.source.lang == lang && p.source.meta.in_search_index)
     {
         // A translation without its record's table shows the original's record.
-        let kind =
-            page.source
-                .meta
-                .kind
-                .as_ref()
-                .or_else(|| match site.get(&page.source.key, default) {
-                    Some(crate::resolve::Target::Page(o)) => {
-                        site.pages[o].source.meta.kind.as_ref()
-                    }
-                    _ => None,
-                });
+        let kind = page.source.meta.kind.as_ref().or_else(|| {
+            match site.get(&page.source.key, LangId::DEFAULT) {
+                Some(crate::resolve::Target::Page(o)) => site.pages[o].source.meta.kind.as_ref(),
+                _ => None,
+            }
+        });
         let (k, ids, body_id) = page_kind(site, page, kind);
         docs.push(Doc {
             title: page.title().to_string(),
@@ -134,7 +129,7 @@ fn page_kind(
 pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
     for (_, meeting_entry) in reg.meetings() {
-        let texts = meeting_entry.texts_in(view.lang_id);
+        let texts = meeting_entry.texts_in(view.lang);
         let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
             Some(Kind::Meeting(meeting)) => Some(meeting),
             _ => None,
@@ -191,7 +186,7 @@ pub(crate) fn roadmap_item_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
         let Some(roadmap) = crate::governance::view::roadmap(view, r) else {
             continue;
         };
-        let texts = reg.roadmap_texts_in(r, view.lang_id);
+        let texts = reg.roadmap_texts_in(r, view.lang);
         let page_url = view.page(p).permalink.clone();
         for (i, item) in roadmap.items.into_iter().enumerate() {
             let description = texts

@@ -19,6 +19,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::resolve::Site;
+use crate::site::ids::LangId;
 
 mod docs;
 mod index;
@@ -265,7 +266,7 @@ fn summary(description: Option<&str>, text: &str) -> String {
 
 /// Builds the index and the store of one language; without `with_files`, only what the search page
 /// needs (the types and years of its documents).
-pub fn build_language(site: &Site, lang: &str, with_files: bool) -> LanguageIndex {
+pub fn build_language(site: &Site, lang: LangId, with_files: bool) -> LanguageIndex {
     let view = crate::governance::view::View::new(site, lang);
     let mut docs: Vec<Doc> = Vec::new();
     docs::section_docs(site, lang, &mut docs);
@@ -275,7 +276,7 @@ pub fn build_language(site: &Site, lang: &str, with_files: bool) -> LanguageInde
     docs::project_docs(site, &view, &mut docs);
     let (types, years) = index::facets(&docs);
     let files = if with_files {
-        index::files(lang, &docs)
+        index::files(site.config.langs.code(lang), &docs)
     } else {
         Vec::new()
     };

@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, shifted};
 use crate::governance::registry::Registry;
 use crate::markdown::{LinkResolver, script_link, too_deep};
 use crate::resolve::ContentIndex;
+use crate::site::ids::LangId;
 
 use super::{Page, Section, Site, Target};
 
@@ -21,12 +22,12 @@ pub(crate) struct KeyResolver<'a> {
     pub(crate) pages: &'a [Page],
     pub(crate) sections: &'a [Section],
     pub(crate) governance: &'a Registry,
-    pub(crate) lang: String,
+    pub(crate) lang: LangId,
 }
 
 impl LinkResolver for KeyResolver<'_> {
     fn resolve(&self, key: &str) -> Option<String> {
-        let target = self.index.get_or_default(key, &self.lang)?;
+        let target = self.index.get_or_default(key, self.lang)?;
         Some(match target {
             Target::Page(i) => self.pages[i].permalink.clone(),
             Target::Section(i) => self.sections[i].permalink.clone(),
@@ -35,13 +36,13 @@ impl LinkResolver for KeyResolver<'_> {
 
     fn case(&self, id: &str) -> Option<(usize, String)> {
         let i = self.governance.find_case(id)?;
-        let path = self.governance.case_path(i, &self.lang);
+        let path = self.governance.case_path(i, self.lang);
         Some((i.index(), self.config.absolute_url(path)))
     }
 
     fn generated(&self, name: &str) -> Option<String> {
         self.governance
-            .generated_path(name, &self.lang)
+            .generated_path(name, self.lang)
             .map(|p| self.config.absolute_url(&p))
     }
 }
@@ -56,10 +57,10 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
     let mut keys: Vec<&str> = site.index.keys().collect();
     keys.sort_unstable();
     let items = (site.pages.iter().map(|p| (&p.source, &p.rendered)))
-        .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r))
+        .map(|(s, r)| (&s.file, s.lang, s.body_offset, s.fallback, r))
         .chain(
             (site.sections.iter().map(|s| (&s.source, &s.rendered)))
-                .map(|(s, r)| (&s.file, &s.lang, s.body_offset, s.fallback, r)),
+                .map(|(s, r)| (&s.file, s.lang, s.body_offset, s.fallback, r)),
         );
     for (file, lang, offset, fallback, rendered) in items {
         if fallback {
@@ -93,7 +94,7 @@ pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Di
 /// target has a version in the stand-in's language, the anchor must exist in that version too.
 fn check_standin_anchors(
     site: &Site,
-    (file, lang, offset): (&Path, &str, usize),
+    (file, lang, offset): (&Path, LangId, usize),
     rendered: &crate::markdown::Rendered,
     diags: &mut Diagnostics,
 ) {
@@ -108,6 +109,7 @@ fn check_standin_anchors(
         }
         let at = (file, shifted(&link.span, offset));
         let d = broken_anchor(at, &link.key, anchor, anchors);
+        let lang = site.config.langs.code(lang);
         diags.push(Diagnostic {
             message: format!(
                 "broken anchor: `@/{}` has no heading `#{anchor}` in {}, the `{lang}` version \
