@@ -108,6 +108,76 @@ fn check_writes_nothing() {
 }
 
 #[test]
+fn check_reads_every_link_of_the_built_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    write_site(
+        site,
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://x.example.no\"\ntitle = \"X\"\ndefault_language = \"nb\"\n\
+                 [languages.nb]\nname = \"Norsk\"\n[languages.en]\nname = \"English\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Hjem\"\n+++\n"),
+            // A bundle: its figure and attachment are copied beside the page and beside its
+            // stand-in in English; the missing one and the raw HTML link are broken.
+            (
+                "content/doc/index.md",
+                "+++\ntitle = \"Dok\"\n+++\n![Figur](figur.svg) [vedlegg](vedlegg/a.txt) \
+                 ![mangler](mangler.png)\n\n<a href=\"/finnes-ikke/\">x</a> \
+                 [ute](https://annen.example.no/) [e-post](mailto:a@b.no) [topp](#top)\n",
+            ),
+            (
+                "content/doc/figur.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            ("content/doc/vedlegg/a.txt", "a"),
+        ],
+    );
+    let out = styre(&["check", "--root", s(site)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: broken link in the built page /doc/: `mangler.png` names /doc/mangler.png, which the build does not write\n  ┌─ content/doc/index.md"), "{err}");
+    assert!(
+        err.contains("`/finnes-ikke/` names /finnes-ikke/index.html"),
+        "{err}"
+    );
+    // Once per file and link, not again for the English stand-in.
+    assert_eq!(err.matches("`mangler.png`").count(), 1, "{err}");
+    assert!(
+        !err.contains("figur.svg") && !err.contains("a.txt"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("annen.example.no") && !err.contains("mailto"),
+        "{err}"
+    );
+    assert!(err.ends_with("2 errors\n"), "{err}");
+
+    // The stand-in's copies are written.
+    std::fs::remove_file(site.join("content/doc/index.md")).unwrap();
+    write_site(
+        site,
+        &[(
+            "content/doc/index.md",
+            "+++\ntitle = \"Dok\"\n+++\n![Figur](figur.svg) [vedlegg](vedlegg/a.txt)\n",
+        )],
+    );
+    let out = styre(&["check", "--root", s(site)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(styre(&["build", "--root", s(site)]).status.success());
+    for f in [
+        "doc/figur.svg",
+        "doc/vedlegg/a.txt",
+        "en/doc/figur.svg",
+        "en/doc/vedlegg/a.txt",
+    ] {
+        assert!(site.join("public").join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_intact() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("x");

@@ -22,6 +22,13 @@ fn check_site(name: &str) {
         "{name} should build:\n{}",
         build.diagnostics.render(&build.sources, false)
     );
+    // And pass `check`, which also reads every link of every built page.
+    let (checked, _) = styre::check_site(&root, &Default::default());
+    assert!(
+        !checked.diagnostics.has_errors(),
+        "{name} should pass check:\n{}",
+        checked.diagnostics.render(&checked.sources, false)
+    );
     let output = build.output.expect("output");
     let actual: BTreeMap<String, Vec<u8>> = output
         .files

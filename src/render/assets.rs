@@ -25,9 +25,12 @@ pub(crate) fn insert_static_and_builtin(site: &Site, output: &mut Output) {
     {
         output.insert_bytes("styre.css", crate::templates::BUILTIN_CSS);
     }
-    // The governance templates link their stylesheet; the decision register its filter.
-    if site.governance.has_content() {
+    // The governance templates and the search page link their stylesheet; the decision
+    // register its filter.
+    if site.governance.has_content() || config.build_search_index {
         output.insert_bytes("styre-governance.css", crate::templates::GOVERNANCE_CSS);
+    }
+    if site.governance.has_content() {
         output.insert_bytes("styre-filter.js", crate::templates::FILTER_JS);
     }
     if config.highlight_code {

@@ -16,12 +16,13 @@ mod feeds;
 pub(crate) mod functions;
 pub mod i18n;
 pub(crate) mod jobs;
+mod output_links;
 pub mod search;
 pub mod template_limits;
 pub mod templates;
 pub(crate) mod values;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -86,11 +87,21 @@ impl Rendering {
     /// files are listed in the output as
     /// [`OutputFile::Written`](crate::output::OutputFile::Written).
     pub fn full(site: &Site, diags: &mut Diagnostics, mode: Mode) -> (Self, Output) {
-        let discard = |_: &str, _: &[u8]| {};
+        // A check keeps no page, only the local links of each (checked once all files are
+        // known).
+        let links = std::sync::Mutex::new(BTreeMap::new());
+        let note_links = |path: &str, bytes: &[u8]| {
+            if path.ends_with(".html") {
+                let found = output_links::local_links(path, bytes, &site.config.base_url);
+                if let Ok(mut all) = links.lock() {
+                    all.insert(path.to_string(), found);
+                }
+            }
+        };
         let sink: Option<&Sink> = match mode {
             Mode::Memory => None,
             Mode::Stream(sink) => Some(sink),
-            Mode::Check => Some(&discard),
+            Mode::Check => Some(&note_links),
         };
         let search_files = !matches!(mode, Mode::Check);
         let mut rendering = Self::new(site, diags);
@@ -105,6 +116,10 @@ impl Rendering {
         }
         for (path, file) in files {
             output.files.insert(path, file);
+        }
+        if matches!(mode, Mode::Check) {
+            let links = links.into_inner().unwrap_or_default();
+            output_links::report_broken(site, &links, &output, diags);
         }
         (rendering, output)
     }

@@ -11,7 +11,8 @@ use crate::site::ids::LangId;
 
 /// Every page and section without a translation gets a stand-in in each other language: the
 /// default language's file under that language's URL, marked `fallback`. It keeps no aliases
-/// (those belong to the original).
+/// (those belong to the original), and keeps its bundle's assets: they are written beside each
+/// stand-in too, so that the relative `figur.svg` of the original's text resolves there.
 pub(crate) fn add_fallbacks(
     config: &Config,
     sections: &mut Vec<LoadedSection>,
@@ -39,7 +40,6 @@ macro_rules! stand_in {
                 copy.source.lang = lang;
                 copy.source.fallback = true;
                 copy.source.meta.aliases.clear();
-                copy.assets.clear();
                 copy
             }
         }
