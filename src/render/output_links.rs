@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use html5gum::{Token, Tokenizer};
+use html5gum::Tokenizer;
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use percent_encoding::percent_decode_str;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -36,23 +37,41 @@ pub(crate) type PageLinks = Vec<(String, String)>;
 /// site, each with the output file it names.
 pub(crate) fn local_links(page: &str, html: &[u8], base_url: &str) -> PageLinks {
     let base = Base::new(base_url);
+    // Only the values of the linking attributes are copied out; every other tag and text of
+    // the page is read in place (the callback emitter allocates nothing for them).
+    let mut wanted: Option<&str> = None;
+    let mut take = false;
+    let emitter = CallbackEmitter::new(
+        move |event: CallbackEvent<'_>, _: html5gum::Span<()>| -> Option<Vec<u8>> {
+            match event {
+                CallbackEvent::OpenStartTag { name } => {
+                    wanted = LINKING
+                        .iter()
+                        .find(|(element, _)| element.as_bytes() == name)
+                        .map(|(_, attribute)| *attribute);
+                    take = false;
+                }
+                CallbackEvent::AttributeName { name } => {
+                    take = wanted.is_some_and(|a| a.as_bytes() == name);
+                }
+                CallbackEvent::AttributeValue { value } if take => {
+                    take = false;
+                    return Some(value.to_vec());
+                }
+                CallbackEvent::CloseStartTag { .. } | CallbackEvent::EndTag { .. } => {
+                    wanted = None;
+                    take = false;
+                }
+                _ => {}
+            }
+            None
+        },
+    );
     let mut out = Vec::new();
-    for token in Tokenizer::new(html) {
-        let Ok(Token::StartTag(tag)) = token else {
-            continue;
-        };
-        let name = String::from_utf8_lossy(&tag.name);
-        for (element, attribute) in LINKING {
-            if name != *element {
-                continue;
-            }
-            let Some(value) = tag.attributes.get(attribute.as_bytes()) else {
-                continue;
-            };
-            let value = String::from_utf8_lossy(value).trim().to_string();
-            if let Some(target) = base.target(page, &value) {
-                out.push((value, target));
-            }
+    for value in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        let value = String::from_utf8_lossy(&value).trim().to_string();
+        if let Some(target) = base.target(page, &value) {
+            out.push((value, target));
         }
     }
     out
