@@ -1,5 +1,5 @@
-// Accessibility of every page type, in a real browser: axe-core with the WCAG 2.0 and 2.1 A and
-// AA rules reports no violation on any page type in bokmål, English, Northern Sámi and Arabic
+// Accessibility of every page type, in a real browser: axe-core with the WCAG 2.0, 2.1 and 2.2
+// A and AA rules reports no violation on any page type in bokmål, English, Northern Sámi and Arabic
 // (reached through each page's own language switcher), in light and dark colour schemes; a
 // keyboard-only reader goes from the skip link through search to a case and on to another
 // language; screenshots at 375 and 1280 px are written for review (to $STYRE_SCREENSHOTS, by
@@ -13,7 +13,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { servePortal } from './support/site.mjs';
 
 const SHOTS = process.env.STYRE_SCREENSHOTS || 'target/screenshots';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** Every page type of the portal, by its bokmål address. */
 const PAGE_TYPES = {
@@ -62,7 +62,7 @@ async function inLanguage(p, path, lang) {
 }
 
 for (const lang of LANGS) {
-  test(`${lang}: axe finds no WCAG 2.1 A/AA violation on any page type, light or dark`, async () => {
+  test(`${lang}: axe finds no WCAG 2.2 A/AA violation on any page type, light or dark`, async () => {
     const found = [];
     for (const scheme of ['light', 'dark']) {
       const { p, errors, context } = await site.page({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
@@ -192,5 +192,77 @@ test('the meeting prints on A4 without navigation, each case on a new page', asy
   await import('node:fs').then((fs) => fs.writeFileSync(join(SHOTS, 'nb-meeting-print.pdf'), pdf));
   const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g).length;
   assert.ok(pages >= 11, `the agenda and a page per case: ${pages} pages`);
+  await context.close();
+});
+
+test('text at 200 %, forced colours and reduced motion, on every page type in nb and ar', async () => {
+  const found = [];
+  for (const lang of ['nb', 'ar']) {
+    for (const forced of ['none', 'active']) {
+      const { p, context } = await site.page({ forcedColors: forced, reducedMotion: 'reduce', viewport: { width: 1280, height: 900 } });
+      for (const [name, path] of Object.entries(PAGE_TYPES)) {
+        const missing = name === 'not-found';
+        const url = missing ? `${site.base}${lang === 'nb' ? '' : `/${lang}`}${path}` : await inLanguage(p, path, lang);
+        await p.goto(url);
+        if (forced === 'active') {
+          // Windows high contrast: screenshots for review; every status, focus ring and
+          // roadmap mark keeps a visible border or text (not a background colour alone).
+          await p.screenshot({ path: join(SHOTS, `forced-${lang}-${name}-1280.png`), fullPage: true });
+          const bare = await p.locator('.status').evaluateAll((ss) => ss.filter((s) => {
+            const st = getComputedStyle(s);
+            return st.borderStyle === 'none' && s.textContent.trim() === '';
+          }).length);
+          if (bare > 0) found.push(`forced ${lang} ${name}: ${bare} statuses told by colour only`);
+          continue;
+        }
+        // Reduced motion: nothing moves, nothing scrolls smoothly.
+        const moving = await p.evaluate(() => [...document.querySelectorAll('*')].filter((e) => {
+          const st = getComputedStyle(e);
+          return parseFloat(st.transitionDuration) > 0 || (st.animationName !== 'none' && parseFloat(st.animationDuration) > 0);
+        }).map((e) => e.tagName).slice(0, 5));
+        if (moving.length) found.push(`${lang} ${name}: moves with reduced motion: ${moving.join(', ')}`);
+        if (await p.evaluate(() => getComputedStyle(document.documentElement).scrollBehavior) === 'smooth') found.push(`${lang} ${name}: smooth scrolling with reduced motion`);
+        // Text at 200 % (WCAG 1.4.4): nothing sideways beyond the screen, nothing cut off.
+        await p.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 0) found.push(`${lang} ${name}: ${overflow} px sideways at 200 % text`);
+        const clipped = await p.evaluate(() => [...document.querySelectorAll('h1, h2, nav a, main p, label, button')].filter((e) => {
+          const st = getComputedStyle(e);
+          return (st.overflow === 'hidden' || st.textOverflow === 'ellipsis') && e.scrollWidth > e.clientWidth + 1 && !e.closest('.visually-hidden, .skip-link');
+        }).map((e) => e.textContent.trim().slice(0, 30)));
+        if (clipped.length) found.push(`${lang} ${name}: text cut off at 200 %: ${clipped.join(' | ')}`);
+        if (name === 'meeting' || name === 'roadmap') await p.screenshot({ path: join(SHOTS, `zoom200-${lang}-${name}-1280.png`), fullPage: true });
+      }
+      await context.close();
+    }
+  }
+  assert.deepEqual(found, [], found.join('\n'));
+});
+
+test('focus is never hidden under the header (WCAG 2.4.11): every Tab stop on a long page is in view', async () => {
+  const { p, context } = await site.page({ viewport: { width: 1280, height: 700 } });
+  for (const path of ['/produktstyret/moter/mote-42/', '/veikart/']) {
+    await p.goto(`${site.base}${path}`);
+    for (let i = 0; i < 60; i += 1) {
+      await p.keyboard.press('Tab');
+      // The page may scroll smoothly to the focused element: wait until it has come to rest.
+      await p.evaluate(() => new Promise((done) => {
+        let last = -1;
+        const tick = () => (scrollY === last ? done() : ((last = scrollY), setTimeout(tick, 50)));
+        tick();
+      }));
+      const hidden = await p.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) return null;
+        const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+        const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+        const hit = document.elementFromPoint(x, y);
+        return hit && (hit === el || el.contains(hit) || hit.contains(el)) ? null : `${el.tagName} ${el.textContent.trim().slice(0, 40)} under ${hit?.tagName}.${hit?.className}`;
+      });
+      assert.equal(hidden, null, `${path}: Tab stop ${i + 1} is covered: ${hidden}`);
+    }
+  }
   await context.close();
 });
