@@ -131,6 +131,16 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    /// How many findings there are (errors and warnings).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The finding pushed as the `i`-th, to add a hint learned later.
+    pub(crate) fn get_mut(&mut self, i: usize) -> Option<&mut Diagnostic> {
+        self.items.get_mut(i)
+    }
+
     /// Pushes `diagnostic` and returns it, to add hints.
     pub fn push_mut(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
         self.items.push(diagnostic);

@@ -9,25 +9,30 @@ source.addEventListener("reload", () => {
 
 source.addEventListener("failed", (event) => {
   if (!overlay) {
-    overlay = document.createElement("div");
-    overlay.setAttribute("role", "alert");
-    overlay.id = "styre-build-error";
-    const s = overlay.style;
+    // In a shadow root, so that no rule of the site's stylesheets (a light `pre` background,
+    // a coloured `h1`) reaches it; each element sets its own colours (CSSOM, allowed by the
+    // strict Content-Security-Policy, unlike a `style` attribute or element).
+    const host = document.createElement("div");
+    host.id = "styre-build-error";
+    const s = host.style;
     s.position = "fixed";
     s.inset = "0";
-    s.overflow = "auto";
-    s.padding = "2rem";
-    s.background = "rgba(20, 20, 20, 0.95)";
-    s.color = "#fff";
     s.zIndex = "2147483647";
-    s.font = "14px/1.5 ui-monospace, monospace";
-    document.body.append(overlay);
+    overlay = host.attachShadow({ mode: "open" });
+    document.body.append(host);
   }
-  overlay.replaceChildren();
+  const box = document.createElement("div");
+  box.setAttribute("role", "alert");
+  Object.assign(box.style, {
+    position: "absolute", inset: "0", overflow: "auto", padding: "2rem",
+    background: "#141414", color: "#f5f5f5", font: "15px/1.5 ui-monospace, monospace",
+  });
   const title = document.createElement("h1");
   title.textContent = "styre: the last edit does not build";
+  Object.assign(title.style, { color: "#ffb4a8", background: "none", font: "bold 1.25rem/1.3 system-ui, sans-serif", margin: "0 0 1rem" });
   const text = document.createElement("pre");
   text.textContent = event.data;
-  text.style.whiteSpace = "pre-wrap";
-  overlay.append(title, text);
+  Object.assign(text.style, { whiteSpace: "pre-wrap", color: "#f5f5f5", background: "none", border: "0", margin: "0", padding: "0", font: "inherit" });
+  box.append(title, text);
+  overlay.replaceChildren(box);
 });

@@ -104,7 +104,11 @@ impl Rendering {
         changed: &BTreeSet<String>,
         diags: &mut Diagnostics,
     ) -> Patch {
-        self.tera = crate::templates::build(&site.templates, diags);
+        let (found_before, errors_before) = (diags.len(), diags.error_count());
+        (self.tera, self.unusable) =
+            crate::templates::build_noting_unusable(&site.templates, diags);
+        self.templates_broken = (diags.error_count() > errors_before).then_some(found_before);
+        self.folded = Default::default();
         self.strings = template_strings(site, &self.lookup);
         let users = users_of(&site.templates, changed);
         let mut jobs: BTreeSet<Job> = jobs::jobs(site)

@@ -37,6 +37,10 @@ pub(crate) struct Renderer<'a> {
     /// The open-data records, computed once (they feed the data files and the data page).
     pub(crate) data: &'a [Vec<Value>],
     pub(crate) strings: &'a TemplateStrings,
+    /// The templates that cannot render because one they use did not load (reported once).
+    pub(crate) unusable: &'a std::collections::BTreeSet<String>,
+    /// How many jobs failed because of such a template.
+    pub(crate) folded: &'a std::sync::atomic::AtomicUsize,
 }
 
 impl Renderer<'_> {
@@ -450,6 +454,12 @@ impl Renderer<'_> {
         ctx.insert("t", t);
         crate::template_limits::begin_render();
         self.tera.render(name, ctx).map_err(|e| {
+            if self.unusable.contains(name) {
+                // It, or a template it uses, did not load: told once, under that error.
+                self.folded
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return None;
+            }
             if !self.tera.get_template_names().any(|n| n == name) {
                 // The template is missing or did not parse: reported once, not per page.
                 return None;

@@ -80,6 +80,13 @@ pub struct Rendering {
     /// The interface strings each template reads (`templates::string_keys`), per language:
     /// template → language → `t`. Templates that need them all are absent.
     pub(crate) strings: TemplateStrings,
+    /// When a template did not load (syntax, nesting, a cycle): the first of its findings. The
+    /// pages that then fail to render are its consequences, told in one hint under it.
+    pub(crate) templates_broken: Option<usize>,
+    /// The templates that cannot render because of it (they use a template that did not load).
+    pub(crate) unusable: BTreeSet<String>,
+    /// How many jobs failed so far because of it (counted by the parallel jobs).
+    pub(crate) folded: std::sync::atomic::AtomicUsize,
 }
 
 impl Rendering {
@@ -117,7 +124,9 @@ impl Rendering {
         for (path, file) in files {
             output.files.insert(path, file);
         }
-        if matches!(mode, Mode::Check) {
+        // Links into pages that failed to render are consequences of that failure, not news:
+        // the check of the output waits for a site that renders whole.
+        if matches!(mode, Mode::Check) && !diags.has_errors() {
             let links = links.into_inner().unwrap_or_default();
             output_links::report_broken(site, &links, &output, diags);
         }
@@ -127,7 +136,9 @@ impl Rendering {
     /// The template engine (template errors to `diags`) with its functions, the template
     /// values, and the open-data records; no search index yet, and no job has run.
     fn new(site: &Site, diags: &mut Diagnostics) -> Self {
-        let mut tera = crate::templates::build(&site.templates, diags);
+        let (found_before, errors_before) = (diags.len(), diags.error_count());
+        let (mut tera, unusable) = crate::templates::build_noting_unusable(&site.templates, diags);
+        let templates_broken = (diags.error_count() > errors_before).then_some(found_before);
         let lookup = Arc::new(Lookup::new(site));
         register_functions(&mut tera, &lookup);
         let data = if site.governance.has_content() {
@@ -144,6 +155,9 @@ impl Rendering {
             search_files: Vec::new(),
             readers: HashMap::new(),
             strings,
+            templates_broken,
+            unusable,
+            folded: Default::default(),
         }
     }
 
@@ -208,6 +222,8 @@ impl Rendering {
             search: &self.search,
             data: &self.data,
             strings: &self.strings,
+            unusable: &self.unusable,
+            folded: &self.folded,
         };
         jobs.par_iter()
             .map(|&job| {
@@ -241,6 +257,22 @@ impl Rendering {
                 Err(None) => {}
             }
         }
+        self.note_folded(diags);
         files
+    }
+
+    /// Under the first error of a template that did not load: how many pages could not be
+    /// rendered because of it (one count for every round of jobs).
+    fn note_folded(&self, diags: &mut Diagnostics) {
+        const FOLDED: &str = "could not be rendered because of this";
+        let n = self.folded.load(std::sync::atomic::Ordering::Relaxed);
+        if let Some(first) = self.templates_broken.filter(|_| n > 0)
+            && let Some(d) = diags.get_mut(first)
+        {
+            d.hints.retain(|h| !h.contains(FOLDED));
+            let pages = if n == 1 { "page" } else { "pages" };
+            d.hints
+                .push(format!("{n} {pages} {FOLDED}; they are once it is fixed"));
+        }
     }
 }

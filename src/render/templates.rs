@@ -124,7 +124,12 @@ pub fn string_keys(sources: &TemplateSources) -> HashMap<String, Option<BTreeSet
 /// Parses every template and links them (inheritance, macros). Templates that do not parse,
 /// and templates that use themselves (`crate::template_limits::cycles`), are reported and left
 /// out.
-pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
+/// Also returns the templates that cannot render because one they use (or they themselves)
+/// did not load: their pages' failures are consequences of errors already reported.
+pub fn build_noting_unusable(
+    sources: &TemplateSources,
+    diags: &mut Diagnostics,
+) -> (tera::Tera, BTreeSet<String>) {
     let mut parsed = BTreeMap::new();
     for (name, source) in &sources.templates {
         // Nested too deep for tera's parser to read without overflowing the stack.
@@ -157,19 +162,33 @@ pub fn build(sources: &TemplateSources, diags: &mut Diagnostics) -> tera::Tera {
         .collect();
     let sites = Arc::new(sites);
     let mut tera = new_tera(&sites);
+    // The templates that did not load, and every template that uses one of them.
+    let broken: BTreeSet<&str> = sources
+        .templates
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !parsed.contains_key(name) || left_out.contains(*name))
+        .collect();
+    let mut unusable = crate::template_limits::users_of_broken(sources, &parsed, &broken);
+    unusable.extend(broken.iter().map(|n| n.to_string()));
+    // A template that extends or includes one that failed above fails to link: a consequence
+    // of that error, already reported.
     if let Err(e) = tera.add_raw_templates(ok.clone()) {
-        diags.push(
-            Diagnostic::error(PathBuf::from("templates"), error_chain(&e))
-                .hint("check `{% extends %}`, `{% include %}` and `{% import %}` names"),
-        );
+        let chain = error_chain(&e);
+        if broken.is_empty() || !chain.contains("doesn't exist or isn't loaded") {
+            diags.push(
+                Diagnostic::error(PathBuf::from("templates"), chain)
+                    .hint("check `{% extends %}`, `{% include %}` and `{% import %}` names"),
+            );
+        }
         // Keep what links on its own so that the rest of the run can still report problems.
         let mut partial = new_tera(&sites);
         for (name, text) in ok {
             let _ = partial.add_raw_template(name, text);
         }
-        return partial;
+        return (partial, unusable);
     }
-    tera
+    (tera, unusable)
 }
 
 /// A template syntax error, positioned from the parser's ` --> line:col` marker.
@@ -240,7 +259,7 @@ mod tests {
     fn builtin_templates_parse_and_link() {
         let sources = load_sources(Path::new("/nonexistent"), None, &mut Diagnostics::new());
         let mut diags = Diagnostics::new();
-        let tera = build(&sources, &mut diags);
+        let tera = build_noting_unusable(&sources, &mut diags).0;
         assert!(diags.is_empty(), "{diags:?}");
         let mut names: Vec<&str> = tera.get_template_names().collect();
         names.sort_unstable();
@@ -287,7 +306,7 @@ mod tests {
             },
         );
         let mut diags = Diagnostics::new();
-        build(&sources, &mut diags);
+        build_noting_unusable(&sources, &mut diags);
         let d = diags.iter().next().expect("an error");
         assert_eq!(d.message, "template syntax error");
         let span = d.span.clone().unwrap();

@@ -114,6 +114,36 @@ pub fn cycles(
         .collect()
 }
 
+/// The parsed templates that use one of `broken` (templates that did not load), directly or
+/// through others: they cannot render, as a consequence of that one error.
+pub fn users_of_broken(
+    sources: &TemplateSources,
+    parsed: &BTreeMap<&str, tera::Template>,
+    broken: &BTreeSet<&str>,
+) -> BTreeSet<String> {
+    let exists = |name: &str| sources.templates.contains_key(name);
+    let graph: BTreeMap<&str, Vec<String>> = parsed
+        .iter()
+        .map(|(name, t)| {
+            (
+                *name,
+                uses(t, &exists).into_iter().map(|(_, n)| n).collect(),
+            )
+        })
+        .collect();
+    let next = |name: &str| -> Vec<&str> {
+        graph
+            .get(name)
+            .map(|u| u.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    };
+    graph
+        .keys()
+        .filter(|name| reaches(name, broken, &next))
+        .map(|name| name.to_string())
+        .collect()
+}
+
 /// The shortest path `start` → … → `start` (without the last `start`), if there is one.
 fn way_back<'g>(start: &'g str, next: &dyn Fn(&str) -> Vec<&'g str>) -> Option<Vec<&'g str>> {
     let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();

@@ -157,7 +157,7 @@ mod tests {
     /// Renders `page.html` of `templates` with styre's template engine (macros guarded).
     fn render(templates: &[(&str, &str)]) -> Result<String, tera::Error> {
         let mut diags = Diagnostics::new();
-        let tera = crate::templates::build(&sources(templates), &mut diags);
+        let tera = crate::templates::build_noting_unusable(&sources(templates), &mut diags).0;
         assert!(diags.is_empty(), "{diags:?}");
         begin_render();
         tera.render("page.html", &tera::Context::new())

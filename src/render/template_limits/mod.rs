@@ -23,7 +23,7 @@ mod cycles;
 mod depth;
 mod macros;
 
-pub use cycles::cycles;
+pub use cycles::{cycles, users_of_broken};
 pub use depth::check_depth;
 pub use macros::{MacroSite, begin_render, guard_macros, macro_overflow, register_guard};
 
