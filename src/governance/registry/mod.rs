@@ -353,15 +353,6 @@ impl Registry {
         (0..u32::try_from(self.cases.len()).unwrap_or(u32::MAX)).map(CaseId)
     }
 
-    /// The case at `index` of the list, if there is one: a Markdown mention carries its case as
-    /// the plain index the registry's link resolver gave it ([`CaseId::index`]).
-    fn case_at(&self, index: usize) -> Option<CaseId> {
-        u32::try_from(index)
-            .ok()
-            .filter(|_| index < self.cases.len())
-            .map(CaseId)
-    }
-
     /// The id the next case added gets.
     fn next_case_id(&self) -> CaseId {
         CaseId(u32::try_from(self.cases.len()).expect("fewer than 2^32 cases"))

@@ -209,7 +209,7 @@ impl Registry {
                         }
                         if let Some(from) = self.meeting(m).cases.get(c).copied().flatten() {
                             for mention in &r.cases {
-                                if let Some(to) = mention.case.and_then(|i| self.case_at(i)) {
+                                if let Some(to) = mention.case {
                                     citations.push((from, to));
                                 }
                             }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, shifted};
-use crate::governance::registry::Registry;
+use crate::governance::registry::{CaseId, Registry};
 use crate::markdown::{LinkResolver, script_link, too_deep};
 use crate::resolve::ContentIndex;
 use crate::site::ids::LangId;
@@ -34,10 +34,10 @@ impl LinkResolver for KeyResolver<'_> {
         })
     }
 
-    fn case(&self, id: &str) -> Option<(usize, String)> {
+    fn case(&self, id: &str) -> Option<(CaseId, String)> {
         let i = self.governance.find_case(id)?;
         let path = self.governance.case_path(i, self.lang);
-        Some((i.index(), self.config.absolute_url(path)))
+        Some((i, self.config.absolute_url(path)))
     }
 
     fn generated(&self, name: &str) -> Option<String> {
