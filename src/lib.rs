@@ -214,8 +214,8 @@ fn build_site_here(
     let (rendering, output) = render::Rendering::full(&site, &mut diagnostics, mode);
     diagnostics.sort();
     let stats = Stats {
-        pages: site.pages.len(),
-        sections: site.sections.iter().filter(|s| !s.synthetic).count(),
+        pages: site.page_ids().len(),
+        sections: site.sections().filter(|(_, s)| !s.synthetic).count(),
         files: output.files.len(),
         languages: site.config.languages.len(),
     };

@@ -91,8 +91,8 @@ type Original = (String, String, Option<Date>);
 /// The sections (but synthetic ones) and pages of the default language, by content key.
 fn originals(site: &Site) -> Vec<Original> {
     let mut originals: Vec<Original> = site
-        .sections
-        .iter()
+        .sections()
+        .map(|(_, s)| s)
         .filter(|s| s.source.lang.is_default() && !s.synthetic)
         .map(|s| {
             (
@@ -102,8 +102,8 @@ fn originals(site: &Site) -> Vec<Original> {
             )
         })
         .chain(
-            site.pages
-                .iter()
+            site.pages()
+                .map(|(_, p)| p)
                 .filter(|p| p.source.lang.is_default())
                 .map(|p| {
                     (
@@ -135,7 +135,7 @@ fn state(site: &Site, key: &str, updated: Option<Date>, lang: LangId) -> State {
         None => State::Missing,
         Some(t) if site.is_fallback(t) => State::Fallback,
         Some(Target::Page(i)) => {
-            let tr = &site.pages[i];
+            let tr = site.page(i);
             let translated_on = tr.updated().or_else(|| tr.date());
             match (updated, translated_on) {
                 (Some(o), Some(t)) if o.date > t.date => State::Outdated,

@@ -100,7 +100,7 @@ fn toml(s: &str) -> String {
 
 /// A resolver that knows one page and one case, like a real site.
 struct Links;
-impl styre::LinkResolver for Links {
+impl styre::LinkResolver<usize> for Links {
     fn resolve(&self, key: &str) -> Option<String> {
         (key == "om.md").then(|| "/om/".to_string())
     }

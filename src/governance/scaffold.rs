@@ -83,7 +83,7 @@ pub fn new_meeting(
     let strings = site.strings.of(LangId::DEFAULT);
     let text = Wording {
         strings: &strings,
-        body_name: site.sections[entry.section].title(),
+        body_name: site.section(entry.section).title(),
         short_name: &entry.body.short_name,
         number,
         date,
@@ -140,7 +140,7 @@ fn body_meetings(site: &Site, b: BodyId) -> Meetings<'_> {
         .map(|(_, m)| m)
         .filter(|m| m.body == b)
         .filter_map(|m| {
-            let page = &site.pages[m.page];
+            let page = site.page(m.page);
             match &page.source.meta.kind {
                 Some(Kind::Meeting(meeting)) => Some((page, meeting)),
                 _ => None,
@@ -369,7 +369,7 @@ fn next_planned_date(site: &Site, b: BodyId, after: Option<Date>) -> Option<Date
     site.governance
         .meeting_plans
         .iter()
-        .filter_map(|&p| match &site.pages[p].source.meta.kind {
+        .filter_map(|&p| match &site.page(p).source.meta.kind {
             Some(Kind::MeetingPlan(plan)) if plan.body.get_ref() == body_id => Some(plan),
             _ => None,
         })
@@ -443,7 +443,7 @@ fn meeting_file(
         }
         return dir.join(format!("mote-{number}-{year}.md"));
     }
-    let section = &site.sections[site.governance.body(b).section];
+    let section = site.section(site.governance.body(b).section);
     let dir = section
         .source
         .file

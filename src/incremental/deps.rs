@@ -14,8 +14,8 @@ use crate::output::{Output, OutputFile};
 use crate::render::Rendering;
 use crate::render::functions::register_functions;
 use crate::render::jobs::{self, Job, template_of};
-use crate::render::values::{Lookup, template_strings};
-use crate::resolve::{Site, Target};
+use crate::render::values::template_strings;
+use crate::resolve::{PageId, Site, Target};
 use crate::site::ids::LangId;
 
 /// The output files of re-run jobs: written or replaced (`files`) and no longer produced
@@ -54,7 +54,7 @@ impl Rendering {
         diags: &mut Diagnostics,
     ) -> Patch {
         use crate::governance::view::is_document;
-        let mut pages: BTreeSet<usize> = changed
+        let mut pages: BTreeSet<PageId> = changed
             .iter()
             .filter_map(|t| match *t {
                 Target::Page(i) => Some(i),
@@ -63,25 +63,25 @@ impl Rendering {
             .collect();
         // Every version of a document holds the diffs of the history it shows.
         if pages.iter().any(|&i| is_document(site, i)) {
-            pages.extend((0..site.pages.len()).filter(|&j| is_document(site, j)));
+            pages.extend(site.page_ids().filter(|&j| is_document(site, j)));
         }
         let mut lookup = (*self.lookup).clone();
         let mut jobs: BTreeSet<Job> = BTreeSet::new();
         let mut touched: BTreeSet<Target> = changed.iter().copied().collect();
         for &i in &pages {
-            lookup.pages[i] = Arc::new(Lookup::page_entry(site, i));
+            lookup.refresh_page(site, i);
             jobs.insert(Job::Page(i));
             touched.insert(Target::Page(i));
             // The sections listing it (their values hold its word count).
             touched.extend(
-                (0..site.sections.len())
-                    .filter(|&s| site.sections[s].pages.contains(&i))
-                    .map(Target::Section),
+                (site.sections())
+                    .filter(|(_, s)| s.pages.contains(&i))
+                    .map(|(s, _)| Target::Section(s)),
             );
         }
         for &target in &touched {
             if let Target::Section(s) = target {
-                lookup.sections[s] = Arc::new(Lookup::section_entry(site, s));
+                lookup.refresh_section(site, s);
                 jobs.insert(Job::Section(s));
             }
             if let Some(readers) = self.readers.get(&target) {

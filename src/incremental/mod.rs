@@ -116,8 +116,8 @@ impl State {
     /// path absolute): a content file, a template, a copied file.
     fn has_file_at(&self, rel: &Path, abs: &Path) -> bool {
         let site = &self.site;
-        site.pages.iter().any(|p| p.source.file.starts_with(rel))
-            || site.sections.iter().any(|s| s.source.file.starts_with(rel))
+        site.pages().any(|(_, p)| p.source.file.starts_with(rel))
+            || site.sections().any(|(_, s)| s.source.file.starts_with(rel))
             || site
                 .templates
                 .templates
@@ -285,8 +285,8 @@ impl Session {
                 ChangeKind::Content
                     if exists
                         && rel.extension().is_some_and(|e| e == "md")
-                        && (site.pages.iter().any(|p| p.source.file == rel)
-                            || site.sections.iter().any(|s| s.source.file == rel)) =>
+                        && (site.pages().any(|(_, p)| p.source.file == rel)
+                            || site.sections().any(|(_, s)| s.source.file == rel)) =>
                 {
                     if !bodies.iter().any(|b: &PathBuf| b == rel) {
                         bodies.push(rel.to_path_buf());
@@ -343,8 +343,8 @@ impl Session {
         }
         for target in &changed {
             let lang = match *target {
-                Target::Page(i) => state.site.pages[i].source.lang,
-                Target::Section(i) => state.site.sections[i].source.lang,
+                Target::Page(i) => state.site.page(i).source.lang,
+                Target::Section(i) => state.site.section(i).source.lang,
             };
             self.stale_search.insert(lang);
         }

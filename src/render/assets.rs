@@ -43,10 +43,10 @@ pub(crate) fn insert_static_and_builtin(site: &Site, output: &mut Output) {
 
 /// The bundle assets of every page, then of every section, beside its `index.html`.
 pub(crate) fn insert_bundle_assets(site: &Site, output: &mut Output) {
-    for page in &site.pages {
+    for (_, page) in site.pages() {
         insert_assets_of(&page.path, &page.assets, output);
     }
-    for section in &site.sections {
+    for (_, section) in site.sections() {
         insert_assets_of(&section.path, &section.assets, output);
     }
 }

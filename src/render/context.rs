@@ -15,7 +15,7 @@ use crate::render::JobResult;
 use crate::render::feeds::{alias_html, feed_pages, sitemap_entries};
 use crate::render::jobs::{DataFormat, Job};
 use crate::render::values::{LanguageView, Lookup, TemplateStrings};
-use crate::resolve::{Site, Target};
+use crate::resolve::{PageId, SectionId, Site, Target};
 use crate::site::ids::LangId;
 
 /// One step of the breadcrumbs (`breadcrumbs`): a section on the way down from the home page.
@@ -68,12 +68,12 @@ impl Renderer<'_> {
         }
     }
 
-    /// A page (`site.pages[i]`), with its breadcrumbs.
-    fn page(&self, i: usize) -> JobResult {
-        let page = &self.site.pages[i];
+    /// A page, with its breadcrumbs.
+    fn page(&self, i: PageId) -> JobResult {
+        let page = self.site.page(i);
         let mut ctx = self.base_context(page.source.lang, &page.path);
-        self.content_context(&mut ctx, &self.lookup.pages[i]);
-        ctx.insert("page", &*self.lookup.pages[i]);
+        self.content_context(&mut ctx, self.lookup.page(i));
+        ctx.insert("page", &**self.lookup.page(i));
         ctx.insert(
             "breadcrumbs",
             &self.trail(page.source.lang, Some(&page.section_key)),
@@ -88,13 +88,13 @@ impl Renderer<'_> {
         Ok((file_for(&page.path), html))
     }
 
-    /// A section (`site.sections[i]`); a home section also gets the governance overview.
-    fn section(&self, i: usize) -> JobResult {
+    /// A section; a home section also gets the governance overview.
+    fn section(&self, i: SectionId) -> JobResult {
         let site = self.site;
-        let section = &site.sections[i];
+        let section = site.section(i);
         let mut ctx = self.base_context(section.source.lang, &section.path);
-        self.content_context(&mut ctx, &self.lookup.sections[i]);
-        ctx.insert("section", &*self.lookup.sections[i]);
+        self.content_context(&mut ctx, self.lookup.section(i));
+        ctx.insert("section", &**self.lookup.section(i));
         ctx.insert(
             "breadcrumbs",
             &self.trail(section.source.lang, section.parent_key.as_deref()),
@@ -174,7 +174,7 @@ impl Renderer<'_> {
         let case = view.case_page(i);
         let body = site.governance.body(site.governance.case(i).body);
         let mut trail: Vec<Value> = self
-            .trail(l, Some(site.sections[body.section].source.key.as_str()))
+            .trail(l, Some(site.section(body.section).source.key.as_str()))
             .iter()
             .map(|c| json!(c))
             .collect();
@@ -268,7 +268,7 @@ impl Renderer<'_> {
         let body = site.governance.body(b);
         ctx.insert(
             "breadcrumbs",
-            &self.trail(l, Some(site.sections[body.section].source.key.as_str())),
+            &self.trail(l, Some(site.section(body.section).source.key.as_str())),
         );
         ctx.insert("archive", &View::new(site, l).archive(b, year));
         self.generated("archive.html", l, &mut ctx, &path)
@@ -286,7 +286,7 @@ impl Renderer<'_> {
         let bodies: Vec<Value> = site
             .governance
             .bodies()
-            .map(|(_, b)| json!({"id": b.id, "title": site.sections[b.section].title()}))
+            .map(|(_, b)| json!({"id": b.id, "title": site.section(b.section).title()}))
             .collect();
         ctx.insert(
             "search",
@@ -348,8 +348,8 @@ impl Renderer<'_> {
                     .find(key, l)
                     .or_else(|| self.lookup.find("_index.md", l))?;
                 let permalink = match target {
-                    Target::Page(i) => self.site.pages[i].permalink.clone(),
-                    Target::Section(i) => self.site.sections[i].permalink.clone(),
+                    Target::Page(i) => self.site.page(i).permalink.clone(),
+                    Target::Section(i) => self.site.section(i).permalink.clone(),
                 };
                 Some((langs.code(l).to_string(), Value::String(permalink)))
             })
@@ -373,10 +373,7 @@ impl Renderer<'_> {
     /// sections of `lang` up the tree, as far as each is there.
     fn trail(&self, lang: LangId, key: Option<&str>) -> Vec<Crumb> {
         let site = self.site;
-        let find = |k: &str, _: LangId| match site.get(k, lang) {
-            Some(Target::Section(i)) => Some(&site.sections[i]),
-            _ => None,
-        };
+        let find = |k: &str, _: LangId| site.section_with_key(k, lang);
         let original = site.config.lang(LangId::DEFAULT);
         let start = key.and_then(|k| find(k, lang));
         let mut out: Vec<Crumb> = crate::resolve::ancestors(start, find)

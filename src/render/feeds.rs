@@ -14,8 +14,8 @@ use crate::site::ids::LangId;
 pub(crate) fn feed_pages(site: &Site, lang: LangId) -> (Vec<Value>, String) {
     let tz = &site.config.timezone;
     let mut dated: Vec<&Page> = site
-        .pages
-        .iter()
+        .pages()
+        .map(|(_, p)| p)
         .filter(|p| p.source.lang == lang && p.date().is_some())
         .collect();
     dated.sort_by(|a, b| {
@@ -63,14 +63,18 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<Value> {
             .collect()
     };
     // Fallbacks are copies of their original (their canonical link says so): not listed.
-    for p in site.pages.iter().filter(|p| !p.source.fallback) {
+    for p in site.pages().map(|(_, p)| p).filter(|p| !p.source.fallback) {
         let lastmod = p.updated().max(p.date()).map(|d| d.ymd());
         entries.push((
             p.permalink.clone(),
             json!({"permalink": p.permalink, "lastmod": lastmod, "alternates": alternates(&p.source.key)}),
         ));
     }
-    for s in site.sections.iter().filter(|s| !s.source.fallback) {
+    for s in site
+        .sections()
+        .map(|(_, s)| s)
+        .filter(|s| !s.source.fallback)
+    {
         entries.push((
             s.permalink.clone(),
             json!({"permalink": s.permalink, "lastmod": null, "alternates": alternates(&s.source.key)}),

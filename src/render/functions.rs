@@ -157,7 +157,7 @@ fn get_page(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     ) {
         Some(Target::Page(i)) => {
             note_read(Target::Page(i));
-            Ok((*l.pages[i]).clone())
+            Ok((**l.page(i)).clone())
         }
         _ => Err(tera::Error::msg(format!("`get_page`: no page `{path}`"))),
     }
@@ -175,7 +175,7 @@ fn get_section(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value>
     ) {
         Some(Target::Section(i)) => {
             note_read(Target::Section(i));
-            Ok((*l.sections[i]).clone())
+            Ok((**l.section(i)).clone())
         }
         _ => Err(tera::Error::msg(format!(
             "`get_section`: no section `{path}`"
@@ -221,11 +221,11 @@ fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
         return match l.find(key, lang.unwrap_or(LangId::DEFAULT)) {
             Some(Target::Page(i)) => Ok(Value::String(format!(
                 "{}{anchor}",
-                l.pages[i]["permalink"].as_str().unwrap_or_default()
+                l.page(i)["permalink"].as_str().unwrap_or_default()
             ))),
             Some(Target::Section(i)) => Ok(Value::String(format!(
                 "{}{anchor}",
-                l.sections[i]["permalink"].as_str().unwrap_or_default()
+                l.section(i)["permalink"].as_str().unwrap_or_default()
             ))),
             None => Err(tera::Error::msg(format!("`get_url`: no content `{path}`"))),
         };

@@ -2,16 +2,16 @@
 //! jobs (all but the search pages) and [`template_of`] names the template each renders with.
 
 use crate::governance::registry::{BodyId, CaseId};
-use crate::resolve::Site;
+use crate::resolve::{PageId, SectionId, Site};
 use crate::site::ids::LangId;
 
 /// One output file to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
-    /// Index into `site.pages`.
-    Page(usize),
-    /// Index into `site.sections`.
-    Section(usize),
+    /// A page of the site.
+    Page(PageId),
+    /// A section of the site.
+    Section(SectionId),
     /// The 404 page of a language.
     NotFound(LangId),
     /// The Atom feed of a language.
@@ -51,8 +51,8 @@ pub enum DataFormat {
 /// Every job of the site but the search pages (which wait for the search indexes).
 pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     let config = &site.config;
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.extend((0..site.sections.len()).map(Job::Section));
+    let mut jobs: Vec<Job> = site.page_ids().map(Job::Page).collect();
+    jobs.extend(site.section_ids().map(Job::Section));
     jobs.extend(config.langs.ids().map(Job::NotFound));
     if config.generate_feed {
         jobs.extend(config.langs.ids().map(Job::Feed));
@@ -96,8 +96,8 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
 /// The template a job renders with, if any.
 pub(crate) fn template_of(site: &Site, job: Job) -> Option<&str> {
     Some(match job {
-        Job::Page(i) => &site.pages[i].template,
-        Job::Section(i) => &site.sections[i].template,
+        Job::Page(i) => &site.page(i).template,
+        Job::Section(i) => &site.section(i).template,
         Job::NotFound(_) => "404.html",
         Job::Feed(_) => "atom.xml",
         Job::Sitemap => "sitemap.xml",
@@ -130,11 +130,11 @@ mod tests {
             .map(|job| {
                 let what = match job {
                     Job::Page(i) => {
-                        let p = &site.pages[i].source;
+                        let p = &site.page(i).source;
                         format!("page {} ({})", p.key, code(p.lang))
                     }
                     Job::Section(i) => {
-                        let s = &site.sections[i].source;
+                        let s = &site.section(i).source;
                         format!("section {} ({})", s.key, code(s.lang))
                     }
                     Job::NotFound(l) => format!("404 ({})", code(l)),

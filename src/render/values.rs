@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::config::Language;
 use crate::governance::view::View;
-use crate::resolve::{ContentIndex, Page, Section, Site, Target};
+use crate::resolve::{ContentIndex, Page, PageId, Section, SectionId, Site, Target};
 use crate::site::ids::{LangId, Languages};
 
 /// Template name → the strings it reads in each language (by [`LangId`]).
@@ -81,10 +81,12 @@ pub(crate) struct Lookup {
     /// The generated pages of each language, by [`LangId`] (`registers` in templates,
     /// `get_url(path="@…")`).
     pub(crate) registers: Vec<Value>,
-    /// Full page values (`page` in page templates, `get_page`).
-    pub(crate) pages: Vec<Arc<Value>>,
-    /// Section values with their page lists (`section`, `get_section`).
-    pub(crate) sections: Vec<Arc<Value>>,
+    /// Full page values (`page` in page templates, `get_page`), in [`PageId`] order: read with
+    /// [`Lookup::page`].
+    pages: Vec<Arc<Value>>,
+    /// Section values with their page lists (`section`, `get_section`), in [`SectionId`]
+    /// order: read with [`Lookup::section`].
+    sections: Vec<Arc<Value>>,
     /// The site's index of pages and sections, shared.
     pub(crate) index: Arc<ContentIndex>,
 }
@@ -92,11 +94,10 @@ pub(crate) struct Lookup {
 impl Lookup {
     pub(crate) fn new(site: &Site) -> Self {
         let config = &site.config;
-        let pages: Vec<Arc<Value>> = (0..site.pages.len())
-            .into_par_iter()
+        let pages: Vec<Arc<Value>> = (site.page_ids().collect::<Vec<_>>().into_par_iter())
             .map(|i| Arc::new(Self::page_entry(site, i)))
             .collect();
-        let sections = (0..site.sections.len())
+        let sections = (site.section_ids())
             .map(|i| Arc::new(Self::section_entry(site, i)))
             .collect();
         Self {
@@ -133,9 +134,29 @@ impl Lookup {
             .collect()
     }
 
+    /// The value of page `i` (`page`, `get_page`).
+    pub(crate) fn page(&self, i: PageId) -> &Arc<Value> {
+        &self.pages[i.index()]
+    }
+
+    /// The value of section `i` (`section`, `get_section`).
+    pub(crate) fn section(&self, i: SectionId) -> &Arc<Value> {
+        &self.sections[i.index()]
+    }
+
+    /// Computes the value of page `i` again (its Markdown was rendered again).
+    pub(crate) fn refresh_page(&mut self, site: &Site, i: PageId) {
+        self.pages[i.index()] = Arc::new(Self::page_entry(site, i));
+    }
+
+    /// Computes the value of section `i` again (it or a page it lists changed).
+    pub(crate) fn refresh_section(&mut self, site: &Site, i: SectionId) {
+        self.sections[i.index()] = Arc::new(Self::section_entry(site, i));
+    }
+
     /// The full value of page `i`, with its governance record under the record's kind.
-    pub(crate) fn page_entry(site: &Site, i: usize) -> Value {
-        let p = &site.pages[i];
+    fn page_entry(site: &Site, i: PageId) -> Value {
+        let p = site.page(i);
         let mut v = page_value(site, p, Self::translations(site, &p.source.key), true);
         if let Some((name, kind)) = crate::governance::view::page_kind(site, i)
             && let Some(o) = v.as_object_mut()
@@ -146,12 +167,12 @@ impl Lookup {
     }
 
     /// The value of section `i`, with the short values of the pages it lists.
-    pub(crate) fn section_entry(site: &Site, i: usize) -> Value {
-        let s = &site.sections[i];
+    fn section_entry(site: &Site, i: SectionId) -> Value {
+        let s = site.section(i);
         let listed: Vec<Value> = s
             .pages
             .iter()
-            .map(|&p| page_value(site, &site.pages[p], Vec::new(), false))
+            .map(|&p| page_value(site, site.page(p), Vec::new(), false))
             .collect();
         let mut v = section_value(site, s, listed, Self::translations(site, &s.source.key));
         if s.source.meta.body.is_some()

@@ -18,7 +18,7 @@ mod template_choice;
 mod tree;
 mod urls;
 
-pub use content::{Alias, ContentIndex, Page, Section, Target};
+pub use content::{Alias, ContentIndex, Page, PageId, Pages, Section, SectionId, Sections, Target};
 pub use links::check_all_links;
 pub(crate) use tree::ancestors;
 
@@ -49,8 +49,10 @@ type StaticFiles = BTreeMap<String, PathBuf>;
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
+    /// Read with [`Site::page`] and [`Site::pages`]; changed only in resolve.
+    pages: Pages,
+    /// Read with [`Site::section`] and [`Site::sections`]; changed only in resolve.
+    sections: Sections,
     pub aliases: Vec<Alias>,
     pub static_files: BTreeMap<String, PathBuf>,
     /// Every output path claimed (src/resolve/claims.rs): files, and folders (ending in `/`) whose
@@ -66,6 +68,34 @@ pub struct Site {
 }
 
 impl Site {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id]
+    }
+
+    /// Every page, in the order resolve made them.
+    pub fn page_ids(&self) -> impl ExactSizeIterator<Item = PageId> + use<> {
+        self.pages.ids()
+    }
+
+    /// Every section, in the order resolve made them.
+    pub fn section_ids(&self) -> impl ExactSizeIterator<Item = SectionId> + use<> {
+        self.sections.ids()
+    }
+
+    /// Every page with its id, in the order resolve made them.
+    pub fn pages(&self) -> impl ExactSizeIterator<Item = (PageId, &Page)> {
+        self.pages.iter()
+    }
+
+    /// Every section with its id, in the order resolve made them.
+    pub fn sections(&self) -> impl ExactSizeIterator<Item = (SectionId, &Section)> {
+        self.sections.iter()
+    }
+
     /// The page or section with this key in this language.
     pub fn get(&self, key: &str, lang: LangId) -> Option<Target> {
         self.index.get(key, lang)
@@ -78,8 +108,8 @@ impl Site {
 
     pub fn permalink_of(&self, target: Target) -> &str {
         match target {
-            Target::Page(i) => &self.pages[i].permalink,
-            Target::Section(i) => &self.sections[i].permalink,
+            Target::Page(i) => &self.page(i).permalink,
+            Target::Section(i) => &self.section(i).permalink,
         }
     }
 
@@ -95,14 +125,15 @@ impl Site {
     /// Whether the target is a stand-in for a missing translation.
     pub fn is_fallback(&self, target: Target) -> bool {
         match target {
-            Target::Page(i) => self.pages[i].source.fallback,
-            Target::Section(i) => self.sections[i].source.fallback,
+            Target::Page(i) => self.page(i).source.fallback,
+            Target::Section(i) => self.section(i).source.fallback,
         }
     }
 
-    pub fn section(&self, key: &str, lang: LangId) -> Option<&Section> {
+    /// The section with this key in this language (none when the key names a page).
+    pub fn section_with_key(&self, key: &str, lang: LangId) -> Option<&Section> {
         match self.get(key, lang)? {
-            Target::Section(i) => Some(&self.sections[i]),
+            Target::Section(i) => Some(self.section(i)),
             Target::Page(_) => None,
         }
     }
@@ -142,7 +173,7 @@ pub fn resolve(loaded: Loaded, diags: &mut Diagnostics) -> Site {
         &mut governance,
         diags,
     );
-    links::report_unknown_cases(&pages, &sections, diags);
+    links::report_unknown_cases(pages.values(), sections.values(), diags);
 
     let mut site = Site {
         root,
@@ -176,8 +207,8 @@ fn add_standins(config: &Config, sections: &mut Vec<LoadedSection>, pages: &mut 
 /// their index, the governance records, the aliases and static files that kept their paths,
 /// and every output path claimed.
 struct Claimed {
-    pages: Vec<Page>,
-    sections: Vec<Section>,
+    pages: Pages,
+    sections: Sections,
     index: Arc<ContentIndex>,
     governance: Registry,
     aliases: Vec<Alias>,
@@ -224,7 +255,7 @@ fn claim_outputs(
 fn build_governance(
     config: &Config,
     strings: &Strings,
-    (pages, sections): (&[Page], &[Section]),
+    (pages, sections): (&Pages, &Sections),
     urls: &mut Urls<'_>,
     diags: &mut Diagnostics,
 ) -> Registry {
@@ -249,7 +280,7 @@ fn build_governance(
 fn render_markdown(
     config: &Config,
     index: &ContentIndex,
-    (pages, sections): (&mut [Page], &mut [Section]),
+    (pages, sections): (&mut Pages, &mut Sections),
     governance: &mut Registry,
     diags: &mut Diagnostics,
 ) {
@@ -266,12 +297,10 @@ fn render_markdown(
             governance,
             lang,
         };
-        let page_html: Vec<Rendered> = pages
-            .par_iter()
+        let page_html: Vec<Rendered> = (pages.par_values())
             .map(|p| markdown::render(p.source.body(), &resolver(p.source.lang), opts))
             .collect();
-        let section_html: Vec<Rendered> = sections
-            .par_iter()
+        let section_html: Vec<Rendered> = (sections.par_values())
             .map(|s| markdown::render(s.source.body(), &resolver(s.source.lang), opts))
             .collect();
         let texts = governance.render_texts(
@@ -282,10 +311,10 @@ fn render_markdown(
         );
         (page_html, section_html, texts)
     };
-    for (p, r) in pages.iter_mut().zip(page_html) {
+    for (p, r) in pages.values_mut().zip(page_html) {
         p.rendered = r;
     }
-    for (s, r) in sections.iter_mut().zip(section_html) {
+    for (s, r) in sections.values_mut().zip(section_html) {
         s.rendered = r;
     }
     governance.set_texts(texts);
@@ -308,24 +337,20 @@ pub fn update_body(
     diags: &mut Diagnostics,
 ) -> Option<Vec<Target>> {
     let mut targets: Vec<Target> = site
-        .pages
-        .iter()
-        .enumerate()
+        .pages()
         .filter(|(_, p)| p.source.file == file)
         .map(|(i, _)| Target::Page(i))
         .collect();
     targets.extend(
-        site.sections
-            .iter()
-            .enumerate()
+        site.sections()
             .filter(|(_, s)| s.source.file == file)
             .map(|(i, _)| Target::Section(i)),
     );
     let (old_text, body_offset) = match *targets.first()? {
-        Target::Page(i) => (&site.pages[i].source.text, site.pages[i].source.body_offset),
+        Target::Page(i) => (&site.page(i).source.text, site.page(i).source.body_offset),
         Target::Section(i) => (
-            &site.sections[i].source.text,
-            site.sections[i].source.body_offset,
+            &site.section(i).source.text,
+            site.section(i).source.body_offset,
         ),
     };
     let split = crate::front_matter::split(file, &text).ok()?;
@@ -340,8 +365,8 @@ pub fn update_body(
         .par_iter()
         .map(|&t| {
             let lang = match t {
-                Target::Page(i) => site.pages[i].source.lang,
-                Target::Section(i) => site.sections[i].source.lang,
+                Target::Page(i) => site.page(i).source.lang,
+                Target::Section(i) => site.section(i).source.lang,
             };
             let resolver = KeyResolver {
                 config: &site.config,
@@ -357,26 +382,20 @@ pub fn update_body(
     for (&t, r) in targets.iter().zip(rendered) {
         match t {
             Target::Page(i) => {
-                site.pages[i].source.text = text.clone();
-                site.pages[i].rendered = r;
+                let page = site.pages.get_mut(i);
+                page.source.text = text.clone();
+                page.rendered = r;
             }
             Target::Section(i) => {
-                site.sections[i].source.text = text.clone();
-                site.sections[i].rendered = r;
+                let section = site.sections.get_mut(i);
+                section.source.text = text.clone();
+                section.rendered = r;
             }
         }
     }
     site.sources.insert(file, text);
-    let (pages, sections): (Vec<&Page>, Vec<&Section>) = (
-        site.pages
-            .iter()
-            .filter(|p| p.source.file == file)
-            .collect(),
-        site.sections
-            .iter()
-            .filter(|s| s.source.file == file)
-            .collect(),
-    );
-    report_unknown_cases(&pages, &sections, diags);
+    let pages = (site.pages.values()).filter(|p| p.source.file == file);
+    let sections = (site.sections.values()).filter(|s| s.source.file == file);
+    report_unknown_cases(pages, sections, diags);
     Some(targets)
 }

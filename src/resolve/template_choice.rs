@@ -88,9 +88,9 @@ pub(crate) fn page_template(
 
 /// A translation that leaves its governance table out shows its original's record, in the
 /// original's template.
-pub(crate) fn inherit_kind_templates(pages: &mut [super::Page]) {
+pub(crate) fn inherit_kind_templates(pages: &mut super::Pages) {
     let kind_templates: HashMap<String, &'static str> = pages
-        .iter()
+        .values()
         .filter(|p| p.source.lang.is_default())
         .filter_map(|p| {
             Some((
@@ -99,7 +99,7 @@ pub(crate) fn inherit_kind_templates(pages: &mut [super::Page]) {
             ))
         })
         .collect();
-    for p in pages {
+    for p in pages.values_mut() {
         if p.source.meta.kind.is_none()
             && p.source.meta.template.is_none()
             && let Some(t) = kind_templates.get(&p.source.key)

@@ -9,7 +9,7 @@ use crate::front_matter::SortBy;
 use crate::load::LoadedSection;
 use crate::site::ids::LangId;
 
-use super::{Page, Section, Site};
+use super::{Page, PageId, Pages, Section, SectionId, Site};
 
 /// A section as the walk up the tree reads it: the key of its parent section (none for a home
 /// section) and its language.
@@ -86,15 +86,15 @@ where
 
 /// Fills each section's ordered pages and subsections.
 pub(crate) fn link_tree(site: &mut Site) {
-    let mut pages_of: HashMap<(String, LangId), Vec<usize>> = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
+    let mut pages_of: HashMap<(String, LangId), Vec<PageId>> = HashMap::new();
+    for (i, p) in site.pages() {
         pages_of
             .entry((p.section_key.clone(), p.source.lang))
             .or_default()
             .push(i);
     }
-    let mut subs_of: HashMap<(String, LangId), Vec<usize>> = HashMap::new();
-    for (i, s) in site.sections.iter().enumerate() {
+    let mut subs_of: HashMap<(String, LangId), Vec<SectionId>> = HashMap::new();
+    for (i, s) in site.sections() {
         if let Some(parent) = &s.parent_key {
             subs_of
                 .entry((parent.clone(), s.source.lang))
@@ -104,8 +104,8 @@ pub(crate) fn link_tree(site: &mut Site) {
     }
     let pages = &site.pages;
     let sections = &site.sections;
-    let mut ordered: Vec<(Vec<usize>, Vec<String>)> = Vec::with_capacity(sections.len());
-    for s in sections.iter() {
+    let mut ordered: Vec<(Vec<PageId>, Vec<String>)> = Vec::with_capacity(sections.len());
+    for s in sections.values() {
         let key = (s.source.key.clone(), s.source.lang);
         let mut list = pages_of.remove(&key).unwrap_or_default();
         sort_pages(&mut list, pages, s.source.meta.sort_by);
@@ -125,13 +125,13 @@ pub(crate) fn link_tree(site: &mut Site) {
                 .collect(),
         ));
     }
-    for (s, (list, subs)) in site.sections.iter_mut().zip(ordered) {
+    for (s, (list, subs)) in site.sections.values_mut().zip(ordered) {
         s.pages = list;
         s.subsections = subs;
     }
 }
 
-fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+fn sort_pages(list: &mut [PageId], pages: &Pages, by: SortBy) {
     let key_order = |a: &Page, b: &Page| a.source.key.cmp(&b.source.key);
     list.sort_by(|a, b| {
         let (a, b) = (&pages[*a], &pages[*b]);

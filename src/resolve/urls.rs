@@ -18,7 +18,7 @@ use crate::site::ids::LangId;
 
 use super::ancestors;
 use super::template_choice::{page_template, section_template};
-use super::{Alias, Page, Section, Target};
+use super::{Alias, Page, Pages, Section, Sections, Target};
 
 /// The loaded sections by key and language, and the claims made so far.
 pub(crate) struct Urls<'a> {
@@ -98,7 +98,7 @@ impl<'a> Urls<'a> {
     }
 
     /// Every section with its path claimed and its template chosen.
-    pub(crate) fn sections(&mut self, diags: &mut Diagnostics) -> Vec<Section> {
+    pub(crate) fn sections(&mut self, diags: &mut Diagnostics) -> Sections {
         let mut sections = Vec::with_capacity(self.sections.len());
         for s in self.sections {
             let path = self.path(&s.source.key, s.source.lang);
@@ -122,12 +122,12 @@ impl<'a> Urls<'a> {
                 synthetic: s.source.file.as_os_str().is_empty(),
             });
         }
-        sections
+        Sections::new(sections)
     }
 
     /// Every page with its path claimed and its template chosen; a page whose slug comes out
     /// empty is an error and left out.
-    pub(crate) fn pages(&mut self, loaded: Vec<LoadedPage>, diags: &mut Diagnostics) -> Vec<Page> {
+    pub(crate) fn pages(&mut self, loaded: Vec<LoadedPage>, diags: &mut Diagnostics) -> Pages {
         let mut pages = Vec::with_capacity(loaded.len());
         for p in loaded {
             let LoadedPage {
@@ -178,19 +178,19 @@ impl<'a> Urls<'a> {
                 rendered: Rendered::default(),
             });
         }
-        pages
+        Pages::new(pages)
     }
 
     /// Each alias becomes a redirect page; it must not collide with anything.
     pub(crate) fn aliases(
         &mut self,
-        pages: &[Page],
-        sections: &[Section],
+        pages: &Pages,
+        sections: &Sections,
         diags: &mut Diagnostics,
     ) -> Vec<Alias> {
         let mut aliases = Vec::new();
         let alias_sources = pages
-            .iter()
+            .values()
             .map(|p| {
                 (
                     &p.source.file,
@@ -199,7 +199,7 @@ impl<'a> Urls<'a> {
                     p.source.front_matter_offset,
                 )
             })
-            .chain(sections.iter().map(|s| {
+            .chain(sections.values().map(|s| {
                 (
                     &s.source.file,
                     &s.source.meta.aliases,
@@ -235,7 +235,7 @@ impl<'a> Urls<'a> {
         &mut self,
         root: &Path,
         governance: &Registry,
-        (pages, sections): (&[Page], &[Section]),
+        (pages, sections): (&Pages, &Sections),
         static_files: &BTreeMap<String, PathBuf>,
         diags: &mut Diagnostics,
     ) {
@@ -249,12 +249,10 @@ impl<'a> Urls<'a> {
         }
         let asset_sources = pages
             .iter()
-            .enumerate()
             .map(|(i, p)| (Target::Page(i), &p.path, &p.assets))
             .chain(
                 sections
                     .iter()
-                    .enumerate()
                     .map(|(i, s)| (Target::Section(i), &s.path, &s.assets)),
             );
         for (target, path, assets) in asset_sources {
@@ -284,7 +282,7 @@ impl<'a> Urls<'a> {
 pub(crate) fn drop_lost(
     lost: Vec<Owner>,
     aliases: Vec<Alias>,
-    (pages, sections): (&mut [Page], &mut [Section]),
+    (pages, sections): (&mut Pages, &mut Sections),
     static_files: &mut BTreeMap<String, PathBuf>,
 ) -> Vec<Alias> {
     let mut dropped_aliases = BTreeSet::new();
@@ -297,8 +295,8 @@ pub(crate) fn drop_lost(
                 static_files.remove(&key);
             }
             Owner::Asset { target, rel, .. } => match target {
-                Target::Page(i) => pages[i].assets.retain(|(r, _)| *r != rel),
-                Target::Section(i) => sections[i].assets.retain(|(r, _)| *r != rel),
+                Target::Page(i) => pages.get_mut(i).assets.retain(|(r, _)| *r != rel),
+                Target::Section(i) => sections.get_mut(i).assets.retain(|(r, _)| *r != rel),
             },
             Owner::Content { .. } | Owner::Generated { .. } => {}
         }

@@ -51,7 +51,7 @@ fn header(site: &Site, tz_name: &str) -> Vec<String> {
 
 /// The VEVENT of one meeting; none for a cancelled meeting or a page that is not a meeting.
 fn vevent(site: &Site, m: &MeetingEntry, host: &str, tz_name: &str) -> Vec<String> {
-    let page = &site.pages[m.page];
+    let page = site.page(m.page);
     let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
         return Vec::new();
     };

@@ -15,12 +15,12 @@ pub fn meeting_jsonld(site: &Site, m: MeetingId) -> String {
 fn meeting_ld(site: &Site, m: MeetingId) -> Value {
     let reg = &site.governance;
     let entry = reg.meeting(m);
-    let page = &site.pages[entry.page];
+    let page = site.page(entry.page);
     let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
         return Value::Null;
     };
     let body = reg.body(entry.body);
-    let section = &site.sections[body.section];
+    let section = site.section(body.section);
     let date = meeting.date.get_ref();
     let at = |t: Option<Time>| -> String {
         match t {
@@ -72,7 +72,7 @@ pub fn case_jsonld(site: &Site, i: CaseId) -> String {
     let reg = &site.governance;
     let c = reg.case(i);
     let body = reg.body(c.body);
-    let section = &site.sections[body.section];
+    let section = site.section(body.section);
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "Event",
@@ -90,7 +90,7 @@ pub fn case_jsonld(site: &Site, i: CaseId) -> String {
         if let Some(o) = parent.as_object_mut() {
             o.remove("@context");
         }
-        let page = &site.pages[reg.meeting(meeting).page];
+        let page = site.page(reg.meeting(meeting).page);
         if let Some(Kind::Meeting(m)) = &page.source.meta.kind {
             let a = &m.cases[case];
             let date = m.date.get_ref();

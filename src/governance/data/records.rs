@@ -17,7 +17,7 @@ pub(super) fn meetings(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     reg.meetings()
         .filter_map(|(_, m)| {
-            let page = &site.pages[m.page];
+            let page = site.page(m.page);
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
                 return None;
             };
@@ -63,7 +63,7 @@ pub(super) fn cases(site: &Site) -> Vec<Value> {
                 "url": c.permalink,
             });
             if let CaseOrigin::Agenda { meeting, case } = c.origin {
-                let page = &site.pages[reg.meeting(meeting).page];
+                let page = site.page(reg.meeting(meeting).page);
                 if let Some(Kind::Meeting(m)) = &page.source.meta.kind {
                     let a = &m.cases[case];
                     let o = v.as_object_mut().expect("object literal");
@@ -102,7 +102,7 @@ pub(super) fn decisions(site: &Site) -> Vec<Value> {
     let reg = &site.governance;
     let mut out = Vec::new();
     for (_, m) in reg.meetings() {
-        let page = &site.pages[m.page];
+        let page = site.page(m.page);
         let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {
             continue;
         };
@@ -145,7 +145,7 @@ pub fn awaits_decision(case: &Case) -> bool {
 pub(super) fn roadmap_items(site: &Site) -> Vec<Value> {
     let mut out = Vec::new();
     for &p in &site.governance.roadmaps {
-        let page = &site.pages[p];
+        let page = site.page(p);
         let Some(Kind::Roadmap(r)) = &page.source.meta.kind else {
             continue;
         };
@@ -153,7 +153,7 @@ pub(super) fn roadmap_items(site: &Site) -> Vec<Value> {
             .governance
             .delivery_plans
             .iter()
-            .filter_map(|&d| match &site.pages[d].source.meta.kind {
+            .filter_map(|&d| match &site.page(d).source.meta.kind {
                 Some(Kind::DeliveryPlan(plan)) if plan.roadmap.get_ref() == r.id.get_ref() => {
                     Some(plan)
                 }
@@ -197,7 +197,7 @@ pub(super) fn roadmap_items(site: &Site) -> Vec<Value> {
 pub(super) fn projects(site: &Site) -> Vec<Value> {
     let mut out = Vec::new();
     for &p in &site.governance.delivery_plans {
-        let page = &site.pages[p];
+        let page = site.page(p);
         let Some(Kind::DeliveryPlan(plan)) = &page.source.meta.kind else {
             continue;
         };

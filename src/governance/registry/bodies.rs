@@ -9,12 +9,12 @@ use super::{BodyEntry, BodyId, CaseId, Finder, Registry, SAMPLE, spanned_str};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::governance::case_id::{CaseNumbers, Format};
-use crate::resolve::content::{Page, Section};
+use crate::resolve::content::{Page, Section, Sections};
 
 impl Registry {
     /// Indexes the body of every section in the default language that presents one.
-    pub(super) fn add_bodies(&mut self, config: &Config, sections: &[Section], find: &mut Finder) {
-        for (i, s) in sections.iter().enumerate() {
+    pub(super) fn add_bodies(&mut self, config: &Config, sections: &Sections, find: &mut Finder) {
+        for (i, s) in sections.iter() {
             let Some(body) = &s.source.meta.body else {
                 continue;
             };
@@ -42,7 +42,7 @@ impl Registry {
             let b = self.next_body_id();
             for l in config.langs.ids() {
                 let path = sections
-                    .iter()
+                    .values()
                     .find(|t| t.source.key == s.source.key && t.source.lang == l)
                     .map_or_else(
                         || {
@@ -66,7 +66,7 @@ impl Registry {
     }
 
     /// Two bodies whose IDs could be confused, and related bodies that do not exist.
-    pub(super) fn check_bodies(&self, sections: &[Section], find: &mut Finder) {
+    pub(super) fn check_bodies(&self, sections: &Sections, find: &mut Finder) {
         for (a, ba) in self.bodies.iter().enumerate() {
             for bb in &self.bodies[a + 1..] {
                 let written: Vec<String> = ba.formats().map(|f| f.write(SAMPLE)).collect();

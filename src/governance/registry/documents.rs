@@ -6,13 +6,13 @@ use toml::Spanned;
 use super::{DocumentEntry, Finder, Registry, spanned_str};
 use crate::diagnostics::Diagnostic;
 use crate::governance::model::Kind;
-use crate::resolve::content::Page;
+use crate::resolve::content::Pages;
 
 impl Registry {
     /// Indexes every document version in the default language and links each to the version
     /// its `previous` names.
-    pub(super) fn add_documents(&mut self, pages: &[Page], find: &mut Finder) {
-        for (p, page) in pages.iter().enumerate() {
+    pub(super) fn add_documents(&mut self, pages: &Pages, find: &mut Finder) {
+        for (p, page) in pages.iter() {
             if page.source.lang.is_default()
                 && matches!(page.source.meta.kind, Some(Kind::Document(_)))
             {
@@ -43,7 +43,7 @@ impl Registry {
         &mut self,
         d: usize,
         previous: &Spanned<String>,
-        pages: &[Page],
+        pages: &Pages,
         find: &mut Finder,
     ) {
         let page = &pages[self.documents[d].page];
@@ -97,7 +97,7 @@ impl Registry {
 
     /// A cycle leaves every member with a previous version; it is reported once, at the
     /// `previous` of its member listed first, with the whole round in the hint.
-    pub(super) fn check_version_cycles(&self, pages: &[Page], find: &mut Finder) {
+    pub(super) fn check_version_cycles(&self, pages: &Pages, find: &mut Finder) {
         for d in 0..self.documents.len() {
             let mut seen = vec![d];
             let mut at = d;
@@ -115,7 +115,7 @@ impl Registry {
     }
 
     /// Reports the round `seen` of versions that leads back to `d`.
-    fn report_cycle(&self, d: usize, seen: &[usize], pages: &[Page], find: &mut Finder) {
+    fn report_cycle(&self, d: usize, seen: &[usize], pages: &Pages, find: &mut Finder) {
         let page = &pages[self.documents[d].page];
         let round: Vec<String> = seen
             .iter()

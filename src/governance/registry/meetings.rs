@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::governance::case_id::{CaseNumbers, Format};
 use crate::governance::model::{Case, Kind, Meeting, MeetingStatus, Time};
-use crate::resolve::content::Page;
+use crate::resolve::content::{Page, PageId, Pages};
 use crate::site::ids::LangId;
 
 impl Registry {
@@ -24,12 +24,12 @@ impl Registry {
     pub(super) fn add_meetings(
         &mut self,
         config: &Config,
-        pages: &[Page],
+        pages: &Pages,
         find: &mut Finder,
         claim: &mut Claim<'_>,
     ) {
-        let mut meeting_numbers: HashMap<(BodyId, Option<i32>, u32), usize> = HashMap::new();
-        let mut order: Vec<usize> = (0..pages.len())
+        let mut meeting_numbers: HashMap<(BodyId, Option<i32>, u32), PageId> = HashMap::new();
+        let mut order: Vec<PageId> = (pages.ids())
             .filter(|&i| {
                 pages[i].source.lang.is_default()
                     && matches!(pages[i].source.meta.kind, Some(Kind::Meeting(_)))
@@ -95,7 +95,7 @@ impl Registry {
     pub(super) fn add_declared_cases(
         &mut self,
         config: &Config,
-        pages: &[Page],
+        pages: &Pages,
         find: &mut Finder,
         claim: &mut Claim<'_>,
     ) {
@@ -145,7 +145,7 @@ impl Registry {
 
     /// Every reference between cases (`references`, a follow-up's `resolved_by`) checked, and
     /// the references of agenda cases linked both ways.
-    pub(super) fn link_references(&mut self, pages: &[Page], find: &mut Finder) {
+    pub(super) fn link_references(&mut self, pages: &Pages, find: &mut Finder) {
         for m in self.meeting_ids() {
             let page = &pages[self.meeting(m).page];
             let Some(Kind::Meeting(meeting)) = &page.source.meta.kind else {

@@ -35,7 +35,7 @@ use super::model::Body;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::Rendered;
-use crate::resolve::content::{Page, Section};
+use crate::resolve::content::{Page, PageId, Pages, SectionId, Sections};
 use crate::site::ids::{LangId, Languages};
 
 use paths::Segments;
@@ -56,7 +56,7 @@ impl BodyId {
 #[derive(Debug)]
 pub struct BodyEntry {
     pub id: String,
-    pub section: usize,
+    pub section: SectionId,
     pub body: Body,
     pub format: Option<Format>,
     pub follow_up_format: Option<Format>,
@@ -105,7 +105,7 @@ pub enum CaseOrigin {
     Agenda { meeting: MeetingId, case: usize },
     /// Declared by a follow-up item (`page`'s meeting, follow-up `item`): a case from a
     /// meeting outside the archive.
-    Declared { page: usize, item: usize },
+    Declared { page: PageId, item: usize },
 }
 
 #[derive(Debug)]
@@ -130,7 +130,7 @@ pub struct CaseEntry {
 
 #[derive(Debug)]
 pub struct MeetingEntry {
-    pub page: usize,
+    pub page: PageId,
     pub body: BodyId,
     pub year: i32,
     /// Each agenda case (None when its ID was wrong).
@@ -157,7 +157,7 @@ pub struct CaseTexts {
 
 #[derive(Debug)]
 pub struct DocumentEntry {
-    pub page: usize,
+    pub page: PageId,
     /// The version this one replaced (index into `documents`).
     pub previous: Option<usize>,
     pub next: Option<usize>,
@@ -172,11 +172,11 @@ pub struct Registry {
     /// Every meeting, in [`MeetingId`] order: read with [`Registry::meeting`].
     meetings: Vec<MeetingEntry>,
     pub documents: Vec<DocumentEntry>,
-    /// Page index of each roadmap, delivery plan, meeting plan and dataset.
-    pub roadmaps: Vec<usize>,
-    pub delivery_plans: Vec<usize>,
-    pub meeting_plans: Vec<usize>,
-    pub datasets: Vec<usize>,
+    /// The page of each roadmap, delivery plan, meeting plan and dataset.
+    pub roadmaps: Vec<PageId>,
+    pub delivery_plans: Vec<PageId>,
+    pub meeting_plans: Vec<PageId>,
+    pub datasets: Vec<PageId>,
     /// Rendered item descriptions of each roadmap (same order as `roadmaps`), per language.
     roadmap_texts: Vec<Vec<Vec<Option<Rendered>>>>,
     body_index: HashMap<String, BodyId>,
@@ -191,9 +191,9 @@ pub struct Registry {
     body_paths: HashMap<(BodyId, LangId), String>,
     /// Translations that carry the record's table, checked against the original: (record
     /// page, language) → the translation's page. Their texts replace the original's.
-    text_pages: HashMap<(usize, LangId), usize>,
+    text_pages: HashMap<(PageId, LangId), PageId>,
     /// The same for bodies: (body section, language) → the translation's section.
-    text_sections: HashMap<(usize, LangId), usize>,
+    text_sections: HashMap<(SectionId, LangId), SectionId>,
 }
 
 /// A problem found while building: pushed with the file it belongs to.
@@ -269,8 +269,8 @@ impl Registry {
     pub fn build(
         config: &Config,
         strings: &crate::load::strings::Strings,
-        pages: &[Page],
-        sections: &[Section],
+        pages: &Pages,
+        sections: &Sections,
         diags: &mut Diagnostics,
         claim: &mut Claim<'_>,
     ) -> Registry {
@@ -351,15 +351,6 @@ impl Registry {
     /// Every case, in the order they were added.
     pub fn case_ids(&self) -> impl ExactSizeIterator<Item = CaseId> + use<> {
         (0..u32::try_from(self.cases.len()).unwrap_or(u32::MAX)).map(CaseId)
-    }
-
-    /// The case at `index` of the list, if there is one: a Markdown mention carries its case as
-    /// the plain index the registry's link resolver gave it ([`CaseId::index`]).
-    fn case_at(&self, index: usize) -> Option<CaseId> {
-        u32::try_from(index)
-            .ok()
-            .filter(|_| index < self.cases.len())
-            .map(CaseId)
     }
 
     /// The id the next case added gets.

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{BodyId, CaseId, Registry};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::resolve::content::Page;
+use crate::resolve::content::Pages;
 use crate::site::ids::LangId;
 
 /// The URL segments of the generated pages in one language (the `[url]` interface strings).
@@ -166,7 +166,7 @@ impl Registry {
     pub(super) fn claim_generated(
         &self,
         config: &Config,
-        pages: &[Page],
+        pages: &Pages,
         diags: &mut Diagnostics,
         claim: &mut super::Claim<'_>,
     ) {
@@ -228,7 +228,7 @@ impl Registry {
     }
 
     /// The file that records a case (for URL clashes).
-    fn case_file(&self, case: CaseId, pages: &[Page]) -> std::path::PathBuf {
+    fn case_file(&self, case: CaseId, pages: &Pages) -> std::path::PathBuf {
         let page = match self.case(case).origin {
             super::CaseOrigin::Agenda { meeting, .. } => self.meeting(meeting).page,
             super::CaseOrigin::Declared { page, .. } => page,

@@ -8,18 +8,18 @@ use toml::Spanned;
 use super::{Finder, Registry, hint_known, spanned_str};
 use crate::diagnostics::Diagnostic;
 use crate::governance::model::{DataCell, Dataset, DeliveryPlan, Kind, MeetingPlan, Roadmap};
-use crate::resolve::content::Page;
+use crate::resolve::content::{Page, PageId, Pages};
 
 impl Registry {
     /// Indexes every roadmap, delivery plan, meeting plan and dataset in the default language;
     /// returns the page of each roadmap by its id.
     pub(super) fn add_plans(
         &mut self,
-        pages: &[Page],
+        pages: &Pages,
         find: &mut Finder,
-    ) -> HashMap<String, usize> {
-        let mut roadmap_ids: HashMap<String, usize> = HashMap::new();
-        for (i, page) in pages.iter().enumerate() {
+    ) -> HashMap<String, PageId> {
+        let mut roadmap_ids: HashMap<String, PageId> = HashMap::new();
+        for (i, page) in pages.iter() {
             if !page.source.lang.is_default() {
                 continue;
             }
@@ -54,8 +54,8 @@ impl Registry {
     /// Each delivery plan's decision, its roadmap, and its projects against that roadmap.
     pub(super) fn check_delivery_plans(
         &self,
-        pages: &[Page],
-        roadmap_ids: &HashMap<String, usize>,
+        pages: &Pages,
+        roadmap_ids: &HashMap<String, PageId>,
         find: &mut Finder,
     ) {
         for &i in &self.delivery_plans {

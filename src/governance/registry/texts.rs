@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::governance::model::Kind;
 use crate::governance::translation::{FrontMatter, check};
 use crate::markdown::{self, LinkResolver, Rendered};
-use crate::resolve::content::{Page, Section};
+use crate::resolve::content::{Page, PageId, Pages, SectionId, Sections};
 use crate::site::ids::LangId;
 
 /// Markdown rendered from front matter, per meeting (per case) and per roadmap (per item).
@@ -44,12 +44,12 @@ fn front_matter<M>(source: &crate::load::Source<M>) -> FrontMatter<'_> {
 impl Registry {
     /// The page whose governance table supplies the texts of the record on `page` in `lang`:
     /// a checked translation, or the original.
-    pub fn text_page(&self, page: usize, lang: LangId) -> usize {
+    pub fn text_page(&self, page: PageId, lang: LangId) -> PageId {
         self.text_pages.get(&(page, lang)).copied().unwrap_or(page)
     }
 
     /// The same for a body's section.
-    pub fn text_section(&self, section: usize, lang: LangId) -> usize {
+    pub fn text_section(&self, section: SectionId, lang: LangId) -> SectionId {
         self.text_sections
             .get(&(section, lang))
             .copied()
@@ -60,17 +60,16 @@ impl Registry {
     /// records those whose texts can stand in for the original's.
     pub(super) fn check_translations(
         &mut self,
-        pages: &[Page],
-        sections: &[Section],
+        pages: &Pages,
+        sections: &Sections,
         diags: &mut Diagnostics,
     ) {
-        let originals: HashMap<&str, usize> = pages
+        let originals: HashMap<&str, PageId> = pages
             .iter()
-            .enumerate()
             .filter(|(_, p)| p.source.lang.is_default())
             .map(|(i, p)| (p.source.key.as_str(), i))
             .collect();
-        for (i, page) in pages.iter().enumerate() {
+        for (i, page) in pages.iter() {
             let Some(kind) = &page.source.meta.kind else {
                 continue;
             };
@@ -114,7 +113,7 @@ impl Registry {
         }
         for body in &self.bodies {
             let original = &sections[body.section];
-            for (i, s) in sections.iter().enumerate() {
+            for (i, s) in sections.iter() {
                 if s.source.key != original.source.key
                     || s.source.lang.is_default()
                     || s.source.fallback
@@ -138,7 +137,7 @@ impl Registry {
     /// links each case to the cases its texts mention.
     pub fn render_texts<'r>(
         &self,
-        pages: &[Page],
+        pages: &Pages,
         links: &dyn Fn(LangId) -> Box<dyn LinkResolver + 'r>,
         options: markdown::RenderOptions,
         diags: &mut Diagnostics,
@@ -161,7 +160,7 @@ impl Registry {
     fn meeting_texts(
         &self,
         m: MeetingId,
-        pages: &[Page],
+        pages: &Pages,
         render: &Renderer<'_, '_>,
         citations: &mut Vec<(CaseId, CaseId)>,
         diags: &mut Diagnostics,
@@ -210,7 +209,7 @@ impl Registry {
                         }
                         if let Some(from) = self.meeting(m).cases.get(c).copied().flatten() {
                             for mention in &r.cases {
-                                if let Some(to) = mention.case.and_then(|i| self.case_at(i)) {
+                                if let Some(to) = mention.case {
                                     citations.push((from, to));
                                 }
                             }
@@ -226,8 +225,8 @@ impl Registry {
     /// The item descriptions of the roadmap on page `original`, in every language.
     fn roadmap_texts(
         &self,
-        original: usize,
-        pages: &[Page],
+        original: PageId,
+        pages: &Pages,
         render: &Renderer<'_, '_>,
         diags: &mut Diagnostics,
     ) -> Vec<Vec<Option<Rendered>>> {

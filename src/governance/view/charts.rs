@@ -5,10 +5,10 @@ use serde_json::{Value, json};
 
 use super::View;
 use crate::governance::model::{Chart, DataCell, Dataset, Kind};
-use crate::resolve::Page;
+use crate::resolve::{Page, PageId};
 
 /// `page.dataset`, with its chart drawn as SVG at build time.
-pub fn dataset(v: &View<'_>, original: usize) -> Value {
+pub fn dataset(v: &View<'_>, original: PageId) -> Value {
     let page = v.texts(original);
     let Some(Kind::Dataset(set)) = &page.source.meta.kind else {
         return Value::Null;

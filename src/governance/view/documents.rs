@@ -37,8 +37,8 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
                     (old, new, old.source.lang)
                 } else {
                     (
-                        &site.pages[reg.documents[p].page],
-                        &site.pages[entry.page],
+                        site.page(reg.documents[p].page),
+                        site.page(entry.page),
                         LangId::DEFAULT,
                     )
                 };
@@ -55,7 +55,7 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
                 o.insert(
                     "previous_version".into(),
                     json!(entry.previous.and_then(|p| {
-                        match &site.pages[reg.documents[p].page].source.meta.kind {
+                        match &site.page(reg.documents[p].page).source.meta.kind {
                             Some(Kind::Document(pd)) => Some(pd.version.clone()),
                             _ => None,
                         }

@@ -7,6 +7,7 @@ use super::{CaseRef, View, html};
 use crate::governance::data;
 use crate::governance::model::{Case, Kind};
 use crate::governance::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
+use crate::resolve::PageId;
 
 impl<'s> View<'s> {
     /// One agenda case, complete.
@@ -44,7 +45,7 @@ impl<'s> View<'s> {
                 let href = match (&a.url, &a.path) {
                     (Some(url), _) => url.get_ref().clone(),
                     (None, Some(path)) => {
-                        format!("{}{}", site.pages[entry.page].permalink, path.get_ref())
+                        format!("{}{}", site.page(entry.page).permalink, path.get_ref())
                     }
                     (None, None) => String::new(),
                 };
@@ -74,7 +75,7 @@ impl<'s> View<'s> {
     }
 
     /// A follow-up item: item `f` of the meeting on page `p` (an original).
-    fn follow_up(&self, p: usize, f: usize) -> Value {
+    fn follow_up(&self, p: PageId, f: usize) -> Value {
         let reg = &self.site.governance;
         let Some(Kind::Meeting(meeting)) = &self.texts(p).source.meta.kind else {
             return Value::Null;
@@ -179,7 +180,7 @@ impl<'s> View<'s> {
                 // Every follow-up item, anywhere, that concerns this case.
                 let mut items = Vec::new();
                 for (_, m) in reg.meetings() {
-                    if let Some(Kind::Meeting(meeting)) = &site.pages[m.page].source.meta.kind {
+                    if let Some(Kind::Meeting(meeting)) = &site.page(m.page).source.meta.kind {
                         for (f, item) in meeting.follow_ups.iter().enumerate() {
                             if reg.find_case(item.case.get_ref()) == Some(i) {
                                 items.push(self.follow_up(m.page, f));
@@ -237,7 +238,7 @@ impl<'s> View<'s> {
             .meetings()
             .rev()
             .flat_map(move |(m, entry)| {
-                let cases = match &site.pages[entry.page].source.meta.kind {
+                let cases = match &site.page(entry.page).source.meta.kind {
                     Some(Kind::Meeting(meeting)) => meeting.cases.as_slice(),
                     _ => &[],
                 };
@@ -254,7 +255,7 @@ impl<'s> View<'s> {
         let reg = &self.site.governance;
         let mut latest: Vec<(String, String, Value)> = Vec::new();
         for (_, entry) in reg.meetings() {
-            let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
+            let Some(Kind::Meeting(meeting)) = &self.site.page(entry.page).source.meta.kind else {
                 continue;
             };
             for (f, item) in meeting.follow_ups.iter().enumerate() {

@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::model::*;
 use super::registry::{BodyId, CaseId, CaseOrigin, MeetingId};
-use crate::resolve::{Page, Site, Target};
+use crate::resolve::{Page, PageId, Section, SectionId, Site, Target};
 use crate::site::ids::LangId;
 
 /// Rendered Markdown as its HTML string, or null.
@@ -76,18 +76,18 @@ impl<'s> View<'s> {
         }
     }
 
-    /// The page of a record (index of the original) as published in this language.
-    pub fn page(&self, p: usize) -> &'s Page {
-        let key = &self.site.pages[p].source.key;
+    /// The page of a record (given by the original) as published in this language.
+    pub fn page(&self, p: PageId) -> &'s Page {
+        let key = &self.site.page(p).source.key;
         match self.site.get(key, self.lang) {
-            Some(Target::Page(i)) => &self.site.pages[i],
-            _ => &self.site.pages[p],
+            Some(Target::Page(i)) => self.site.page(i),
+            _ => self.site.page(p),
         }
     }
 
     /// The page whose governance table gives the record's texts in this language.
-    fn texts(&self, p: usize) -> &'s Page {
-        &self.site.pages[self.site.governance.text_page(p, self.lang)]
+    fn texts(&self, p: PageId) -> &'s Page {
+        self.site.page(self.site.governance.text_page(p, self.lang))
     }
 
     /// The mark of texts written in `lang` when that is not this view's language, else none
@@ -113,15 +113,15 @@ impl<'s> View<'s> {
     }
 
     /// The language mark of the texts of the record on page `p`.
-    fn text_lang(&self, p: usize) -> Option<TextLang> {
+    fn text_lang(&self, p: PageId) -> Option<TextLang> {
         self.mark_of(&self.texts(p).source)
     }
 
     /// The text of page `p` (an original) in this language: its translation, or the original.
-    fn translated(&self, p: usize) -> &'s Page {
+    fn translated(&self, p: PageId) -> &'s Page {
         let page = self.page(p);
         if page.source.fallback {
-            &self.site.pages[p]
+            self.site.page(p)
         } else {
             page
         }
@@ -193,7 +193,7 @@ impl<'s> View<'s> {
         }
     }
 
-    fn page_ref(&self, p: usize) -> Value {
+    fn page_ref(&self, p: PageId) -> Value {
         let page = self.page(p);
         json!({
             "title": self.translated(p).title(),
@@ -207,7 +207,7 @@ impl<'s> View<'s> {
         let site = self.site;
         let body = site.governance.body(b);
         let section = self.section(body.section);
-        let texts = &site.sections[site.governance.text_section(body.section, self.lang)];
+        let texts = site.section(site.governance.text_section(body.section, self.lang));
         let short_name = texts
             .source
             .meta
@@ -222,19 +222,19 @@ impl<'s> View<'s> {
         })
     }
 
-    /// A section (index of the original) as published in this language.
-    fn section(&self, s: usize) -> &'s crate::resolve::Section {
-        let key = &self.site.sections[s].source.key;
+    /// A section (given by the original) as published in this language.
+    fn section(&self, s: SectionId) -> &'s Section {
+        let key = &self.site.section(s).source.key;
         match self.site.get(key, self.lang) {
-            Some(Target::Section(i)) => &self.site.sections[i],
-            _ => &self.site.sections[s],
+            Some(Target::Section(i)) => self.site.section(i),
+            _ => self.site.section(s),
         }
     }
 
     /// Short reference to a meeting: its page's, with number, date, status, body and case count.
     fn meeting_ref(&self, m: MeetingId) -> Value {
         let entry = self.site.governance.meeting(m);
-        let Some(Kind::Meeting(meeting)) = &self.site.pages[entry.page].source.meta.kind else {
+        let Some(Kind::Meeting(meeting)) = &self.site.page(entry.page).source.meta.kind else {
             return Value::Null;
         };
         let mut v = self.page_ref(entry.page);

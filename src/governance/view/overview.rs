@@ -10,28 +10,29 @@ use crate::governance::model::{
     DeliveryPlan, ItemStatus, Kind, Meeting, MeetingStatus, Roadmap, Stage,
 };
 use crate::governance::registry::{BodyId, MeetingId};
-use crate::resolve::{Site, Target};
+use crate::resolve::{PageId, SectionId, Site, Target};
 use crate::site::ids::LangId;
 
 /// The section value's `body`: who the body is and everything it has published.
-pub fn body(v: &View<'_>, section: usize) -> Value {
+pub fn body(v: &View<'_>, section: SectionId) -> Value {
     let site = v.site;
     let reg = &site.governance;
-    let key = &site.sections[section].source.key;
+    let key = &site.section(section).source.key;
     let Some((b, entry)) = reg
         .bodies()
-        .find(|(_, b)| site.sections[b.section].source.key == *key)
+        .find(|(_, b)| site.section(b.section).source.key == *key)
     else {
         return Value::Null;
     };
     let section = entry.section;
-    let texts = site.sections[reg.text_section(section, v.lang)]
+    let texts = site
+        .section(reg.text_section(section, v.lang))
         .source
         .meta
         .body
         .as_ref()
         .unwrap_or(&entry.body);
-    let text_section = &site.sections[reg.text_section(section, v.lang)];
+    let text_section = site.section(reg.text_section(section, v.lang));
     let related: Vec<Value> = entry
         .body
         .related
@@ -92,7 +93,7 @@ fn body_documents(v: &View<'_>, id: &str) -> Vec<Value> {
         .documents
         .iter()
         .filter(|d| d.next.is_none())
-        .filter_map(|d| match &site.pages[d.page].source.meta.kind {
+        .filter_map(|d| match &site.page(d.page).source.meta.kind {
             Some(Kind::Document(doc)) if doc.body.as_ref().is_some_and(|x| x.get_ref() == id) => {
                 Some(v.page_ref(d.page))
             }
@@ -107,39 +108,39 @@ fn body_meeting_plans(v: &View<'_>, id: &str) -> Vec<Value> {
     site.governance
         .meeting_plans
         .iter()
-        .filter_map(|&p| match &site.pages[p].source.meta.kind {
+        .filter_map(|&p| match &site.page(p).source.meta.kind {
             Some(Kind::MeetingPlan(plan)) if plan.body.get_ref() == id => Some(v.page_ref(p)),
             _ => None,
         })
         .collect()
 }
 
-/// Whether page `index` is a version of a governing document (or a translation of one): its
+/// Whether page `id` is a version of a governing document (or a translation of one): its
 /// text is compared with the versions before and after it, so their pages show it too.
-pub fn is_document(site: &Site, index: usize) -> bool {
-    let page = &site.pages[index];
+pub fn is_document(site: &Site, id: PageId) -> bool {
+    let page = site.page(id);
     let original = match site.get(&page.source.key, LangId::DEFAULT) {
         Some(Target::Page(i)) => i,
-        _ => index,
+        _ => id,
     };
     matches!(page.source.meta.kind, Some(Kind::Document(_)))
         || matches!(
-            site.pages[original].source.meta.kind,
+            site.page(original).source.meta.kind,
             Some(Kind::Document(_))
         )
 }
 
 /// The governance value a page's template gets, by its kind (`meeting`, `document`, …): the
 /// record of the page's original, seen in the page's language.
-pub fn page_kind(site: &Site, index: usize) -> Option<(&'static str, Value)> {
-    let page = &site.pages[index];
+pub fn page_kind(site: &Site, id: PageId) -> Option<(&'static str, Value)> {
+    let page = site.page(id);
     let reg = &site.governance;
     // Records are indexed by the original's page; translations and stand-ins share its key.
     let original = match site.get(&page.source.key, LangId::DEFAULT) {
         Some(Target::Page(i)) => i,
-        _ => index,
+        _ => id,
     };
-    let kind = site.pages[original].source.meta.kind.as_ref()?;
+    let kind = site.page(original).source.meta.kind.as_ref()?;
     let v = View::new(site, page.source.lang);
     Some(match kind {
         Kind::Meeting(_) => (
@@ -191,7 +192,7 @@ pub fn overview(v: &View<'_>) -> Value {
 
 /// The record of meeting `m`, as its original writes it.
 fn meeting_of(site: &Site, m: MeetingId) -> Option<&Meeting> {
-    match &site.pages[site.governance.meeting(m).page].source.meta.kind {
+    match &site.page(site.governance.meeting(m).page).source.meta.kind {
         Some(Kind::Meeting(meeting)) => Some(meeting),
         _ => None,
     }
@@ -320,14 +321,14 @@ fn latest_decisions(v: &View<'_>) -> Vec<Value> {
 }
 
 /// The roadmap adopted last: (original page, roadmap in this view's language).
-fn latest_roadmap<'s>(v: &View<'s>) -> Option<(usize, &'s Roadmap)> {
+fn latest_roadmap<'s>(v: &View<'s>) -> Option<(PageId, &'s Roadmap)> {
     let site = v.site;
     let reg = &site.governance;
     let chosen = reg
         .roadmaps
         .iter()
         .enumerate()
-        .filter_map(|(r, &p)| match &site.pages[p].source.meta.kind {
+        .filter_map(|(r, &p)| match &site.page(p).source.meta.kind {
             Some(Kind::Roadmap(x)) => Some((r, x.adopted)),
             _ => None,
         })
@@ -340,7 +341,7 @@ fn latest_roadmap<'s>(v: &View<'s>) -> Option<(usize, &'s Roadmap)> {
 }
 
 /// A roadmap (on page `p`), its items counted by status and by area.
-fn roadmap_summary(v: &View<'_>, p: usize, r: &Roadmap) -> Value {
+fn roadmap_summary(v: &View<'_>, p: PageId, r: &Roadmap) -> Value {
     let statuses: Vec<Value> = [
         ItemStatus::InProgress,
         ItemStatus::NotStarted,
@@ -371,9 +372,9 @@ fn roadmap_summary(v: &View<'_>, p: usize, r: &Roadmap) -> Value {
 }
 
 /// The delivery plan of `roadmap` (else the first), its projects counted by stage and by area.
-fn delivery_summary(v: &View<'_>, roadmap: Option<(usize, &Roadmap)>) -> Option<Value> {
+fn delivery_summary(v: &View<'_>, roadmap: Option<(PageId, &Roadmap)>) -> Option<Value> {
     let reg = &v.site.governance;
-    let plan_of = |(d, &p): (usize, &usize)| match &v.texts(p).source.meta.kind {
+    let plan_of = |(d, &p): (usize, &PageId)| match &v.texts(p).source.meta.kind {
         Some(Kind::DeliveryPlan(plan)) => Some((d, p, plan)),
         _ => None,
     };
@@ -387,7 +388,7 @@ fn delivery_summary(v: &View<'_>, roadmap: Option<(usize, &Roadmap)>) -> Option<
 
 /// A delivery plan (number `d`, on page `p`), its projects counted by stage and by strategic
 /// area (each area linked to its part of the plan's page).
-fn stage_counts(v: &View<'_>, d: usize, p: usize, plan: &DeliveryPlan) -> Value {
+fn stage_counts(v: &View<'_>, d: usize, p: PageId, plan: &DeliveryPlan) -> Value {
     let stages: Vec<Value> = Stage::ALL
         .iter()
         .map(|s| {

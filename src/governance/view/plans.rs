@@ -8,6 +8,7 @@ use super::{CaseRef, TextLang, View};
 use crate::governance::model::{
     DeliveryPlan, ItemStatus, Kind, Labelled, Project, Roadmap, RoadmapItem, Stage,
 };
+use crate::resolve::PageId;
 
 /// `page.roadmap`: the grid of areas × horizons, and every item with the projects serving it.
 #[derive(Debug, Serialize)]
@@ -115,7 +116,7 @@ pub fn roadmap(v: &View<'_>, r: usize) -> Option<RoadmapValue> {
 /// The projects of the delivery plans `plans` that serve the roadmap item `item`.
 fn item_projects(
     v: &View<'_>,
-    plans: &[(usize, &DeliveryPlan)],
+    plans: &[(PageId, &DeliveryPlan)],
     item: &RoadmapItem,
 ) -> Vec<ServingProject> {
     plans
@@ -167,7 +168,7 @@ fn roadmap_grid(roadmap: &Roadmap, items: &[RoadmapItemValue]) -> Vec<GridArea> 
 }
 
 /// The delivery plans serving a roadmap: (original page, plan in this view's language).
-fn delivery_plans_of<'s>(v: &View<'s>, roadmap_id: &str) -> Vec<(usize, &'s DeliveryPlan)> {
+fn delivery_plans_of<'s>(v: &View<'s>, roadmap_id: &str) -> Vec<(PageId, &'s DeliveryPlan)> {
     v.site
         .governance
         .delivery_plans
@@ -182,7 +183,7 @@ fn delivery_plans_of<'s>(v: &View<'s>, roadmap_id: &str) -> Vec<(usize, &'s Deli
 }
 
 /// The roadmap with this id: (original page, roadmap in this view's language).
-fn roadmap_of<'s>(v: &View<'s>, id: &str) -> Option<(usize, &'s Roadmap)> {
+fn roadmap_of<'s>(v: &View<'s>, id: &str) -> Option<(PageId, &'s Roadmap)> {
     v.site
         .governance
         .roadmaps
@@ -319,7 +320,7 @@ pub fn delivery_plan(v: &View<'_>, d: usize) -> Option<DeliveryPlanValue> {
 fn plan_project(
     v: &View<'_>,
     p: &Project,
-    roadmap: Option<(usize, &Roadmap)>,
+    roadmap: Option<(PageId, &Roadmap)>,
     text_lang: &Option<TextLang>,
     roadmap_lang: &Option<TextLang>,
 ) -> ProjectValue {
@@ -365,7 +366,7 @@ fn plan_project(
 }
 
 /// `page.meeting_plan`.
-pub fn meeting_plan(v: &View<'_>, original: usize) -> Value {
+pub fn meeting_plan(v: &View<'_>, original: PageId) -> Value {
     let Some(Kind::MeetingPlan(plan)) = &v.texts(original).source.meta.kind else {
         return Value::Null;
     };

@@ -18,8 +18,8 @@ fn text_lang(site: &Site, fallback: bool) -> Option<String> {
 /// The sections of `lang` that are in the search index (bodies among them).
 pub(crate) fn section_docs(site: &Site, lang: LangId, docs: &mut Vec<Doc>) {
     for section in site
-        .sections
-        .iter()
+        .sections()
+        .map(|(_, s)| s)
         .filter(|s| s.source.lang == lang && !s.synthetic && s.source.meta.in_search_index)
     {
         docs.push(Doc {
@@ -55,14 +55,14 @@ pub(crate) fn section_docs(site: &Site, lang: LangId, docs: &mut Vec<Doc>) {
 /// their IDs and their cases' IDs too).
 pub(crate) fn page_docs(site: &Site, lang: LangId, docs: &mut Vec<Doc>) {
     for page in site
-        .pages
-        .iter()
+        .pages()
+        .map(|(_, p)| p)
         .filter(|p| p.source.lang == lang && p.source.meta.in_search_index)
     {
         // A translation without its record's table shows the original's record.
         let kind = page.source.meta.kind.as_ref().or_else(|| {
             match site.get(&page.source.key, LangId::DEFAULT) {
-                Some(crate::resolve::Target::Page(o)) => site.pages[o].source.meta.kind.as_ref(),
+                Some(crate::resolve::Target::Page(o)) => site.page(o).source.meta.kind.as_ref(),
                 _ => None,
             }
         });
@@ -103,7 +103,7 @@ fn page_kind(
             let entry = reg
                 .meetings()
                 .map(|(_, e)| e)
-                .find(|e| site.pages[e.page].source.key == page.source.key);
+                .find(|e| site.page(e.page).source.key == page.source.key);
             for &i in entry.into_iter().flat_map(|e| &e.cases).flatten() {
                 for id in tokenize(&reg.case(i).id) {
                     ids.push(' ');
@@ -130,7 +130,7 @@ pub(crate) fn case_docs(site: &Site, view: &View, docs: &mut Vec<Doc>) {
     let reg = &site.governance;
     for (_, meeting_entry) in reg.meetings() {
         let texts = meeting_entry.texts_in(view.lang);
-        let meeting = match &site.pages[meeting_entry.page].source.meta.kind {
+        let meeting = match &site.page(meeting_entry.page).source.meta.kind {
             Some(Kind::Meeting(meeting)) => Some(meeting),
             _ => None,
         };

@@ -9,18 +9,18 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, shifted};
-use crate::governance::registry::Registry;
+use crate::governance::registry::{CaseId, Registry};
 use crate::markdown::{LinkResolver, script_link, too_deep};
 use crate::resolve::ContentIndex;
 use crate::site::ids::LangId;
 
-use super::{Page, Section, Site, Target};
+use super::{Page, Pages, Section, Sections, Site, Target};
 
 pub(crate) struct KeyResolver<'a> {
     pub(crate) config: &'a Config,
     pub(crate) index: &'a ContentIndex,
-    pub(crate) pages: &'a [Page],
-    pub(crate) sections: &'a [Section],
+    pub(crate) pages: &'a Pages,
+    pub(crate) sections: &'a Sections,
     pub(crate) governance: &'a Registry,
     pub(crate) lang: LangId,
 }
@@ -34,10 +34,10 @@ impl LinkResolver for KeyResolver<'_> {
         })
     }
 
-    fn case(&self, id: &str) -> Option<(usize, String)> {
+    fn case(&self, id: &str) -> Option<(CaseId, String)> {
         let i = self.governance.find_case(id)?;
         let path = self.governance.case_path(i, self.lang);
-        Some((i.index(), self.config.absolute_url(path)))
+        Some((i, self.config.absolute_url(path)))
     }
 
     fn generated(&self, name: &str) -> Option<String> {
@@ -56,10 +56,10 @@ pub fn check_all_links(site: &Site, diags: &mut Diagnostics) {
 pub(crate) fn check_links(site: &Site, failed: &BTreeSet<String>, diags: &mut Diagnostics) {
     let mut keys: Vec<&str> = site.index.keys().collect();
     keys.sort_unstable();
-    let items = (site.pages.iter().map(|p| (&p.source, &p.rendered)))
+    let items = (site.pages().map(|(_, p)| (&p.source, &p.rendered)))
         .map(|(s, r)| (&s.file, s.lang, s.body_offset, s.fallback, r))
         .chain(
-            (site.sections.iter().map(|s| (&s.source, &s.rendered)))
+            (site.sections().map(|(_, s)| (&s.source, &s.rendered)))
                 .map(|(s, r)| (&s.file, s.lang, s.body_offset, s.fallback, r)),
         );
     for (file, lang, offset, fallback, rendered) in items {
@@ -125,10 +125,10 @@ fn check_standin_anchors(
 /// The anchors (heading ids, footnote names) of a page or section, and its file.
 fn anchors_of(site: &Site, target: Target) -> (&[String], &Path) {
     match target {
-        Target::Page(i) => (&site.pages[i].rendered.anchors, &site.pages[i].source.file),
+        Target::Page(i) => (&site.page(i).rendered.anchors, &site.page(i).source.file),
         Target::Section(i) => (
-            &site.sections[i].rendered.anchors,
-            &site.sections[i].source.file,
+            &site.section(i).rendered.anchors,
+            &site.section(i).source.file,
         ),
     }
 }
@@ -168,23 +168,16 @@ fn broken_anchor((file, span): At, key: &str, anchor: &str, anchors: &[String]) 
 
 /// Case IDs written after "sak" that name no case, and links with script schemes: worth a
 /// warning, not a failed build. Texts nested too deep: an error.
-pub(crate) fn report_unknown_cases<
-    P: std::borrow::Borrow<Page>,
-    S: std::borrow::Borrow<Section>,
->(
-    pages: &[P],
-    sections: &[S],
+pub(crate) fn report_unknown_cases<'a>(
+    pages: impl IntoIterator<Item = &'a Page>,
+    sections: impl IntoIterator<Item = &'a Section>,
     diags: &mut Diagnostics,
 ) {
-    let bodies = pages
-        .iter()
-        .map(|p| p.borrow())
+    let bodies = (pages.into_iter())
         .filter(|p| !p.source.fallback)
         .map(|p| (&p.source.file, p.source.body_offset, &p.rendered))
         .chain(
-            sections
-                .iter()
-                .map(|s| s.borrow())
+            (sections.into_iter())
                 .filter(|s| !s.source.fallback)
                 .map(|s| (&s.source.file, s.source.body_offset, &s.rendered)),
         );

@@ -27,7 +27,7 @@ fn only(diags: &Diagnostics) -> &Diagnostic {
 /// The page written in `file` (not a stand-in).
 fn page<'a>(site: &'a Site, file: &str) -> &'a Page {
     site.pages
-        .iter()
+        .values()
         .find(|p| p.source.file.as_os_str() == file && !p.source.fallback)
         .unwrap_or_else(|| panic!("no page {file}"))
 }
@@ -322,14 +322,14 @@ fn links_of_an_untranslated_file_are_reported_once_not_per_stand_in() {
     let en = site.config.langs.id("en").unwrap();
     let standin = site
         .pages
-        .iter()
+        .values()
         .find(|p| p.source.key == "om.md" && p.source.lang == en)
         .unwrap();
     assert!(standin.source.fallback);
     assert_eq!(standin.rendered.links.len(), 2);
     let standin = site
         .sections
-        .iter()
+        .values()
         .find(|s| s.source.key == "styret/_index.md" && s.source.lang == en)
         .unwrap();
     assert!(standin.source.fallback);

@@ -13,6 +13,7 @@ use pulldown_cmark::{Options, Parser};
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::governance::registry::CaseId;
 
 mod depth;
 mod table;
@@ -40,9 +41,10 @@ pub struct InternalLink {
     pub resolved: bool,
 }
 
-/// What rendering a Markdown body produced.
-#[derive(Debug, Clone, Default)]
-pub struct Rendered {
+/// What rendering a Markdown body produced; `C` is what the [`LinkResolver`] names a case by
+/// (the registry's [`CaseId`] everywhere in styre).
+#[derive(Debug, Clone)]
+pub struct Rendered<C = CaseId> {
     pub html: String,
     pub toc: Vec<TocEntry>,
     /// Every id a link can point at: headings and footnotes.
@@ -53,7 +55,7 @@ pub struct Rendered {
     /// The text without markup (words of blocks kept apart), for the search index.
     pub text: String,
     /// Case IDs written in the text (`sak 4-42/23`), linked when known.
-    pub cases: Vec<CaseMention>,
+    pub cases: Vec<CaseMention<C>>,
     /// Links and images whose target runs script or embeds content (`javascript:`, `data:`,
     /// `vbscript:`): the byte range of the link and the scheme, for a warning.
     pub script_links: Vec<(Range<usize>, String)>,
@@ -66,26 +68,45 @@ pub struct Rendered {
     pub too_deep: Option<usize>,
 }
 
+// By hand: derived, it would ask `C: Default` (a case id has no default).
+impl<C> Default for Rendered<C> {
+    fn default() -> Self {
+        Rendered {
+            html: String::new(),
+            toc: Vec::new(),
+            anchors: Vec::new(),
+            links: Vec::new(),
+            word_count: 0,
+            text: String::new(),
+            cases: Vec::new(),
+            script_links: Vec::new(),
+            forbidden: Vec::new(),
+            too_deep: None,
+        }
+    }
+}
+
 /// A case ID found in running text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseMention {
+pub struct CaseMention<C = CaseId> {
     pub id: String,
     pub span: Range<usize>,
-    /// The case it names (an index the resolver understands), when it exists.
-    pub case: Option<usize>,
+    /// The case it names, as the resolver gave it, when it exists.
+    pub case: Option<C>,
     /// Unknown and meant as a case ID (written after "sak" or in a body's format): worth a
     /// warning.
     pub reported: bool,
 }
 
-/// Turns `@/key` into a URL.
-pub trait LinkResolver {
+/// Turns `@/key` into a URL. `C` names a case: styre's resolver gives the registry's [`CaseId`],
+/// which only the registry makes; a resolver outside the registry (a test) picks its own type.
+pub trait LinkResolver<C = CaseId> {
     /// The permalink of the content with this key, in the language being rendered (or the
     /// default language when there is no translation).
     fn resolve(&self, key: &str) -> Option<String>;
 
     /// The case an ID names and its URL, when case IDs are known.
-    fn case(&self, _id: &str) -> Option<(usize, String)> {
+    fn case(&self, _id: &str) -> Option<(C, String)> {
         None
     }
 
@@ -103,7 +124,7 @@ pub struct RenderOptions {
 }
 
 /// Renders `body` to HTML. Spans in the result are byte ranges of `body`.
-pub fn render(body: &str, links: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+pub fn render<C>(body: &str, links: &dyn LinkResolver<C>, options: RenderOptions) -> Rendered<C> {
     let mut writer = writer::Writer::new(body, links, options);
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         writer.push(event, range);
@@ -171,7 +192,7 @@ mod tests {
     #[test]
     fn case_ids_are_not_linked_inside_a_raw_html_link() {
         struct Cases;
-        impl LinkResolver for Cases {
+        impl LinkResolver<usize> for Cases {
             fn resolve(&self, _: &str) -> Option<String> {
                 None
             }

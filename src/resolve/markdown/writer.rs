@@ -13,11 +13,11 @@ use super::{CaseMention, InternalLink, LinkResolver, RenderOptions, Rendered, To
 use crate::slug::{UniqueIds, slugify};
 
 /// The state of one render: what is written so far and what is open.
-pub(super) struct Writer<'a> {
+pub(super) struct Writer<'a, C> {
     body: &'a str,
-    links: &'a dyn LinkResolver,
+    links: &'a dyn LinkResolver<C>,
     options: RenderOptions,
-    out: Rendered,
+    out: Rendered<C>,
     ids: UniqueIds,
     events: Vec<Event<'a>>,
     flat_toc: Vec<(u8, String, String)>,
@@ -34,8 +34,12 @@ pub(super) struct Writer<'a> {
     depth: Depth,
 }
 
-impl<'a> Writer<'a> {
-    pub(super) fn new(body: &'a str, links: &'a dyn LinkResolver, options: RenderOptions) -> Self {
+impl<'a, C> Writer<'a, C> {
+    pub(super) fn new(
+        body: &'a str,
+        links: &'a dyn LinkResolver<C>,
+        options: RenderOptions,
+    ) -> Self {
         Writer {
             body,
             links,
@@ -202,7 +206,7 @@ impl<'a> Writer<'a> {
     }
 
     /// The HTML and everything found on the way.
-    pub(super) fn finish(mut self) -> Rendered {
+    pub(super) fn finish(mut self) -> Rendered<C> {
         // A heading is still open only on malformed input; keep its text rather than lose it.
         if self.out.too_deep.is_none() {
             pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
@@ -349,13 +353,13 @@ fn separate_words(text: &mut String) {
 }
 
 /// Pushes `text` as events, with every known case ID in it made a link.
-fn link_cases<'a>(
+fn link_cases<'a, C>(
     text: CowStr<'a>,
     range: &Range<usize>,
     verbatim: bool,
-    links: &dyn LinkResolver,
+    links: &dyn LinkResolver<C>,
     events: &mut Vec<Event<'a>>,
-    found: &mut Vec<CaseMention>,
+    found: &mut Vec<CaseMention<C>>,
 ) {
     let candidates = crate::governance::case_id::candidates(&text);
     if candidates.is_empty() {
@@ -365,7 +369,7 @@ fn link_cases<'a>(
     let mut last = 0;
     for c in candidates {
         let id = &text[c.range.clone()];
-        let case = links.case(id);
+        let (case, url) = links.case(id).unzip();
         found.push(CaseMention {
             id: id.to_string(),
             span: if verbatim {
@@ -373,10 +377,10 @@ fn link_cases<'a>(
             } else {
                 range.clone()
             },
-            case: case.as_ref().map(|(i, _)| *i),
             reported: case.is_none() && c.after_case_word,
+            case,
         });
-        if let Some((_, url)) = case {
+        if let Some(url) = url {
             if last < c.range.start {
                 events.push(Event::Text(text[last..c.range.start].to_string().into()));
             }
@@ -418,10 +422,10 @@ impl Footnotes {
 }
 
 /// Resolves an `@/` destination; returns the new URL, or `None` when `dest` is not internal.
-fn internal(
+fn internal<C>(
     dest: &str,
     range: &Range<usize>,
-    links: &dyn LinkResolver,
+    links: &dyn LinkResolver<C>,
     found: &mut Vec<InternalLink>,
 ) -> Option<String> {
     let (target, generated) = match dest.strip_prefix("@/") {
