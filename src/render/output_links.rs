@@ -167,13 +167,11 @@ pub(crate) fn report_broken(
     diags: &mut Diagnostics,
 ) {
     let sources: HashMap<String, &PathBuf> = site
-        .pages
-        .iter()
-        .map(|p| (file_for(&p.path), &p.source.file))
+        .pages()
+        .map(|(_, p)| (file_for(&p.path), &p.source.file))
         .chain(
-            site.sections
-                .iter()
-                .map(|s| (file_for(&s.path), &s.source.file)),
+            site.sections()
+                .map(|(_, s)| (file_for(&s.path), &s.source.file)),
         )
         .collect();
     let exists = |target: &str| {

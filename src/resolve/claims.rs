@@ -360,8 +360,11 @@ pub fn generated_files(
     if templates.file_of("base.html").starts_with("<built-in>") {
         add("styre.css".into(), "the built-in stylesheet");
     }
-    if governance.has_content() {
+    if governance.has_content() || config.build_search_index {
+        // The governance templates and the search page link it.
         add("styre-governance.css".into(), "the governance stylesheet");
+    }
+    if governance.has_content() {
         add(
             "styre-filter.js".into(),
             "the decision register's filter script",
