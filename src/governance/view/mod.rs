@@ -15,6 +15,7 @@
 //! - `overview`: a body's section, each page's kind, the front page's `overview`.
 
 mod charts;
+mod diff;
 mod documents;
 mod meetings;
 mod overview;
