@@ -66,7 +66,7 @@ pub struct Diff {
 /// The diff of the Markdown texts `old` and `new`.
 pub fn diff(old: &str, new: &str, labels: &Labels) -> Diff {
     let (old, new) = (parse(old), parse(new));
-    let entries = align(&old, &new, block_score);
+    let entries = align(&old, &new, &block_score);
     let top = old
         .iter()
         .chain(&new)
@@ -283,7 +283,7 @@ impl Reader<'_> {
                 }
                 Tag::CodeBlock(_) => {
                     let mut text = String::new();
-                    while let Some(event) = self.events.next() {
+                    for event in self.events.by_ref() {
                         match event {
                             Event::Text(t) => text.push_str(&t),
                             Event::End(_) => break,
@@ -294,7 +294,7 @@ impl Reader<'_> {
                 }
                 Tag::HtmlBlock => {
                     let mut text = InlineText::default();
-                    while let Some(event) = self.events.next() {
+                    for event in self.events.by_ref() {
                         match event {
                             Event::Html(h) | Event::InlineHtml(h) | Event::Text(h) => {
                                 text.raw_html(&h);
@@ -685,7 +685,7 @@ enum Entry<'a, T> {
 fn align<'a, T: Eq + Hash + Ord>(
     old: &'a [T],
     new: &'a [T],
-    score: fn(&T, &T) -> Option<f64>,
+    score: &dyn Fn(&T, &T) -> Option<f64>,
 ) -> Vec<Entry<'a, T>> {
     // Parts compared as numbers, equal parts the same number.
     let mut ids: HashMap<&T, usize> = HashMap::new();
@@ -725,7 +725,7 @@ fn align<'a, T: Eq + Hash + Ord>(
 fn pair<'a, T>(
     old: &'a [T],
     new: &'a [T],
-    score: fn(&T, &T) -> Option<f64>,
+    score: &dyn Fn(&T, &T) -> Option<f64>,
     out: &mut Vec<Entry<'a, T>>,
 ) {
     let (n, m) = (old.len(), new.len());
@@ -748,12 +748,13 @@ fn pair<'a, T>(
                 if j > 0 && best[i * width + j - 1] > here.0 {
                     here = (best[i * width + j - 1], 1);
                 }
-                if i > 0 && j > 0 {
-                    if let Some(s) = score(&old[i - 1], &new[j - 1]) {
-                        let total = best[(i - 1) * width + j - 1] + s;
-                        if total > here.0 {
-                            here = (total, 2);
-                        }
+                if i > 0
+                    && j > 0
+                    && let Some(s) = score(&old[i - 1], &new[j - 1])
+                {
+                    let total = best[(i - 1) * width + j - 1] + s;
+                    if total > here.0 {
+                        here = (total, 2);
                     }
                 }
                 best[i * width + j] = here.0;
@@ -859,14 +860,14 @@ fn block_score(a: &Block, b: &Block) -> Option<f64> {
     }
 }
 
-fn item_score(a: &Vec<Block>, b: &Vec<Block>) -> Option<f64> {
+fn item_score(a: &[Block], b: &[Block]) -> Option<f64> {
     let (mut wa, mut wb) = (Vec::new(), Vec::new());
     a.iter().for_each(|x| block_words(x, &mut wa));
     b.iter().for_each(|x| block_words(x, &mut wb));
     scored(wa, wb)
 }
 
-fn row_score(a: &Vec<Inline>, b: &Vec<Inline>) -> Option<f64> {
+fn row_score(a: &[Inline], b: &[Inline]) -> Option<f64> {
     let (mut wa, mut wb) = (Vec::new(), Vec::new());
     a.iter().for_each(|c| words(c, &mut wa));
     b.iter().for_each(|c| words(c, &mut wb));
@@ -1129,12 +1130,12 @@ fn write_changed(old: &Block, new: &Block, cx: &Cx<'_>, out: &mut String) {
         }
         (Block::Quote(a), Block::Quote(b)) => {
             out.push_str(&format!("<blockquote{CHANGED}>"));
-            write_entries(&align(a, b, block_score), cx, out, "");
+            write_entries(&align(a, b, &block_score), cx, out, "");
             out.push_str("</blockquote>");
         }
         (Block::Footnote(_, a), Block::Footnote(label, b)) => {
             footnote_open(label, "diff-changed", out);
-            write_entries(&align(a, b, block_score), cx, out, "");
+            write_entries(&align(a, b, &block_score), cx, out, "");
             out.push_str("</div>");
         }
         (
@@ -1159,32 +1160,22 @@ fn write_changed(old: &Block, new: &Block, cx: &Cx<'_>, out: &mut String) {
             out.push_str("<div class=\"table-wrap diff-changed\"><table><thead><tr>");
             write_cells("th", columns, old_head, head, cx, out);
             out.push_str("</tr></thead><tbody>");
-            for entry in align(old_rows, rows, row_score) {
-                let (class, cells): (&str, Vec<(Mark, Option<&Inline>, Option<&Inline>)>) =
-                    match entry {
-                        Entry::Same(r) => {
-                            ("", r.iter().map(|c| (Mark::Same, None, Some(c))).collect())
-                        }
-                        Entry::Removed(r) => (
-                            Mark::Removed.class(),
-                            r.iter().map(|c| (Mark::Removed, Some(c), None)).collect(),
-                        ),
-                        Entry::Added(r) => (
-                            Mark::Added.class(),
-                            r.iter().map(|c| (Mark::Added, None, Some(c))).collect(),
-                        ),
-                        Entry::Changed(a, b) => {
-                            out.push_str(&format!("<tr{CHANGED}>"));
-                            write_cells("td", columns, a, b, cx, out);
-                            out.push_str("</tr>");
-                            continue;
-                        }
-                    };
-                out.push_str(&format!("<tr{class}>"));
-                for (c, (mark, a, b)) in cells.into_iter().enumerate() {
+            for entry in align(old_rows, rows, &|a, b| row_score(a, b)) {
+                let (mark, row) = match entry {
+                    Entry::Same(r) => (Mark::Same, r),
+                    Entry::Removed(r) => (Mark::Removed, r),
+                    Entry::Added(r) => (Mark::Added, r),
+                    Entry::Changed(a, b) => {
+                        out.push_str(&format!("<tr{CHANGED}>"));
+                        write_cells("td", columns, a, b, cx, out);
+                        out.push_str("</tr>");
+                        continue;
+                    }
+                };
+                out.push_str(&format!("<tr{}>", mark.class()));
+                for (c, cell) in row.iter().enumerate() {
                     cell_open("td", columns, c, "", out);
-                    let t = b.or(a).map(Vec::as_slice).unwrap_or_default();
-                    let pieces: Vec<(Mark, &Tok)> = t.iter().map(|tok| (mark, tok)).collect();
+                    let pieces: Vec<(Mark, &Tok)> = cell.iter().map(|tok| (mark, tok)).collect();
                     write_inline(&pieces, cx, out);
                     out.push_str("</td>");
                 }
@@ -1242,7 +1233,7 @@ fn write_list(
         Some(n) => format!(" value=\"{}\"", n.saturating_add(k)),
         None => String::new(),
     };
-    for entry in align(old, new, item_score) {
+    for entry in align(old, new, &|a, b| item_score(a, b)) {
         match entry {
             Entry::Same(item) => {
                 out.push_str(&format!("<li{}>", number(start, j)));
@@ -1251,7 +1242,7 @@ fn write_list(
             }
             Entry::Changed(a, b) => {
                 out.push_str(&format!("<li{CHANGED}{}>", number(start, j)));
-                write_entries(&align(a, b, block_score), cx, out, "");
+                write_entries(&align(a, b, &block_score), cx, out, "");
                 (i, j) = (i + 1, j + 1);
             }
             Entry::Removed(item) => {
@@ -1296,15 +1287,14 @@ fn inline_diff<'t>(old: &'t [Tok], new: &'t [Tok], prose: bool) -> Vec<(Mark, &'
                     continue;
                 }
                 // A lone space between two changes joins them into one run.
-                if let [.., Seg::Change(..), Seg::Same(gap)] = segs.as_slice() {
-                    if gap.len() == 1 && matches!(gap[0], Tok::Space(_)) {
-                        let Some(Seg::Same(gap)) = segs.pop() else {
-                            unreachable!()
-                        };
-                        if let Some(Seg::Change(d, i)) = segs.last_mut() {
-                            d.push(gap[0]);
-                            i.push(gap[0]);
-                        }
+                if let [.., Seg::Change(..), Seg::Same(gap)] = segs.as_slice()
+                    && let [space @ Tok::Space(_)] = gap.as_slice()
+                {
+                    let space = *space;
+                    segs.pop();
+                    if let Some(Seg::Change(d, i)) = segs.last_mut() {
+                        d.push(space);
+                        i.push(space);
                     }
                 }
                 match segs.last_mut() {
