@@ -334,6 +334,65 @@ fn no_attack_reaches_output_as_markup_formula_or_line() {
     );
 }
 
+/// Raw HTML in both versions of a document is the editor's (published as written on the page),
+/// but the diff between them is built by styre: there it is only text, whatever it holds.
+#[test]
+fn raw_html_of_document_versions_reaches_the_diff_as_text_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = manifest_dir().join("tests/sites/governance");
+    copy_tree(&from, dir.path());
+    std::fs::remove_dir_all(dir.path().join("expected")).unwrap();
+    let raw = format!(
+        "\n\nFørst {ATTACK} sist.\n\n<div onclick=\"alert(2)\"><script>alert(3)</script>\n\
+         <iframe src=\"javascript:alert(4)\"></iframe></div>\n\n\
+         | Nivå | Hvem |\n| --- | --- |\n| **a**<br>b <img src=x onerror=alert(5)> | <svg onload=alert(6)> |\n"
+    );
+    for (file, extra) in [("mandat-2020.md", "gammel"), ("mandat.md", "ny")] {
+        let path = dir.path().join("content/styret").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}{raw}\n\nSlutt {extra}.\n")).unwrap();
+    }
+    let files = build(dir.path());
+    let page = scraper::Html::parse_document(text(&files["styret/mandat/index.html"]));
+    let diff = scraper::Selector::parse(".diff-text").unwrap();
+    let diff = page.select(&diff).next().expect("the page has a diff");
+    let all = scraper::Selector::parse("*").unwrap();
+    for el in diff.select(&all) {
+        let el = el.value();
+        assert!(
+            [
+                "h3", "p", "ul", "li", "div", "table", "thead", "tbody", "tr", "th", "td", "del",
+                "ins", "span", "strong", "br"
+            ]
+            .contains(&el.name()),
+            "<{}> in the diff",
+            el.name()
+        );
+        for (attr, value) in el.attrs() {
+            assert!(
+                ["class", "scope", "lang", "dir"].contains(&attr),
+                "<{} {attr}={value:?}> in the diff",
+                el.name()
+            );
+        }
+    }
+    let words: String = diff.text().collect();
+    assert!(
+        !words.contains("alert("),
+        "script text in the diff: {words}"
+    );
+    assert!(
+        words.contains("Først") && words.contains("]]> {{ x }} sist."),
+        "{words}"
+    );
+    assert!(
+        words.contains("fjernet: gammel") && words.contains("lagt til: ny"),
+        "{words}"
+    );
+    let strong = scraper::Selector::parse("td strong").unwrap();
+    assert_eq!(diff.select(&strong).count(), 1, "the table is a table");
+}
+
 #[test]
 fn control_characters_are_errors_raw_as_toml_escapes_and_as_references() {
     let title = "title = \"Møte 7\"";

@@ -1,9 +1,10 @@
-//! `page.document`: a governing document's versions, each with a readable word-level diff
-//! against the one before it.
+//! `page.document`: a governing document's versions, each with the changes since the one
+//! before it (`diff`: the text as it reads with words struck and inserted, and a summary).
 
 use serde_json::{Value, json};
 
 use super::View;
+use super::diff::{Labels, Summary, diff};
 use crate::governance::model::Kind;
 use crate::site::ids::LangId;
 
@@ -31,7 +32,10 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
         let entry = &reg.documents[ver];
         if let Some(Kind::Document(vdoc)) = &v.texts(entry.page).source.meta.kind {
             let diff = entry.previous.map(|p| {
-                let (old, new) = (v.translated(reg.documents[p].page), v.translated(entry.page));
+                let (old, new) = (
+                    v.translated(reg.documents[p].page),
+                    v.translated(entry.page),
+                );
                 // Compare texts of one language: both translated, or both originals.
                 let (old, new, lang) = if old.source.lang == new.source.lang {
                     (old, new, old.source.lang)
@@ -42,7 +46,17 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
                         LangId::DEFAULT,
                     )
                 };
-                json!({"html": word_diff(old.source.body(), new.source.body()), "text_lang": v.lang_mark(lang)})
+                let text_lang = v.lang_mark(lang);
+                let d = diff(
+                    old.source.body(),
+                    new.source.body(),
+                    &labels(v, text_lang.is_some()),
+                );
+                json!({
+                    "html": d.html,
+                    "text_lang": text_lang,
+                    "summary": summary(v, d.summary),
+                })
             });
             let mut version = v.page_ref(entry.page);
             if let Some(o) = version.as_object_mut() {
@@ -85,148 +99,108 @@ pub fn document(v: &View<'_>, d: usize) -> Value {
     })
 }
 
-/// A readable word-level diff of two Markdown texts, as HTML paragraphs: paragraphs are
-/// matched first, then the words of each changed paragraph, and each run of changes is shown
-/// as one `<del>` (the old words) followed by one `<ins>` (the new ones).
-pub fn word_diff(old: &str, new: &str) -> String {
-    use similar::{DiffOp, TextDiff};
-    let paragraphs = |text: &str| -> Vec<String> {
-        text.split("\n\n")
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|p| !p.is_empty())
-            .collect()
+/// The labels of the marks in the view's language, marked with it when the compared texts are
+/// in another (`foreign`).
+fn labels(v: &View<'_>, foreign: bool) -> Labels {
+    let text = |key: &str| {
+        v.strings
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     };
-    let (old_p, new_p) = (paragraphs(old), paragraphs(new));
-    let old_refs: Vec<&str> = old_p.iter().map(String::as_str).collect();
-    let new_refs: Vec<&str> = new_p.iter().map(String::as_str).collect();
-    let diff = TextDiff::from_slices(&old_refs, &new_refs);
-    let mut out = Vec::new();
-    for op in diff.ops() {
-        match *op {
-            DiffOp::Equal { old_index, len, .. } => {
-                for p in &old_refs[old_index..old_index + len] {
-                    out.push(format!("<p>{}</p>", crate::site::html::escape(p)));
-                }
-            }
-            DiffOp::Delete {
-                old_index, old_len, ..
-            } => {
-                for p in &old_refs[old_index..old_index + old_len] {
-                    out.push(format!(
-                        "<p><del>{}</del></p>",
-                        crate::site::html::escape(p)
-                    ));
-                }
-            }
-            DiffOp::Insert {
-                new_index, new_len, ..
-            } => {
-                for p in &new_refs[new_index..new_index + new_len] {
-                    out.push(format!(
-                        "<p><ins>{}</ins></p>",
-                        crate::site::html::escape(p)
-                    ));
-                }
-            }
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                let pairs = old_len.min(new_len);
-                for k in 0..pairs {
-                    out.push(format!(
-                        "<p>{}</p>",
-                        paragraph_diff(old_refs[old_index + k], new_refs[new_index + k])
-                    ));
-                }
-                for p in &old_refs[old_index + pairs..old_index + old_len] {
-                    out.push(format!(
-                        "<p><del>{}</del></p>",
-                        crate::site::html::escape(p)
-                    ));
-                }
-                for p in &new_refs[new_index + pairs..new_index + new_len] {
-                    out.push(format!(
-                        "<p><ins>{}</ins></p>",
-                        crate::site::html::escape(p)
-                    ));
-                }
-            }
-        }
+    let language = v.site.config.lang(v.lang);
+    Labels {
+        removed: text("removed_label").to_string(),
+        added: text("added_label").to_string(),
+        lang: foreign.then(|| (language.code.clone(), language.direction.as_str())),
     }
-    out.join("\n")
 }
 
-/// The words of one paragraph against its new version.
-fn paragraph_diff(old: &str, new: &str) -> String {
-    use similar::{ChangeTag, TextDiff};
-    let escape = crate::site::html::escape;
-    let diff = TextDiff::from_words(old, new);
-    // Paragraphs that share little read better as a whole replacement than as confetti.
-    if diff.ratio() < 0.5 {
-        return format!("<del>{}</del> <ins>{}</ins>", escape(old), escape(new));
-    }
-    let changes: Vec<(ChangeTag, &str)> = diff
-        .iter_all_changes()
-        .map(|c| (c.tag(), c.value()))
-        .collect();
-    let mut out = String::new();
-    let (mut del, mut ins) = (String::new(), String::new());
-    let flush = |out: &mut String, del: &mut String, ins: &mut String| {
-        let (d, i) = (del.trim_end(), ins.trim_end());
-        if !d.is_empty() {
-            out.push_str(&format!("<del>{}</del>", escape(d)));
-        }
-        if !i.is_empty() {
-            out.push_str(&format!("<ins>{}</ins>", escape(i)));
-        }
-        // Keep the space that separated the run from what follows.
-        if del.len() != d.len() || ins.len() != i.len() {
-            out.push(' ');
-        }
-        del.clear();
-        ins.clear();
+/// `diff.summary`: the counts, and `text`, a line that says them in the view's language ("2
+/// sections changed and 1 section added").
+fn summary(v: &View<'_>, s: Summary) -> Value {
+    let code = v.site.config.langs.code(v.lang);
+    let parts: Vec<String> = [
+        ("sections_changed", s.changed),
+        ("sections_added", s.added),
+        ("sections_removed", s.removed),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(key, n)| crate::i18n::plural(&v.strings, &v.strings["count"][key], code, n as i64))
+    .collect();
+    let text = if parts.is_empty() {
+        v.strings
+            .get("text_unchanged")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        crate::i18n::format_list(&v.strings, &parts)
     };
-    for (i, (tag, text)) in changes.iter().enumerate() {
-        match tag {
-            ChangeTag::Delete => del.push_str(text),
-            ChangeTag::Insert => ins.push_str(text),
-            ChangeTag::Equal => {
-                // A lone space between two changes joins them into one run.
-                let in_run = !(del.is_empty() && ins.is_empty());
-                let next_changes = changes
-                    .get(i + 1)
-                    .is_some_and(|(t, _)| *t != ChangeTag::Equal);
-                if in_run && next_changes && text.trim().is_empty() {
-                    del.push_str(text);
-                    ins.push_str(text);
-                    continue;
-                }
-                flush(&mut out, &mut del, &mut ins);
-                out.push_str(&escape(text));
-            }
-        }
-    }
-    flush(&mut out, &mut del, &mut ins);
-    out.trim_end().to_string()
+    json!({"changed": s.changed, "added": s.added, "removed": s.removed, "text": text})
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{config, site};
+
+    const OLD: &str = "+++\ntitle = \"Mandat 2016\"\n[document]\nid = \"mandat\"\nversion = \"2016\"\n+++\n\
+        ## 1. Bakgrunn\n\nStyret har to år funksjonstid.\n\n## 2. Sekretariat\n\nDirektoratet.\n";
+    const NEW: &str = "+++\ntitle = \"Mandat\"\n[document]\nid = \"mandat\"\nversion = \"2020\"\n\
+        previous = \"@/mandat-2016.md\"\n+++\n\
+        ## 1. Bakgrunn\n\nStyret har fast funksjonstid.\n\n## 3. Oppgaver\n\n- gi råd\n- følge opp\n";
+    const NEW_EN: &str = "+++\ntitle = \"Mandate\"\n+++\n## 1. Background\n\nThe board serves.\n";
+
+    /// The diff of the newest version as the view of `lang` shows it.
+    fn diff_in(lang: &str) -> Value {
+        let config = config("");
+        let site = site(&[
+            ("config.toml", &config),
+            ("content/mandat-2016.md", OLD),
+            ("content/mandat.md", NEW),
+            ("content/mandat.en.md", NEW_EN),
+        ]);
+        let lang = site.config.langs.id(lang).unwrap();
+        let v = View::new(&site, lang);
+        let reg = &site.governance;
+        let d = (0..reg.documents.len())
+            .find(|&d| reg.documents[d].previous.is_some())
+            .unwrap();
+        let doc = document(&v, d);
+        doc["versions"][0]["diff"].clone()
+    }
 
     #[test]
-    fn word_diff_marks_words_and_keeps_paragraphs() {
-        let html = word_diff(
-            "Styret har to år funksjonstid.\n\nSekretariat: Direktoratet for e-helse.",
-            "Styret har fast funksjonstid.\n\nSekretariat: Norsk helsenett.",
-        );
+    fn the_diff_has_a_summary_and_labels_in_the_page_language() {
+        let nb = diff_in("nb");
+        assert_eq!(nb["summary"]["changed"], 1);
+        assert_eq!(nb["summary"]["added"], 1);
+        assert_eq!(nb["summary"]["removed"], 1);
         assert_eq!(
-            html,
-            "<p>Styret har <del>to år</del><ins>fast</ins> funksjonstid.</p>\n<p>Sekretariat: <del>Direktoratet for e-helse.</del><ins>Norsk helsenett.</ins></p>"
+            nb["summary"]["text"],
+            "1 del endret, 1 del lagt til og 1 del fjernet"
         );
-        assert!(!word_diff("<b>", "<i>").contains("<b>"));
+        assert_eq!(nb["text_lang"], Value::Null);
+        let html = nb["html"].as_str().unwrap();
+        assert!(
+            html.contains("<del><span class=\"visually-hidden\">fjernet: </span>to år</del>"),
+            "{html}"
+        );
+        assert!(html.contains("<ul class=\"diff-added\"><li>"), "{html}");
+        // The English view has a translation of the new version only: the originals are
+        // compared, in Norwegian, and the labels (in English) say which language they are in.
+        let en = diff_in("en");
+        assert_eq!(en["text_lang"]["lang"], "nb");
+        assert_eq!(
+            en["summary"]["text"],
+            "1 section changed, 1 section added and 1 section removed"
+        );
+        let html = en["html"].as_str().unwrap();
+        assert!(
+            html.contains("<ins><span class=\"visually-hidden\" lang=\"en\" dir=\"ltr\">added: </span>fast</ins>"),
+            "{html}"
+        );
     }
 }

@@ -9,12 +9,14 @@
 //! values of each kind of page are in the files beside it:
 //!
 //! - `meetings`: meetings, agenda cases, the archive, case pages, the registers.
-//! - `documents`: governing documents and their word-level diffs.
+//! - `documents`: governing documents and their versions; `diff`, the changes between two
+//!   versions as the reader reads them.
 //! - `plans`: the roadmap, delivery plans and meeting plans.
 //! - `charts`: datasets and their SVG charts.
 //! - `overview`: a body's section, each page's kind, the front page's `overview`.
 
 mod charts;
+mod diff;
 mod documents;
 mod meetings;
 mod overview;
