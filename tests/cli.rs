@@ -609,6 +609,8 @@ fn serve_rebuilds_on_change_and_survives_bad_edits() {
         "server did not start"
     );
 
+    // Until the first build is done every address answers 503.
+    assert!(wait_for(|| http_get(port, "/om/").0 == 200));
     let (status, body) = http_get(port, "/om/");
     assert_eq!(status, 200);
     assert!(body.contains("<h1>Om styret</h1>"), "{body}");
@@ -822,6 +824,12 @@ fn serve_survives_edits_that_once_overflowed_the_stack() {
     assert!(
         wait_for(|| TcpStream::connect(("127.0.0.1", port)).is_ok()),
         "server did not start"
+    );
+    // The first build is done (before it, every address answers 503): only then is there a
+    // last good site for the edits below to keep.
+    assert!(
+        wait_for(|| http_get(port, "/om/").0 == 200),
+        "the first build did not finish"
     );
     let om = std::fs::read_to_string(site.join("content/om.md")).unwrap();
     let front = &om[..om.rfind("+++\n").unwrap() + 4];
