@@ -104,7 +104,7 @@ impl<'a> Base<'a> {
                 return None; // another site whose address starts like this one's
             }
             rest.to_string()
-        } else if link.starts_with("//") || has_scheme(link) {
+        } else if link.starts_with("//") || crate::url_rules::scheme(link).is_some() {
             return None; // another site, or mailto:, tel:, data: …
         } else if let Some(rooted) = link.strip_prefix('/') {
             let rooted = format!("/{rooted}");
@@ -119,21 +119,6 @@ impl<'a> Base<'a> {
         };
         let decoded = percent_decode_str(&site_path).decode_utf8_lossy();
         Some(file_for(&normalize(&decoded)))
-    }
-}
-
-/// Whether `link` starts with a URL scheme (`https:`, `mailto:`).
-fn has_scheme(link: &str) -> bool {
-    match link.find(':') {
-        Some(i) => {
-            let scheme = &link[..i];
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
     }
 }
 

@@ -208,11 +208,12 @@ test('text at 200 %, forced colours and reduced motion, on every page type in nb
           // Windows high contrast: screenshots for review; every status, focus ring and
           // roadmap mark keeps a visible border or text (not a background colour alone).
           await p.screenshot({ path: join(SHOTS, `forced-${lang}-${name}-1280.png`), fullPage: true });
+          // A status badge keeps its outline (a tinted background is dropped in this mode).
           const bare = await p.locator('.status').evaluateAll((ss) => ss.filter((s) => {
             const st = getComputedStyle(s);
-            return st.borderStyle === 'none' && s.textContent.trim() === '';
+            return st.borderStyle === 'none' || parseFloat(st.borderWidth) === 0;
           }).length);
-          if (bare > 0) found.push(`forced ${lang} ${name}: ${bare} statuses told by colour only`);
+          if (bare > 0) found.push(`forced ${lang} ${name}: ${bare} statuses without an outline`);
           continue;
         }
         // Reduced motion: nothing moves, nothing scrolls smoothly.

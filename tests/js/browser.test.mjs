@@ -4,29 +4,17 @@
 // one; without JavaScript the page explains itself and offers the registers; Arabic works
 // right to left.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servePortal } from './support/site.mjs';
+import { usePortal } from './support/site.mjs';
 
-let site;
-let base;
-let page;
-
-before(async () => {
-  site = await servePortal();
-  ({ base, page } = site);
-});
-
-after(async () => {
-  await site?.close();
-  assert.deepEqual(site?.outside, [], 'no request leaves 127.0.0.1');
-});
+const site = usePortal();
 
 test('a word and a case ID find results, which filter and lead to the case', async () => {
-  const { p, errors, context } = await page();
+  const { p, errors, context } = await site.page();
   const fetched = [];
   p.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await p.goto(`${base}/sok/`);
+  await p.goto(`${site.base}/sok/`);
   assert.ok(!fetched.some((f) => f.startsWith('/search/')), 'nothing is loaded before search is used');
   const input = p.getByLabel('Søk i saker, vedtak og dokumenter');
   await input.focus();
@@ -48,15 +36,15 @@ test('a word and a case ID find results, which filter and lead to the case', asy
   // Followed by keyboard.
   await p.locator('#search-results li a').first().focus();
   await p.keyboard.press('Enter');
-  await p.waitForURL(`${base}/produktstyret/saker/4-42-23/`);
+  await p.waitForURL(`${site.base}/produktstyret/saker/4-42-23/`);
   assert.match(await p.locator('h1').textContent(), /4-42\/23/);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('an Arabic reader searches right to left', async () => {
-  const { p, errors, context } = await page();
-  await p.goto(`${base}/ar/search/`);
+  const { p, errors, context } = await site.page();
+  await p.goto(`${site.base}/ar/search/`);
   assert.equal(await p.getAttribute('html', 'dir'), 'rtl');
   const input = p.locator('#search-query');
   await input.fill('12/21');
@@ -75,8 +63,8 @@ test('an Arabic reader searches right to left', async () => {
 });
 
 test('without JavaScript the page explains itself and offers the registers', async () => {
-  const { p, context } = await page({ javaScriptEnabled: false });
-  await p.goto(`${base}/en/search/`);
+  const { p, context } = await site.page({ javaScriptEnabled: false });
+  await p.goto(`${site.base}/en/search/`);
   assert.equal(await p.locator('form.search').isVisible(), false);
   assert.match(await p.locator('.search-fallback').textContent(), /needs JavaScript/);
   assert.equal(await p.locator('.search-fallback a[href$="/en/decisions/"]').count(), 1);

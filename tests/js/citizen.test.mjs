@@ -2,25 +2,13 @@
 // bundled portal served on loopback under the strict Content-Security-Policy. Each test reads the
 // pages as a reader would and fails on a fault a public body cannot publish.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { servePortal } from './support/site.mjs';
+import { usePortal } from './support/site.mjs';
 
-let site;
-let base;
-let page;
-
-before(async () => {
-  site = await servePortal();
-  ({ base, page } = site);
-});
-
-after(async () => {
-  await site?.close();
-  assert.deepEqual(site?.outside, [], 'no request leaves 127.0.0.1');
-});
+const site = usePortal();
 
 /** Whether the case page at `href` shows a recorded decision (and not "not published"). */
 async function showsDecision(p, href) {
@@ -31,13 +19,13 @@ async function showsDecision(p, href) {
 }
 
 test('only cases with a recorded decision are listed as decisions', async () => {
-  const { p, errors, context } = await page();
+  const { p, errors, context } = await site.page();
   for (const [front, register, none] of [
     ['/', '/vedtak/', 'Ingen vedtak er publisert ennå.'],
     ['/en/', '/en/decisions/', 'No decisions have been published yet.'],
   ]) {
     // The front page's latest decisions: each leads to a case page that shows its decision.
-    await p.goto(`${base}${front}`);
+    await p.goto(`${site.base}${front}`);
     const latest = p.locator('section[aria-labelledby="latest-decisions"]');
     const links = await latest.locator('a.case-ref').evaluateAll((as) => as.map((a) => a.href));
     if (links.length === 0) assert.equal(await latest.locator('p').first().textContent(), none);
@@ -45,14 +33,14 @@ test('only cases with a recorded decision are listed as decisions', async () => 
 
     // The register: the decisions list holds recorded decisions only; the cases put up for a
     // decision that is not recorded are listed apart, and their pages say so.
-    await p.goto(`${base}${register}`);
+    await p.goto(`${site.base}${register}`);
     const decided = await p.locator('#decisions > li').evaluateAll((lis) =>
       lis.map((li) => ({ href: li.querySelector('a.case-ref').href, decision: !!li.querySelector('.decision') })));
     for (const d of decided) {
       assert.ok(d.decision, `${d.href} is in the register without its decision`);
       assert.ok(await showsDecision(p, d.href), `${d.href}: the register and the case page disagree`);
     }
-    await p.goto(`${base}${register}`);
+    await p.goto(`${site.base}${register}`);
     if (decided.length === 0) assert.equal(await p.locator('.register > p.note').textContent(), none);
     const pending = await p.locator('#pending > li a.case-ref').evaluateAll((as) => as.map((a) => a.href));
     assert.ok(pending.length > 0, 'the seeds put cases up for decision without a recorded decision');
@@ -60,7 +48,7 @@ test('only cases with a recorded decision are listed as decisions', async () => 
   }
 
   // The decision feed carries recorded decisions only, each with its text.
-  const feed = await (await context.request.get(`${base}/vedtak/atom.xml`)).text();
+  const feed = await (await context.request.get(`${site.base}/vedtak/atom.xml`)).text();
   for (const entry of feed.split('<entry>').slice(1)) {
     assert.match(entry, /<content type="html">[^<]+<\/content>/, 'an entry without a decision');
   }
@@ -69,8 +57,8 @@ test('only cases with a recorded decision are listed as decisions', async () => 
 });
 
 test('the portal publishes /.well-known/security.txt', async () => {
-  const { context } = await page();
-  const res = await context.request.get(`${base}/.well-known/security.txt`);
+  const { context } = await site.page();
+  const res = await context.request.get(`${site.base}/.well-known/security.txt`);
   assert.equal(res.status(), 200);
   const text = await res.text();
   assert.match(text, /^Contact: mailto:/m);
@@ -79,8 +67,8 @@ test('the portal publishes /.well-known/security.txt', async () => {
 });
 
 test('a meeting page folds each case background, opens by keyboard and prints in full', async () => {
-  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
-  await p.goto(`${base}/produktstyret/moter/mote-42/`);
+  const { p, errors, context } = await site.page({ viewport: { width: 1280, height: 900 } });
+  await p.goto(`${site.base}/produktstyret/moter/mote-42/`);
   // The agenda is the table of contents: each row links to its case on the page.
   const anchors = await p.locator('table.agenda a.case-ref').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.equal(anchors.length, 10);
@@ -116,8 +104,8 @@ test('a meeting page folds each case background, opens by keyboard and prints in
 
 test('the roadmap on a phone is a list per area and horizon; status is not told by colour alone', async () => {
   for (const path of ['/veikart/', '/en/roadmap/', '/ar/veikart/']) {
-    const { p, errors, context } = await page({ viewport: { width: 375, height: 800 } });
-    const res = await p.goto(`${base}${path}`);
+    const { p, errors, context } = await site.page({ viewport: { width: 375, height: 800 } });
+    const res = await p.goto(`${site.base}${path}`);
     assert.equal(res.status(), 200, path);
     const grid = p.locator('table.roadmap-grid');
     assert.equal(await grid.evaluate((t) => getComputedStyle(t).display), 'block', `${path}: a list, not a table`);
@@ -140,8 +128,8 @@ test('the roadmap on a phone is a list per area and horizon; status is not told 
     await context.close();
   }
   // On a wide screen it stays a grid.
-  const { p, context } = await page({ viewport: { width: 1280, height: 900 } });
-  await p.goto(`${base}/veikart/`);
+  const { p, context } = await site.page({ viewport: { width: 1280, height: 900 } });
+  await p.goto(`${site.base}/veikart/`);
   assert.equal(await p.locator('table.roadmap-grid').evaluate((t) => getComputedStyle(t).display), 'table');
   await context.close();
 });
@@ -163,7 +151,7 @@ function splitApart() {
 }
 
 test('in Arabic every date, number and ID reads as one piece, on every page', async () => {
-  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  const { p, errors, context } = await site.page({ viewport: { width: 1280, height: 900 } });
   // Every Arabic page of the build, stand-ins and generated pages included.
   const pages = readdirSync(join(site.out, 'ar'), { recursive: true })
     .filter((f) => f === 'index.html' || f.endsWith('/index.html'))
@@ -174,7 +162,7 @@ test('in Arabic every date, number and ID reads as one piece, on every page', as
   for (const width of [1280, 375]) {
     await p.setViewportSize({ width, height: 900 });
     for (const path of pages) {
-      await p.goto(`${base}${path}`);
+      await p.goto(`${site.base}${path}`);
       assert.equal(await p.getAttribute('html', 'dir'), 'rtl', path);
       kinds.add(await p.evaluate(() => document.querySelector('main article')?.className || document.querySelector('main > *')?.className));
       const split = await p.evaluate(splitApart);
@@ -190,14 +178,14 @@ test('in Arabic every date, number and ID reads as one piece, on every page', as
 });
 
 test('one breadcrumb trail per page, named as its JSON-LD names it, with no step repeated', async () => {
-  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  const { p, errors, context } = await site.page({ viewport: { width: 1280, height: 900 } });
   const paths = [
     '/produktstyret/moter/mote-42/', '/produktstyret/saker/4-42-23/', '/produktstyret/', '/produktstyret/mandat/',
     '/veikart/', '/vedtak/', '/produktstyret/arkiv/2023/', '/en/product-board/meetings/meeting-42/',
     '/en/product-board/cases/4-42-23/', '/se/produktstyret/moter/mote-42/', '/ar/produktstyret/cases/4-42-23/',
   ];
   for (const path of paths) {
-    const res = await p.goto(`${base}${path}`);
+    const res = await p.goto(`${site.base}${path}`);
     assert.equal(res.status(), 200, path);
     const navs = p.locator('nav.breadcrumbs');
     assert.equal(await navs.count(), 1, `${path}: one trail`);
@@ -221,9 +209,9 @@ test('one breadcrumb trail per page, named as its JSON-LD names it, with no step
 });
 
 test('every language has a feed with entries; the sitemap names an x-default', async () => {
-  const { context } = await page();
+  const { context } = await site.page();
   const entries = async (path) => {
-    const xml = await (await context.request.get(`${base}${path}`)).text();
+    const xml = await (await context.request.get(`${site.base}${path}`)).text();
     return [...xml.matchAll(/<entry xml:lang="([^"]+)">[\s\S]*?<link rel="alternate" type="text\/html" href="([^"]+)"/g)].map((m) => ({ lang: m[1], href: m[2] }));
   };
   const nb = await entries('/atom.xml');
@@ -236,7 +224,7 @@ test('every language has a feed with entries; the sitemap names an x-default', a
       assert.ok(e.lang === code || e.lang === 'nb', `${code}: an entry marked ${e.lang}`);
     }
   }
-  const sitemap = await (await context.request.get(`${base}/sitemap.xml`)).text();
+  const sitemap = await (await context.request.get(`${site.base}/sitemap.xml`)).text();
   const urls = sitemap.split('<url>').slice(1);
   const withAlternates = urls.filter((u) => u.includes('hreflang="nb"'));
   assert.ok(withAlternates.length > 20);
@@ -249,9 +237,9 @@ test('every language has a feed with entries; the sitemap names an x-default', a
 });
 
 test('the front page tells the delivery plan in words and leads into it by area', async () => {
-  const { p, errors, context } = await page({ viewport: { width: 1280, height: 900 } });
+  const { p, errors, context } = await site.page({ viewport: { width: 1280, height: 900 } });
   for (const front of ['/', '/en/']) {
-    await p.goto(`${base}${front}`);
+    await p.goto(`${site.base}${front}`);
     const glance = p.locator('section[aria-labelledby="roadmap-glance"]');
     const summary = await glance.locator('h3 + p').textContent();
     assert.match(summary, /^30 \S+: [^0-9]+ 30\.$/, `${front}: ${summary}`);

@@ -4,24 +4,12 @@
 // in English. The diff must read as the document reads (headings, lists and tables, no Markdown
 // syntax), mark removed and added words, say so to a screen reader, and sum the changes up.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { servePortal } from './support/site.mjs';
+import { usePortal } from './support/site.mjs';
 
-let site;
-let base;
-let page;
-
-before(async () => {
-  site = await servePortal();
-  ({ base, page } = site);
-});
-
-after(async () => {
-  await site?.close();
-  assert.deepEqual(site?.outside, [], 'no request leaves 127.0.0.1');
-});
+const site = usePortal();
 
 const PAGES = [
   { path: '/produktstyret/mandat/', removed: 'fjernet:', added: 'lagt til:', summary: /^\d+ (del|deler) endret/ },
@@ -30,8 +18,8 @@ const PAGES = [
 
 for (const { path, removed, added, summary } of PAGES) {
   test(`the diff on ${path} reads as the document, with its changes marked and labelled`, async () => {
-    const { p, errors, context } = await page();
-    await p.goto(`${base}${path}`);
+    const { p, errors, context } = await site.page();
+    await p.goto(`${site.base}${path}`);
     const details = p.locator('details.diff').first();
     assert.equal(await details.count(), 1, 'the page shows a diff');
     await details.locator('summary').click();
@@ -103,9 +91,9 @@ for (const { path, removed, added, summary } of PAGES) {
 test('axe finds no WCAG 2.1 A/AA violation in an opened diff, light or dark, and it reflows', async () => {
   const found = [];
   for (const scheme of ['light', 'dark']) {
-    const { p, context } = await page({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const { p, context } = await site.page({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
     for (const { path } of PAGES) {
-      await p.goto(`${base}${path}`);
+      await p.goto(`${site.base}${path}`);
       await p.locator('details.diff summary').first().click();
       const result = await new AxeBuilder({ page: p }).include('details.diff').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       for (const v of result.violations) {

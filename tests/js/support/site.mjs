@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const STYRE = process.env.STYRE_BIN || 'target/release/styre';
@@ -80,4 +82,20 @@ export async function servePortal() {
   }
 
   return { base, out, page, close, outside };
+}
+
+/**
+ * For a suite: the portal served before its tests and closed after them, asserting no request
+ * left 127.0.0.1. The returned object gets `servePortal`'s fields once the suite starts.
+ */
+export function usePortal() {
+  const site = {};
+  before(async () => {
+    Object.assign(site, await servePortal());
+  });
+  after(async () => {
+    await site.close?.();
+    assert.deepEqual(site.outside, [], 'no request leaves 127.0.0.1');
+  });
+  return site;
 }
